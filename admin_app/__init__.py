@@ -1,0 +1,63 @@
+"""The application factory."""
+
+from flask import Flask, render_template, request, session
+from flask_babel import get_locale
+
+from admin_app.config import ROOT, Config
+from admin_app.database import render_migration_item
+from admin_app.extensions import babel, csrf, db, migrate
+
+
+def select_locale() -> str:
+    """?lang=xx switches language for the rest of the session; Japanese by default."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    wanted = request.args.get("lang")
+    if wanted in languages:
+        session["lang"] = wanted
+    chosen = session.get("lang")
+    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def create_app(config_class: type[Config] = Config) -> Flask:
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    app.config.from_object(config_class())
+    app.config.setdefault("ADMIN_URL", "/admin")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True, render_item=render_migration_item)
+    # Babel before any admin view exists: Flask-Admin pages need it to render.
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories="translations")
+    csrf.init_app(app)
+    app.jinja_env.globals["get_locale"] = get_locale
+
+    from admin_app import database, headers
+    from admin_app.audit import init_audit
+    from admin_app.cli import register_cli
+    from admin_app.security import init_security
+    from views import register_views
+
+    database.configure_engine(app)
+    init_audit(app)
+    init_security(app)
+    headers.init_headers(app)
+    register_views(app)
+    register_cli(app)
+    _register_error_pages(app)
+    return app
+
+
+def _register_error_pages(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def page(status: int):
+        def handler(error):
+            return render_template("errors/error.html", status=status), status
+        return handler
+
+    for status in (400, 403, 404, 405, 500, 503):
+        app.register_error_handler(status, page(status))
+    app.register_error_handler(CSRFError, page(400))

@@ -1,0 +1,81 @@
+"""Configuration classes; every value that differs per deployment comes from the environment."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for PostgreSQL URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _dev_secret_key() -> str:
+    """A per-checkout secret for development, kept in instance/ (never committed)."""
+    INSTANCE.mkdir(exist_ok=True)
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+class Config:
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    BABEL_DEFAULT_LOCALE = "ja"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
+    LANGUAGES = ("ja", "en")
+
+    # Sessions: server-side rows (models.staff.StaffSession) plus a short-lived signed cookie.
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+    SESSION_REFRESH_EACH_REQUEST = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "fbo_session"
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the (30-minute idle) session
+    # argon2id parameters (RFC 9106, second recommended option).
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 64 * 1024
+    ARGON2_PARALLELISM = 4
+
+    def __init__(self) -> None:
+        default_db = f"sqlite:///{INSTANCE / 'app.db'}"
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            os.environ.get("DATABASE_URL") or default_db
+        )
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or _dev_secret_key()
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+
+    def __init__(self) -> None:
+        for name in ("SECRET_KEY", "DATABASE_URL"):
+            if not os.environ.get(name):
+                raise RuntimeError(f"{name} must be set in production")
+        super().__init__()
+
+
+class TestConfig(Config):
+    __test__ = False  # not a pytest test class
+    TESTING = True
+    # Cheap hashes keep the suite fast; the algorithm (argon2id) is the same.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8
+    ARGON2_PARALLELISM = 1
+
+    def __init__(self) -> None:
+        default_db = f"sqlite:///{INSTANCE / 'test.db'}"
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            os.environ.get("TEST_DATABASE_URL") or default_db
+        )
+        self.SECRET_KEY = "test-secret-key-not-for-production"

@@ -1,0 +1,107 @@
+"""THE permission table: which roles reach which endpoint, and how each request is logged.
+
+Nothing else decides access. An endpoint missing from TABLE is denied to everyone, and
+tests/test_permissions.py fails when the app has an endpoint this table does not classify.
+"""
+
+from dataclasses import dataclass
+
+from models.access_log import AccessAction as A
+from models.staff import Role
+
+PUBLIC = "public"  # anyone, no login (public site, login page, health check)
+ANY_STAFF = "any_staff"  # any logged-in staff member holding at least one valid role
+NOBODY: frozenset[Role] = frozenset()
+
+Allow = frozenset[Role] | str
+
+
+@dataclass(frozen=True)
+class Rule:
+    allow: Allow
+    # How a request is written to the access log; None = not logged (public site, assets).
+    action: A | None
+    post_action: A | None = None
+
+    def action_for(self, method: str) -> A | None:
+        return self.post_action if method == "POST" and self.post_action else self.action
+
+
+def roles(*names: Role) -> frozenset[Role]:
+    return frozenset(names)
+
+
+def model_view(endpoint: str, *, read: Allow, create: Allow = NOBODY, edit: Allow = NOBODY,
+               delete: Allow = NOBODY, export: Allow = NOBODY,
+               actions: dict[str, Allow] | None = None) -> dict[str, Rule]:
+    """Every endpoint a Flask-Admin ModelView registers, plus its bulk actions."""
+    rules = {
+        f"{endpoint}.index_view": Rule(read, A.LIST),
+        f"{endpoint}.details_view": Rule(read, A.VIEW),
+        f"{endpoint}.create_view": Rule(create, A.VIEW, A.CREATE),
+        f"{endpoint}.edit_view": Rule(edit, A.VIEW, A.EDIT),
+        f"{endpoint}.delete_view": Rule(delete, A.DELETE, A.DELETE),
+        f"{endpoint}.export": Rule(export, A.EXPORT),
+        f"{endpoint}.ajax_lookup": Rule(_union(create, edit), A.VIEW),
+        f"{endpoint}.ajax_update": Rule(edit, A.EDIT, A.EDIT),
+        # Bulk actions: the endpoint is open to whoever may run one of them ...
+        f"{endpoint}.action_view": Rule(_union(delete, *(actions or {}).values()), A.EDIT, A.EDIT),
+        # ... and each action is classified by name (Flask-Admin's own "delete" included).
+        f"{endpoint}.action_view:delete": Rule(delete, A.DELETE, A.DELETE),
+    }
+    for name, allow in (actions or {}).items():
+        rules[f"{endpoint}.action_view:{name}"] = Rule(allow, A.EDIT, A.EDIT)
+    return rules
+
+
+def _union(*allows: Allow) -> Allow:
+    result: set[Role] = set()
+    for allow in allows:
+        if isinstance(allow, str):
+            return allow
+        result |= allow
+    return frozenset(result)
+
+
+IT = roles(Role.IT_ADMIN)
+COUNTER = roles(Role.FACILITY_STAFF, Role.SECTION_CHIEF)
+ORG_READERS = roles(Role.IT_ADMIN, Role.AUDITOR, Role.FACILITY_STAFF, Role.SECTION_CHIEF)
+
+TABLE: dict[str, Rule] = {
+    # Public site and infrastructure: open, not part of the back-office log.
+    "static": Rule(PUBLIC, None),
+    "admin.static": Rule(PUBLIC, None),
+    "public.index": Rule(PUBLIC, None),
+    "health.healthz": Rule(PUBLIC, None),
+    # Authentication: logged, open to everyone (logout needs no role: leaving must always work).
+    "auth.login": Rule(PUBLIC, A.VIEW, A.LOGIN),
+    "auth.logout": Rule(PUBLIC, A.LOGOUT, A.LOGOUT),
+    # Back office.
+    "admin.index": Rule(ANY_STAFF, A.VIEW),
+    **model_view("section", read=roles(Role.IT_ADMIN, Role.AUDITOR), create=IT, edit=IT),
+    **model_view("facility", read=ORG_READERS, create=IT, edit=IT),
+    **model_view("room", read=ORG_READERS, create=IT, edit=IT),
+    **model_view("staff_user", read=IT, create=IT, edit=IT),
+    **model_view("role_assignment", read=IT, create=IT, edit=IT),
+    "system_health.index": Rule(roles(Role.IT_ADMIN, Role.CONTRACTOR_OPERATOR), A.VIEW),
+}
+
+
+def rule_for(endpoint: str | None) -> Rule | None:
+    return TABLE.get(endpoint) if endpoint else None
+
+
+def allows(endpoint: str | None, user_roles: frozenset[Role], authenticated: bool) -> bool:
+    """Deny by default: only a classified endpoint whose rule admits these roles is allowed."""
+    rule = rule_for(endpoint)
+    if rule is None:
+        return False
+    if rule.allow == PUBLIC:
+        return True
+    if rule.allow == ANY_STAFF:
+        return authenticated and bool(user_roles)
+    return authenticated and bool(user_roles & rule.allow)
+
+# Row scoping: these roles see organisation records of every facility; the others only
+# the facilities of their own valid assignments (models.staff.StaffUser.facility_ids).
+SEES_ALL_FACILITIES = roles(Role.IT_ADMIN, Role.AUDITOR)

@@ -1,0 +1,121 @@
+"""Authentication, sessions and the deny-by-default gate in front of every endpoint."""
+
+from datetime import timedelta
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from admin_app.extensions import db, login_manager
+from admin_app.permissions import PUBLIC, SEES_ALL_FACILITIES, allows, rule_for
+from models.clock import now_utc
+from models.staff import Role, StaffSession, StaffUser
+
+LAST_SEEN_GRANULARITY = timedelta(minutes=1)
+
+
+def password_hasher() -> PasswordHasher:
+    cfg = current_app.config
+    return PasswordHasher(time_cost=cfg["ARGON2_TIME_COST"], memory_cost=cfg["ARGON2_MEMORY_COST"],
+                          parallelism=cfg["ARGON2_PARALLELISM"], type=Type.ID)
+
+
+def hash_password(password: str) -> str:
+    return password_hasher().hash(password)
+
+
+def authenticate(login: str, password: str) -> StaffUser | None:
+    """The user if the login exists, the password matches and the ID may be used now.
+
+    An unknown login costs the same hash verification as a known one, so timing does
+    not tell which logins exist.
+    """
+    user = db.session.scalar(select(StaffUser).where(StaffUser.login == login.strip()))
+    hasher = password_hasher()
+    stored = user.password_hash if user and user.password_hash else _dummy_hash()
+    try:
+        hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.roles():
+        return None
+    if hasher.check_needs_rehash(stored):
+        user.password_hash = hasher.hash(password)
+    return user
+
+
+def _dummy_hash() -> str:
+    cached = current_app.extensions.get("dummy_password_hash")
+    if cached is None:
+        cached = hash_password("not-a-password-of-anyone")
+        current_app.extensions["dummy_password_hash"] = cached
+    return cached
+
+
+@login_manager.user_loader
+def load_user(token: str) -> StaffUser | None:
+    """Refuse at once a login whose session ended, idled out, or whose ID is no longer usable."""
+    session_row = StaffSession.find_active(token)
+    if session_row is None:
+        return None
+    now = now_utc()
+    user = session_row.user
+    if now - session_row.last_seen_at > current_app.config["SESSION_IDLE_TIMEOUT"]:
+        session_row.end("idle_timeout")
+        db.session.commit()
+        return None
+    if not user.roles(now):
+        session_row.end("id_not_usable")
+        db.session.commit()
+        return None
+    if now - session_row.last_seen_at > LAST_SEEN_GRANULARITY:
+        session_row.last_seen_at = now
+        db.session.commit()
+    user.session_token = token
+    g.staff_session = session_row
+    return user
+
+
+def current_roles() -> frozenset[Role]:
+    if not current_user.is_authenticated:
+        return frozenset()
+    if "current_roles" not in g:
+        g.current_roles = current_user.roles()
+    return g.current_roles
+
+
+def allowed(endpoint: str) -> bool:
+    """May the current user reach this endpoint? (Menus, buttons and the gate all ask this.)"""
+    return allows(endpoint, current_roles(), current_user.is_authenticated)
+
+
+def enforce_permissions():
+    """Before every request: classified endpoints only; anonymous staff pages go to the login."""
+    endpoint = request.endpoint
+    if endpoint is None:
+        return None  # not routed: Flask answers 404
+    rule = rule_for(endpoint)
+    if rule is not None and rule.allow == PUBLIC:
+        return None
+    if rule is not None and not current_user.is_authenticated:
+        g.access_denied = True
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if not allowed(endpoint):
+        abort(403)
+    return None
+
+
+def init_security(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = None  # server-side session rows do this job
+    app.before_request(enforce_permissions)
+
+
+def visible_facility_ids() -> set[int] | None:
+    """Facilities whose records the current user may see; None means every facility."""
+    if current_roles() & SEES_ALL_FACILITIES:
+        return None
+    return current_user.facility_ids() if current_user.is_authenticated else set()

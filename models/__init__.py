@@ -1,0 +1,19 @@
+"""SQLAlchemy models and the rules that belong to the data, one module per area."""
+
+from models.access_log import AccessAction, AccessLog
+from models.organisation import Authority, EligibilityRule, Facility, Room, Section
+from models.staff import (
+    Role,
+    RoleAssignment,
+    StaffKind,
+    StaffSession,
+    StaffStatus,
+    StaffUser,
+    assignment_facility,
+)
+
+__all__ = [
+    "AccessAction", "AccessLog", "Authority", "EligibilityRule", "Facility", "Role",
+    "RoleAssignment", "Room", "Section", "StaffKind", "StaffSession", "StaffStatus",
+    "StaffUser", "assignment_facility",
+]

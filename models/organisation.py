@@ -1,0 +1,82 @@
+"""The city's organisation: sections (課) under an authority, facilities and their rooms."""
+
+import enum
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from admin_app.extensions import db
+from models.types import str_enum
+
+
+class Authority(enum.StrEnum):
+    """The body a section belongs to; forms are addressed to it."""
+
+    MAYOR = "mayor"
+    BOARD_OF_EDUCATION = "board_of_education"
+
+    @property
+    def addressee(self) -> str:
+        return {"mayor": "東村山市長", "board_of_education": "東村山市教育委員会"}[self.value]
+
+
+class EligibilityRule(enum.StrEnum):
+    """Who may register at a facility."""
+
+    RESIDENTS_ONLY = "residents_only"  # 在住・在勤・在学
+    JOINT_USE = "joint_use"  # 市外共同利用可
+
+
+
+class Section(db.Model):
+    __tablename__ = "section"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    authority: Mapped[Authority] = mapped_column(str_enum(Authority, "authority"))
+
+    facilities: Mapped[list["Facility"]] = relationship(back_populates="section",
+                                                        order_by="Facility.id")
+
+    @property
+    def addressee(self) -> str:
+        return self.authority.addressee
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Facility(db.Model):
+    __tablename__ = "facility"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))  # 公民館, スポーツセンター, 集会所 …
+    eligibility_rule: Mapped[EligibilityRule] = mapped_column(
+        str_enum(EligibilityRule, "eligibility_rule"), default=EligibilityRule.RESIDENTS_ONLY
+    )
+    address: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(20))  # the facility's public number
+
+    section: Mapped[Section] = relationship(back_populates="facilities")
+    rooms: Mapped[list["Room"]] = relationship(back_populates="facility", order_by="Room.id")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Room(db.Model):
+    __tablename__ = "room"
+    __table_args__ = (UniqueConstraint("facility_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    capacity: Mapped[int]
+
+    facility: Mapped[Facility] = relationship(back_populates="rooms")
+
+    def __str__(self) -> str:
+        return f"{self.facility.name} {self.name}" if self.facility else self.name

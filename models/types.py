@@ -1,0 +1,32 @@
+"""Column types shared by the models."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import DateTime, Enum
+from sqlalchemy.types import TypeDecorator
+
+from models.clock import as_utc
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC timestamp on both SQLite and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return as_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect):
+        return None if value is None else as_utc(value)
+
+
+def str_enum(cls: type[enum.Enum], name: str) -> Enum:
+    """A portable enum column stored as its string value (VARCHAR + CHECK on both databases)."""
+    return Enum(cls, name=name, native_enum=False, length=32, create_constraint=True,
+                values_callable=lambda e: [m.value for m in e], validate_strings=True)

@@ -1,0 +1,109 @@
+"""Fixtures: one migrated database per test session, emptied after every test."""
+
+import re
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from admin_app import create_app
+from admin_app.config import TestConfig
+from admin_app.demo_data import DEMO_PASSWORD, load_demo_data
+from admin_app.extensions import db
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+def reset_database(app) -> None:
+    """Start from nothing, then build the schema the way production does: by migration."""
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        else:
+            db.engine.dispose()
+            path = Path(db.engine.url.database)
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
+        upgrade()
+        db.engine.dispose()
+
+
+def empty_tables(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+def dispose(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = create_app(TestConfig)
+    reset_database(app)
+    yield app
+    dispose(app)
+
+
+@pytest.fixture
+def new_app():
+    """Another app instance on the same database, closed after the test."""
+    apps = []
+
+    def _new():
+        apps.append(create_app(TestConfig))
+        return apps[-1]
+    yield _new
+    for other in apps:
+        dispose(other)
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    yield
+    if "app" in request.fixturenames:
+        empty_tables(request.getfixturevalue("app"))
+
+
+@pytest.fixture
+def demo(app):
+    """The demo organisation and one login per role."""
+    with app.app_context():
+        load_demo_data()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def login(client, login_id: str, password: str = DEMO_PASSWORD):
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    return client.post("/login", data={"login": login_id, "password": password,
+                                       "csrf_token": token})
+
+
+@pytest.fixture
+def login_as(client, demo):
+    """login_as("staff1") logs the test client in as a demo login and returns the client."""
+    def _login(login_id: str):
+        response = login(client, login_id)
+        assert response.status_code == 302, f"login as {login_id} failed"
+        return client
+    return _login

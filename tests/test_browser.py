@@ -1,0 +1,74 @@
+"""Key flows in a real browser (Debian's Chromium driven by Playwright)."""
+
+import os
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from admin_app.demo_data import DEMO_PASSWORD
+from tests.conftest import ARTIFACTS
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+pytestmark = pytest.mark.skipif(
+    shutil.which(CHROMIUM) is None and os.environ.get("CI") != "true",
+    reason="Chromium not installed (CI installs it and never skips)")
+
+
+@pytest.fixture
+def live_server(app, demo):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 800})
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def test_staff_logs_in_sees_the_japanese_back_office_and_logs_out(live_server, page):
+    page.goto(f"{live_server}/admin/")
+    assert page.url.startswith(f"{live_server}/login")
+    assert page.get_by_role("heading", name="職員ログイン").is_visible()
+    page.screenshot(path=ARTIFACTS / "01-login.png", full_page=True)
+
+    page.get_by_label("ログインID").fill("staff1")
+    page.get_by_label("パスワード").fill("wrong-password-000")
+    page.get_by_role("button", name="ログイン").click()
+    assert page.get_by_text("ログインIDまたはパスワードが正しくありません。").is_visible()
+    page.screenshot(path=ARTIFACTS / "02-bad-login.png", full_page=True)
+
+    page.get_by_label("パスワード").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url(f"{live_server}/admin/")
+    assert page.get_by_role("heading", name="山田 花子さん、ようこそ").is_visible()
+    assert page.get_by_text("施設職員").first.is_visible()
+    page.screenshot(path=ARTIFACTS / "03-dashboard.png", full_page=True)
+
+    page.get_by_role("link", name="組織").click()
+    page.get_by_role("link", name="施設", exact=True).click()
+    page.wait_for_url(f"{live_server}/admin/facility/")
+    assert page.get_by_role("cell", name="中央公民館").is_visible()
+    assert page.get_by_text("スポーツセンター").count() == 0
+    page.screenshot(path=ARTIFACTS / "04-facilities.png", full_page=True)
+
+    page.get_by_role("button", name="ログアウト").click()
+    page.wait_for_url(f"{live_server}/login?logged_out=1")
+    assert page.get_by_text("ログアウトしました。").is_visible()
+    page.goto(f"{live_server}/admin/")
+    assert page.url.startswith(f"{live_server}/login")

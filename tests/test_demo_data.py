@@ -1,0 +1,47 @@
+"""Demo data: realistic, idempotent, loaded only when asked for."""
+
+from sqlalchemy import func, select
+
+from admin_app.demo_data import USERS, load_demo_data
+from admin_app.extensions import db
+from models import Authority, Facility, Room, Section, StaffUser
+
+
+def counts():
+    return tuple(db.session.scalar(select(func.count()).select_from(m))
+                 for m in (Section, Facility, Room, StaffUser))
+
+
+def test_demo_data_is_idempotent(app):
+    with app.app_context():
+        load_demo_data()
+        first = counts()
+        added = load_demo_data()
+        assert counts() == first
+        assert set(added.values()) == {0}
+
+
+def test_demo_has_both_authorities_and_one_login_per_role(app, demo):
+    with app.app_context():
+        authorities = set(db.session.scalars(select(Section.authority)))
+        logins = set(db.session.scalars(select(StaffUser.login)))
+        sports = db.session.scalar(select(Facility).where(Facility.name == "スポーツセンター"))
+        assert sports.section.addressee == "東村山市教育委員会"
+        assert sports.rooms
+    assert authorities == {Authority.MAYOR, Authority.BOARD_OF_EDUCATION}
+    assert logins == {u[0] for u in USERS}
+    assert {u[5] for u in USERS} == {"facility_staff", "section_chief", "it_admin",
+                                     "contractor_operator", "records_officer", "auditor"}
+
+
+def test_a_production_start_is_empty(app):
+    with app.app_context():
+        assert counts() == (0, 0, 0, 0)
+
+
+def test_demo_data_cli_if_empty_loads_once(app):
+    runner = app.test_cli_runner()
+    assert "sections +5" in runner.invoke(args=["demo-data", "--if-empty"]).output
+    assert "not loaded" in runner.invoke(args=["demo-data", "--if-empty"]).output
+    output = runner.invoke(args=["demo-logins"]).output
+    assert "demo-password-2026" in output and "staff1" in output

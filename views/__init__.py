@@ -1,0 +1,45 @@
+"""Thin views: Flask-Admin screens by area, the auth and public blueprints."""
+
+from pathlib import Path
+
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
+
+from admin_app.extensions import db
+from models import Facility, RoleAssignment, Room, Section, StaffUser
+from views import auth, health, public
+from views.dashboard import DashboardView, SystemHealthView
+from views.organisation import FacilityView, RoomView, SectionView
+from views.staff import RoleAssignmentView, StaffUserView
+
+
+def register_views(app: Flask) -> Admin:
+    """Build the Admin and every view for this app (never at import time)."""
+    app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(health.bp)
+
+    admin = Admin(
+        app,
+        name=_l("Facility reservation back office"),
+        url=app.config["ADMIN_URL"],
+        index_view=DashboardView(name=_l("Home"), url=app.config["ADMIN_URL"],
+                                 endpoint="admin"),
+        translations_path=str(Path(app.root_path) / "translations"),
+        theme=Bootstrap4Theme(base_template="admin/app_base.html", fluid=True),
+    )
+    org = _l("Organisation")
+    staff = _l("Staff IDs")
+    admin.add_view(SectionView(Section, db, name=_l("Sections"), category=org,
+                               endpoint="section"))
+    admin.add_view(FacilityView(Facility, db, name=_l("Facilities"), category=org,
+                                endpoint="facility"))
+    admin.add_view(RoomView(Room, db, name=_l("Rooms"), category=org, endpoint="room"))
+    admin.add_view(StaffUserView(StaffUser, db, name=_l("Staff IDs"), category=staff,
+                                 endpoint="staff_user"))
+    admin.add_view(RoleAssignmentView(RoleAssignment, db, name=_l("Role assignments"),
+                                      category=staff, endpoint="role_assignment"))
+    admin.add_view(SystemHealthView(name=_l("System health"), endpoint="system_health"))
+    return admin

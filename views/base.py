@@ -1,0 +1,79 @@
+"""The ModelView every back-office screen builds on: permissions from the table, row scoping
+honoured by every path that reads a record, and database errors never shown raw."""
+
+from flask import abort, current_app, flash
+from flask_admin.contrib.sqla import ModelView
+from flask_babel import gettext
+from sqlalchemy import inspect
+
+from admin_app.security import allowed
+
+
+class AppModelView(ModelView):
+    can_view_details = True
+    can_set_page_size = False
+    page_size = 50
+    create_modal = False
+    edit_modal = False
+    # No inline editing: /ajax/update/ would bypass the form's validation.
+    column_editable_list: list[str] = []
+
+    # Whatever the table says, per request.
+    @property
+    def can_create(self) -> bool:  # type: ignore[override]
+        return allowed(f"{self.endpoint}.create_view")
+
+    @property
+    def can_edit(self) -> bool:  # type: ignore[override]
+        return allowed(f"{self.endpoint}.edit_view")
+
+    @property
+    def can_delete(self) -> bool:  # type: ignore[override]
+        return allowed(f"{self.endpoint}.delete_view")
+
+    @property
+    def can_export(self) -> bool:  # type: ignore[override]
+        return allowed(f"{self.endpoint}.export")
+
+    def is_accessible(self) -> bool:
+        return allowed(f"{self.endpoint}.index_view")
+
+    def inaccessible_callback(self, name, **kwargs):
+        abort(403)
+
+    def is_action_allowed(self, name: str) -> bool:
+        return allowed(f"{self.endpoint}.action_view:{name}") and super().is_action_allowed(name)
+
+    # Row scoping: one hook, applied to lists, counts, single records, actions and exports.
+    def scope(self, query):
+        return query
+
+    def get_query(self):
+        return self.scope(super().get_query())
+
+    def get_count_query(self):
+        return self.scope(super().get_count_query())
+
+    def get_one(self, id):
+        pk = inspect(self.model).primary_key[0]
+        try:
+            key = pk.type.python_type(id)
+        except (TypeError, ValueError):
+            return None
+        if isinstance(key, int) and not 0 < key < 2**63:
+            return None
+        return self.get_query().filter(pk == key).one_or_none()
+
+    def validate_form(self, form) -> bool:
+        valid = super().validate_form(form)
+        # Flask-Admin's templates show only `str` errors; our messages are lazily translated.
+        for field in form:
+            if isinstance(field.errors, list | tuple):
+                field.errors = [e if isinstance(e, dict | list) else str(e) for e in field.errors]
+        return valid
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        current_app.logger.exception("save failed in %s", self.endpoint)
+        flash(gettext("The record could not be saved. Please check the input and try again."),
+              "error")
+        return True

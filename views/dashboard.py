@@ -1,0 +1,45 @@
+"""The back-office home page and the contractor's system-health page."""
+
+from flask import current_app
+from flask_admin import AdminIndexView, BaseView, expose
+from flask_login import current_user
+from sqlalchemy import func, select, text
+
+from admin_app.extensions import db
+from admin_app.security import allowed, current_roles
+from models import AccessLog, Facility, Room, Section, StaffUser
+from views.labels import label
+
+
+class DashboardView(AdminIndexView):
+    """Open to any staff member with a valid role (AdminIndexView alone is open to all)."""
+
+    def is_accessible(self) -> bool:
+        return allowed("admin.index")
+
+    @expose("/")
+    def index(self):
+        assignments = current_user.valid_assignments()
+        return self.render("admin/dashboard.html", assignments=assignments,
+                           role_labels=sorted(label(r) for r in current_roles()), label=label)
+
+
+class SystemHealthView(BaseView):
+    """Database reachability, schema revision and table sizes: no personal data."""
+
+    def is_accessible(self) -> bool:
+        return allowed("system_health.index")
+
+    @expose("/")
+    def index(self):
+        revision = db.session.scalar(text("SELECT version_num FROM alembic_version"))
+        counts = {
+            name: db.session.scalar(select(func.count()).select_from(model))
+            for name, model in (("section", Section), ("facility", Facility), ("room", Room),
+                                ("staff_user", StaffUser))
+        }
+        # The log is append-only, so its highest id is its size without a full count.
+        counts["access_log"] = db.session.scalar(select(func.max(AccessLog.id))) or 0
+        return self.render("admin/system_health.html", revision=revision, counts=counts,
+                           dialect=db.engine.dialect.name,
+                           version=current_app.config.get("APP_VERSION", "0.1.0"))

@@ -1,0 +1,37 @@
+"""Display labels for stored codes (translated; the database keeps the English codes)."""
+
+from flask_babel import lazy_gettext as _l
+
+from models.organisation import Authority, EligibilityRule
+from models.staff import Role, StaffKind, StaffStatus
+
+LABELS = {
+    Authority.MAYOR: _l("Mayor of Higashimurayama"),
+    Authority.BOARD_OF_EDUCATION: _l("Higashimurayama Board of Education"),
+    EligibilityRule.RESIDENTS_ONLY: _l("Residents, workers and students of the city"),
+    EligibilityRule.JOINT_USE: _l("Joint use with neighbouring cities"),
+    Role.FACILITY_STAFF: _l("Facility staff"),
+    Role.SECTION_CHIEF: _l("Section chief"),
+    Role.IT_ADMIN: _l("IT administrator"),
+    Role.CONTRACTOR_OPERATOR: _l("Contractor operator"),
+    Role.RECORDS_OFFICER: _l("Records officer"),
+    Role.AUDITOR: _l("Auditor"),
+    StaffKind.EMPLOYEE: _l("City employee"),
+    StaffKind.CONTRACTOR: _l("Contractor staff"),
+    StaffStatus.ACTIVE: _l("Active"),
+    StaffStatus.SUSPENDED: _l("Suspended"),
+    StaffStatus.REVOKED: _l("Revoked"),
+}
+
+
+def label(value) -> str:
+    return str(LABELS.get(value, value)) if value is not None else ""
+
+
+def choices(enum_cls) -> list[tuple[str, object]]:
+    """Select choices for an enum column, in declaration order, with translated labels."""
+    return [(member.value, LABELS.get(member, member.value)) for member in enum_cls]
+
+
+def enum_formatter(view, context, model, name) -> str:
+    return label(getattr(model, name))

@@ -1,0 +1,55 @@
+"""Back-office screens for sections, facilities and rooms."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import NumberRange, Optional, Regexp
+
+from admin_app.security import visible_facility_ids
+from models.organisation import Authority, EligibilityRule, Facility, Room
+from views.base import AppModelView
+from views.labels import choices, enum_formatter
+
+PHONE = Regexp(r"^0\d{1,4}-\d{1,4}-\d{3,4}$",
+               message=_l("Enter the phone number with hyphens, e.g. 042-393-5111."))
+
+
+class SectionView(AppModelView):
+    column_list = ["code", "name", "authority"]
+    column_default_sort = "code"
+    column_searchable_list = ["name", "code"]
+    form_columns = ["code", "name", "authority"]
+    column_labels = {"code": _l("Code"), "name": _l("Section name"), "authority": _l("Authority")}
+    column_formatters = {"authority": enum_formatter}
+    column_formatters_detail = column_formatters
+    form_choices = {"authority": choices(Authority)}
+
+
+class FacilityView(AppModelView):
+    column_list = ["name", "kind", "section", "eligibility_rule", "phone"]
+    column_default_sort = "id"
+    column_searchable_list = ["name"]
+    form_columns = ["section", "name", "kind", "eligibility_rule", "address", "phone"]
+    column_labels = {"name": _l("Facility name"), "kind": _l("Kind"), "section": _l("Section"),
+                     "eligibility_rule": _l("Eligibility"), "address": _l("Address"),
+                     "phone": _l("Phone"), "rooms": _l("Rooms")}
+    column_formatters = {"eligibility_rule": enum_formatter}
+    column_formatters_detail = column_formatters
+    form_choices = {"eligibility_rule": choices(EligibilityRule)}
+    form_args = {"phone": {"validators": [Optional(), PHONE]}}
+
+    def scope(self, query):
+        ids = visible_facility_ids()
+        return query if ids is None else query.filter(Facility.id.in_(ids))
+
+
+class RoomView(AppModelView):
+    column_list = ["facility", "name", "capacity"]
+    column_default_sort = "id"
+    column_searchable_list = ["name"]
+    form_columns = ["facility", "name", "capacity"]
+    column_labels = {"facility": _l("Facility"), "name": _l("Room name"),
+                     "capacity": _l("Capacity")}
+    form_args = {"capacity": {"validators": [NumberRange(min=1, max=2000)]}}
+
+    def scope(self, query):
+        ids = visible_facility_ids()
+        return query if ids is None else query.filter(Room.facility_id.in_(ids))

@@ -10,3 +10,22 @@ def test_public_home_is_japanese_and_open(client):
     html = response.get_data(as_text=True)
     assert '<html lang="ja">' in html
     assert "公共施設" in html
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
+    from sqlalchemy import text
+
+    from admin_app.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            return
+        with db.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_back_office_pages_are_never_cached(login_as):
+    response = login_as("staff1").get("/admin/facility/")
+    assert response.headers["Cache-Control"] == "no-store"

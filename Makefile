@@ -44,4 +44,4 @@ clean:
 # Re-extract translatable strings and merge them into the Japanese catalog.
 messages: $(BIN)/flask
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o /tmp/messages.pot .
-	$(BIN)/pybabel update -i /tmp/messages.pot -d admin_app/translations --no-wrap
+	$(BIN)/pybabel update -i /tmp/messages.pot -d admin_app/translations --no-wrap --no-fuzzy-matching

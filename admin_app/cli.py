@@ -7,6 +7,8 @@ from admin_app import demo_data
 
 
 def register_cli(app: Flask) -> None:
+    register_domain_cli(app)
+
     @app.cli.command("demo-data")
     @click.option("--if-empty", is_flag=True,
                   help="Load only when the database has no organisation yet.")
@@ -25,3 +27,64 @@ def register_cli(app: Flask) -> None:
         for login, name, _, _, section, role, facilities in demo_data.USERS:
             where = ", ".join(facilities) if facilities else section
             click.echo(f"  {login:<12} {role.value:<20} {where}  ({name})")
+
+
+def register_domain_cli(app: Flask) -> None:
+    import json
+    import sys
+    from admin_app.importer import import_registrants
+    from admin_app.jobs import run_daily
+    from models.clock import today_local
+    from models.inventory import ITEMS
+
+    @app.cli.command("inventory")
+    @click.option("--json", "as_json", is_flag=True, help="Print as a JSON list.")
+    def inventory_command(as_json: bool) -> None:
+        """The personal-data inventory (個人情報項目一覧)."""
+        if as_json:
+            click.echo(json.dumps([i.as_dict() for i in ITEMS], ensure_ascii=False, indent=2))
+            return
+        for item in ITEMS:
+            d = item.as_dict()
+            click.echo(f"{d['field']:<22} {d['storage']:<6} {'必須' if d['required'] else '任意'}"
+                       f"  {d['label']}")
+
+    jobs = click.Group("jobs", help="Scheduled jobs.")
+    app.cli.add_command(jobs)
+
+    @jobs.command("daily")
+    @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                  help="Run as of this date (default: today in Japan).")
+    def daily_command(day) -> None:
+        """Expire registrations, erase personal data after the grace period."""
+        on = day.date() if day else today_local()
+        click.echo(f"daily job for {on.isoformat()}")
+        for line in run_daily(on):
+            click.echo(line)
+
+    imports = click.Group("import", help="Import data from CSV files.")
+    app.cli.add_command(imports)
+
+    @imports.command("registrants")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--dry-run", is_flag=True, help="Check every row; import nothing.")
+    def import_registrants_command(path: str, dry_run: bool) -> None:
+        """Import registrants from CSV (UTF-8 or Shift_JIS); all or nothing."""
+        with open(path, "rb") as f:
+            raw = f.read()
+
+        def progress(rows):
+            if not sys.stderr.isatty():
+                yield from rows
+                return
+            with click.progressbar(rows, label="checking", file=sys.stderr) as bar:
+                yield from bar
+
+        result = import_registrants(raw, dry_run=dry_run, progress=progress)
+        for error in result.errors:
+            click.echo(error)
+        if result.errors:
+            click.echo(f"{len(result.errors)} problems in {result.rows} rows; nothing imported.")
+            sys.exit(1)
+        verb = "checked (dry run)" if dry_run else "imported"
+        click.echo(f"{result.rows} rows {verb}; {result.imported} registrants imported.")

@@ -41,6 +41,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_NAME = "fbo_session"
 
+    # Personal data of an expired registration are erased this many days after expiry.
+    REGISTRATION_GRACE_DAYS = 365
+
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the (30-minute idle) session
     # argon2id parameters (RFC 9106, second recommended option).
     ARGON2_TIME_COST = 3

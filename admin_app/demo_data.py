@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from admin_app.demo_registrants import load_demo_registrants
 from admin_app.extensions import db
 from admin_app.security import hash_password
 from models.organisation import Authority, EligibilityRule, Facility, Room, Section
@@ -42,6 +43,9 @@ FACILITIES = [
      "042-395-0006", [("集会室", 30)]),
 ]
 
+# One registration-number series per kind of facility.
+PREFIX = {"公民館": "K", "スポーツセンター": "S", "集会所": "C"}
+
 # login, name, employee number, kind, section, role, facilities (None = whole section)
 USERS = [
     ("staff1", "山田 花子", "E10001", StaffKind.EMPLOYEE, "KOMINKAN", Role.FACILITY_STAFF,
@@ -70,9 +74,9 @@ def is_empty() -> bool:
     return db.session.scalar(select(Section.id).limit(1)) is None
 
 
-def load_demo_data() -> dict[str, int]:
+def load_demo_data(with_registrants: bool = True) -> dict[str, int]:
     """Create whatever of the demo set is missing; return how many rows of each were added."""
-    added = {"sections": 0, "facilities": 0, "rooms": 0, "users": 0}
+    added = {"sections": 0, "facilities": 0, "rooms": 0, "users": 0, "registrants": 0}
     sections: dict[str, Section] = {}
     for code, name, authority in SECTIONS:
         existed = db.session.scalar(select(Section).filter_by(code=code))
@@ -84,7 +88,9 @@ def load_demo_data() -> dict[str, int]:
         existed = db.session.scalar(select(Facility).filter_by(name=name))
         facility = existed or _get_or_create(
             Facility, {"name": name}, section=sections[code], kind=kind, eligibility_rule=rule,
-            address=address, phone=phone)
+            address=address, phone=phone, number_prefix=PREFIX[kind],
+            individual_fee_by_age=kind == "スポーツセンター",
+            group_min_in_city_percent=0 if rule == EligibilityRule.JOINT_USE else 50)
         added["facilities"] += existed is None
         facilities[name] = facility
         for room_name, capacity in rooms:
@@ -106,4 +112,6 @@ def load_demo_data() -> dict[str, int]:
             facilities=[facilities[n] for n in facility_names or []]))
         added["users"] += 1
     db.session.commit()
+    if with_registrants:
+        added["registrants"] = load_demo_registrants()
     return added

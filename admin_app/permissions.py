@@ -33,8 +33,9 @@ def roles(*names: Role) -> frozenset[Role]:
 
 def model_view(endpoint: str, *, read: Allow, create: Allow = NOBODY, edit: Allow = NOBODY,
                delete: Allow = NOBODY, export: Allow = NOBODY,
-               actions: dict[str, Allow] | None = None) -> dict[str, Rule]:
-    """Every endpoint a Flask-Admin ModelView registers, plus its bulk actions."""
+               actions: dict[str, Allow] | None = None,
+               extra: dict[str, Rule] | None = None) -> dict[str, Rule]:
+    """Every endpoint a Flask-Admin ModelView registers, its bulk actions and extra pages."""
     rules = {
         f"{endpoint}.index_view": Rule(read, A.LIST),
         f"{endpoint}.details_view": Rule(read, A.VIEW),
@@ -51,6 +52,8 @@ def model_view(endpoint: str, *, read: Allow, create: Allow = NOBODY, edit: Allo
     }
     for name, allow in (actions or {}).items():
         rules[f"{endpoint}.action_view:{name}"] = Rule(allow, A.EDIT, A.EDIT)
+    for name, rule in (extra or {}).items():
+        rules[f"{endpoint}.{name}"] = rule
     return rules
 
 
@@ -84,6 +87,13 @@ TABLE: dict[str, Rule] = {
     **model_view("staff_user", read=IT, create=IT, edit=IT),
     **model_view("role_assignment", read=IT, create=IT, edit=IT),
     "system_health.index": Rule(roles(Role.IT_ADMIN, Role.CONTRACTOR_OPERATOR), A.VIEW),
+    # Residents' registrations: counter staff of the facility only (rows scoped in the view).
+    **model_view("registrant", read=COUNTER, create=COUNTER, edit=COUNTER, export=COUNTER,
+                 actions={"renew": COUNTER},
+                 extra={"print_view": Rule(COUNTER, A.VIEW),
+                        "blank_form": Rule(COUNTER, A.VIEW)}),
+    # The field inventory describes what is collected, never anyone's data.
+    "inventory.index": Rule(ANY_STAFF, A.VIEW),
 }
 
 

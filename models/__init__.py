@@ -2,6 +2,15 @@
 
 from models.access_log import AccessAction, AccessLog
 from models.organisation import Authority, EligibilityRule, Facility, Room, Section
+from models.registration import (
+    EligibilityBasis,
+    EligibilityCheck,
+    Registrant,
+    RegistrantKind,
+    RegistrantStatus,
+    RegistrationCounter,
+    Roster,
+)
 from models.staff import (
     Role,
     RoleAssignment,
@@ -13,6 +22,8 @@ from models.staff import (
 )
 
 __all__ = [
+    "EligibilityBasis", "EligibilityCheck", "Registrant", "RegistrantKind", "RegistrantStatus",
+    "RegistrationCounter", "Roster",
     "AccessAction", "AccessLog", "Authority", "EligibilityRule", "Facility", "Role",
     "RoleAssignment", "Room", "Section", "StaffKind", "StaffSession", "StaffStatus",
     "StaffUser", "assignment_facility",

@@ -59,12 +59,26 @@ class Facility(db.Model):
     )
     address: Mapped[str | None] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(20))  # the facility's public number
+    # Registration rules of this facility.
+    number_prefix: Mapped[str] = mapped_column(String(4), default="X")  # one series per kind
+    registration_term_years: Mapped[int] = mapped_column(default=3)
+    individual_fee_by_age: Mapped[bool] = mapped_column(default=False)  # birth date collected
+    group_min_members: Mapped[int] = mapped_column(default=3)
+    group_min_in_city_percent: Mapped[int] = mapped_column(default=50)
 
     section: Mapped[Section] = relationship(back_populates="facilities")
     rooms: Mapped[list["Room"]] = relationship(back_populates="facility", order_by="Room.id")
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def addressee(self) -> str:
+        return self.section.addressee
+
+    @property
+    def allows_joint_use(self) -> bool:
+        return self.eligibility_rule == EligibilityRule.JOINT_USE
 
 
 class Room(db.Model):

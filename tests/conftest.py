@@ -10,6 +10,7 @@ from sqlalchemy import text
 from admin_app import create_app
 from admin_app.config import TestConfig
 from admin_app.demo_data import DEMO_PASSWORD, load_demo_data
+from admin_app.demo_registrants import load_demo_registrants
 from admin_app.extensions import db
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -78,7 +79,14 @@ def _clean_database(request):
 def demo(app):
     """The demo organisation and one login per role."""
     with app.app_context():
-        load_demo_data()
+        load_demo_data(with_registrants=False)
+
+
+@pytest.fixture
+def demo_registrants(app, demo):
+    """A few hundred demo registrants on top of the demo organisation."""
+    with app.app_context():
+        load_demo_registrants()
 
 
 @pytest.fixture

@@ -8,10 +8,12 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from admin_app.extensions import db
-from models import Facility, RoleAssignment, Room, Section, StaffUser
+from models import Facility, Registrant, RoleAssignment, Room, Section, StaffUser
 from views import auth, health, public
 from views.dashboard import DashboardView, SystemHealthView
+from views.inventory import InventoryView
 from views.organisation import FacilityView, RoomView, SectionView
+from views.registration import RegistrantView
 from views.staff import RoleAssignmentView, StaffUserView
 
 
@@ -41,5 +43,10 @@ def register_views(app: Flask) -> Admin:
                                  endpoint="staff_user"))
     admin.add_view(RoleAssignmentView(RoleAssignment, db, name=_l("Role assignments"),
                                       category=staff, endpoint="role_assignment"))
+    registrations = _l("Registrations")
+    admin.add_view(RegistrantView(Registrant, db, name=_l("Registrants"),
+                                  category=registrations, endpoint="registrant"))
+    admin.add_view(InventoryView(name=_l("Personal data inventory"), category=registrations,
+                                 endpoint="inventory"))
     admin.add_view(SystemHealthView(name=_l("System health"), endpoint="system_health"))
     return admin

@@ -1,7 +1,10 @@
 """The ModelView every back-office screen builds on: permissions from the table, row scoping
 honoured by every path that reads a record, and database errors never shown raw."""
 
-from flask import abort, current_app, flash
+from flask import Response, abort, current_app, flash
+from werkzeug.utils import secure_filename
+
+from admin_app.csv_export import csv_document
 from flask_admin.contrib.sqla import ModelView
 from flask_babel import gettext
 from sqlalchemy import inspect
@@ -59,10 +62,24 @@ class AppModelView(ModelView):
         try:
             key = pk.type.python_type(id)
         except (TypeError, ValueError):
-            return None
+            abort(404)
         if isinstance(key, int) and not 0 < key < 2**63:
-            return None
-        return self.get_query().filter(pk == key).one_or_none()
+            abort(404)
+        record = self.get_query().filter(pk == key).one_or_none()
+        if record is None:
+            abort(404)  # out of scope or absent: the same answer, so nothing leaks
+        return record
+
+    def _export_csv(self, return_url):
+        """CSV that Excel opens (UTF-8 with BOM) and that cannot smuggle in formulas."""
+        _, data = self._export_data()
+        columns = self._export_columns
+        rows = ([str(title) for _, title in columns],
+                *([self.get_export_value(row, name) for name, _ in columns] for row in data))
+        body = csv_document(rows)
+        filename = secure_filename(self.get_export_name(export_type="csv"))
+        return Response(body, mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f"attachment; filename={filename}"})
 
     def validate_form(self, form) -> bool:
         valid = super().validate_form(form)

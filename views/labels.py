@@ -3,6 +3,8 @@
 from flask_babel import lazy_gettext as _l
 
 from models.organisation import Authority, EligibilityRule
+from models.registration import EligibilityBasis, RegistrantKind, RegistrantStatus
+from models.school import FeeTier
 from models.staff import Role, StaffKind, StaffStatus
 
 LABELS = {
@@ -21,6 +23,18 @@ LABELS = {
     StaffStatus.ACTIVE: _l("Active"),
     StaffStatus.SUSPENDED: _l("Suspended"),
     StaffStatus.REVOKED: _l("Revoked"),
+    RegistrantKind.INDIVIDUAL: _l("Individual"),
+    RegistrantKind.GROUP: _l("Group (circle)"),
+    RegistrantStatus.ACTIVE: _l("Current"),
+    RegistrantStatus.EXPIRED: _l("Expired"),
+    RegistrantStatus.ERASED: _l("Erased"),
+    EligibilityBasis.RESIDENT: _l("Lives in the city"),
+    EligibilityBasis.WORKER: _l("Works in the city"),
+    EligibilityBasis.STUDENT: _l("Studies in the city"),
+    EligibilityBasis.JOINT_USE: _l("Joint use (outside the city)"),
+    FeeTier.CHILD: _l("Elementary school or younger"),
+    FeeTier.STUDENT: _l("Junior high and high school"),
+    FeeTier.ADULT: _l("General"),
 }
 
 

@@ -1,0 +1,137 @@
+"""Demo registrants: a few hundred individuals and groups across the facilities, in every state
+(current, expiring within two months, expired, erased), with eligibility checks and rosters."""
+
+import random
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from faker import Faker
+from sqlalchemy import func, select
+
+from admin_app.extensions import db
+from models.clock import today_local
+from models.japanese import phone_digits
+from models.organisation import Facility
+from models.registration import (
+    EligibilityBasis,
+    EligibilityCheck,
+    Registrant,
+    RegistrantKind,
+    Roster,
+    erase_due,
+    expire_due,
+    start_registration,
+)
+from models.staff import StaffUser
+
+TOWNS = ["本町", "久米川町", "秋津町", "青葉町", "萩山町", "富士見町", "美住町", "廻田町",
+         "多摩湖町", "野口町", "諏訪町", "恩多町", "栄町"]
+CIRCLES = [("コーラス", "合唱の練習と年2回の発表会"), ("書道", "毛筆・硬筆の練習"),
+           ("太極拳", "健康づくりのための太極拳"), ("囲碁", "囲碁の対局と初心者指導"),
+           ("俳句", "句会と吟行"), ("水彩画", "風景画の写生と作品展"), ("手芸", "編み物と刺し子"),
+           ("英会話", "日常英会話の練習"), ("フラダンス", "フラダンスの練習と発表"),
+           ("将棋", "対局と子ども将棋教室"), ("卓球", "卓球の練習と市民大会参加"),
+           ("バドミントン", "初心者歓迎のバドミントン"), ("写真", "撮影会と写真展"),
+           ("郷土史", "東村山の歴史の調査と見学会"), ("ヨガ", "やさしいヨガ")]
+SUFFIXES = ["の会", "クラブ", "サークル", "同好会", "友の会"]
+KANA_OF = {"コーラス": "コーラス", "書道": "ショドウ", "太極拳": "タイキョクケン", "囲碁": "イゴ",
+           "俳句": "ハイク", "水彩画": "スイサイガ", "手芸": "シュゲイ", "英会話": "エイカイワ",
+           "フラダンス": "フラダンス", "将棋": "ショウギ", "卓球": "タッキュウ",
+           "バドミントン": "バドミントン", "写真": "シャシン", "郷土史": "キョウドシ",
+           "ヨガ": "ヨガ", "の会": "ノカイ", "クラブ": "クラブ", "サークル": "サークル",
+           "同好会": "ドウコウカイ", "友の会": "トモノカイ"}
+AREA_KANA = {"本町": "ホンチョウ", "久米川": "クメガワ", "秋津": "アキツ", "青葉": "アオバ",
+             "萩山": "ハギヤマ", "富士見": "フジミ", "美住": "ミスミ", "廻田": "メグリタ",
+             "多摩湖": "タマコ", "野口": "ノグチ", "諏訪": "スワ", "恩多": "オンタ", "栄": "サカエ"}
+
+
+def _person(fake: Faker) -> tuple[str, str]:
+    last, last_kana, _ = fake.last_name_pair()
+    first, first_kana, _ = fake.first_name_pair()
+    return f"{last} {first}", f"{last_kana} {first_kana}"
+
+
+def _phone(rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        return f"042-39{rng.randint(0, 9)}-{rng.randint(0, 9999):04d}"
+    return f"0{rng.choice('789')}0-{rng.randint(1000, 9999)}-{rng.randint(0, 9999):04d}"
+
+
+def _address(rng: random.Random) -> tuple[str, str]:
+    town = rng.choice(TOWNS)
+    return (f"18900{rng.randint(1, 26):02d}",
+            f"東村山市{town}{rng.randint(1, 5)}丁目{rng.randint(1, 30)}番{rng.randint(1, 20)}号")
+
+
+def load_demo_registrants(count: int = 300, seed: int = 2026) -> int:
+    """Add demo registrants unless some exist already; return how many were added."""
+    if db.session.scalar(select(func.count()).select_from(Registrant)):
+        return 0
+    fake, rng = Faker("ja_JP"), random.Random(seed)
+    Faker.seed(seed)
+    today = today_local()
+    facilities = db.session.scalars(select(Facility).order_by(Facility.id)).all()
+    staff = {u.login: u for u in db.session.scalars(select(StaffUser))}
+    clerk = staff.get("staff1") or next(iter(staff.values()))
+    for n in range(count):
+        facility = facilities[n % len(facilities)]
+        is_sports = facility.individual_fee_by_age
+        kind = RegistrantKind.INDIVIDUAL if is_sports and n % 3 else RegistrantKind.GROUP
+        # Spread the start dates so that some expire soon and some have expired.
+        state = n % 10
+        if state == 0:
+            start = today - relativedelta(years=facility.registration_term_years) + \
+                timedelta(days=rng.randint(5, 55))  # expires within two months
+        elif state == 1:
+            start = today - relativedelta(years=facility.registration_term_years) - \
+                timedelta(days=rng.randint(10, 300))  # expired
+        elif state == 2 and n % 20 == 2:
+            start = today - relativedelta(years=facility.registration_term_years + 1) - \
+                timedelta(days=rng.randint(30, 200))  # expired long ago: to be erased
+        else:
+            start = today - timedelta(days=rng.randint(0, 365 * facility.registration_term_years
+                                                       - 70))
+        postal, address = _address(rng)
+        registrant = Registrant(facility=facility, kind=kind, registered_on=start,
+                                postal_code=postal, address=address, phone=_phone(rng),
+                                created_by=clerk)
+        if kind == RegistrantKind.GROUP:
+            topic, activity = rng.choice(CIRCLES)
+            suffix = rng.choice(SUFFIXES)
+            town, town_kana = rng.choice(list(AREA_KANA.items()))
+            registrant.name = f"{town}{topic}{suffix}"
+            registrant.name_kana = town_kana + KANA_OF[topic] + KANA_OF[suffix]
+            registrant.representative_name, registrant.representative_kana = _person(fake)
+            registrant.activity = activity
+        else:
+            registrant.name, registrant.name_kana = _person(fake)
+            registrant.birth_date = today - timedelta(days=rng.randint(7 * 365, 80 * 365))
+        if rng.random() < 0.3:
+            registrant.email = f"user{n}@example.jp"
+        registrant.phone_digits = phone_digits(registrant.phone)
+        start_registration(registrant, start)
+        basis = rng.choice([EligibilityBasis.RESIDENT] * 6 + [EligibilityBasis.WORKER,
+                                                              EligibilityBasis.STUDENT])
+        if facility.allows_joint_use and rng.random() < 0.25:
+            basis = EligibilityBasis.JOINT_USE
+        registrant.eligibility_checks.append(EligibilityCheck(
+            basis=basis, doc_identity=True, doc_member_list=kind == RegistrantKind.GROUP,
+            doc_employment_cert=basis == EligibilityBasis.WORKER,
+            doc_student_cert=basis == EligibilityBasis.STUDENT, checked_by=clerk,
+            checked_on=start))
+        if kind == RegistrantKind.GROUP:
+            total = rng.randint(2, 30)
+            in_city = total if rng.random() < 0.8 else rng.randint(0, total // 2)
+            resident = rng.randint(0, in_city)
+            registrant.rosters.append(Roster(
+                submitted_on=start, total_members=total, members_resident=resident,
+                members_working=in_city - resident, members_studying=0, verified_by=clerk,
+                paper_location=f"{facility.name} 事務室 書庫{rng.randint(1, 4)}",
+                destroy_by=registrant.expires_on + timedelta(days=365)))
+        db.session.add(registrant)
+    db.session.flush()
+    expire_due(today)
+    erase_due(today, timedelta(days=365))
+    db.session.commit()
+    return count
+

@@ -1,0 +1,89 @@
+"""Importing registrants from the old system's CSV: all or nothing, every bad row reported."""
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from admin_app.extensions import db
+from models.clock import today_local
+from models.organisation import Facility
+from models.registrant_input import INPUT_FIELDS, clean_registrant
+from models.registration import Registrant, RegistrantKind, start_registration
+
+KINDS = {"individual": RegistrantKind.INDIVIDUAL, "個人": RegistrantKind.INDIVIDUAL,
+         "group": RegistrantKind.GROUP, "団体": RegistrantKind.GROUP}
+COLUMNS = ["facility", "kind", *INPUT_FIELDS, "registered_on"]
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    imported: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else Shift_JIS/CP932 as Japanese Excel writes it."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp932")
+
+
+def _date(text: str) -> date:
+    return date.fromisoformat(text.strip().replace("/", "-"))
+
+
+def import_registrants(raw: bytes, *, dry_run: bool = False,
+                       progress: Callable[[Iterable], Iterable] = lambda rows: rows
+                       ) -> ImportResult:
+    result = ImportResult()
+    try:
+        reader = csv.DictReader(io.StringIO(decode(raw), newline=""))
+        rows = list(reader)
+    except (UnicodeDecodeError, csv.Error) as error:
+        result.errors.append(f"file: {error}")
+        return result
+    missing = [c for c in ("facility", "kind", "name", "name_kana") if c not in
+               (reader.fieldnames or [])]
+    if missing:
+        result.errors.append(f"header: missing columns {', '.join(missing)}")
+        return result
+    facilities = {f.name: f for f in db.session.scalars(select(Facility))}
+    today = today_local()
+    staged: list[Registrant] = []
+    for number, row in enumerate(progress(rows), start=2):  # row 1 is the header
+        result.rows += 1
+        facility = facilities.get((row.get("facility") or "").strip())
+        kind = KINDS.get((row.get("kind") or "").strip())
+        problems = []
+        if facility is None:
+            problems.append(("facility", "施設名が登録されていません。"))
+        if kind is None:
+            problems.append(("kind", "区分は「個人」または「団体」にしてください。"))
+        clean, errors = clean_registrant(row, kind, facility)
+        problems += list(errors.items())
+        registered_on = today
+        if (row.get("registered_on") or "").strip():
+            try:
+                registered_on = _date(row["registered_on"])
+            except ValueError:
+                problems.append(("registered_on", "日付は YYYY-MM-DD で入力してください。"))
+        if problems:
+            result.errors += [f"row {number}: {name}: {message}" for name, message in problems]
+            continue
+        staged.append(Registrant(facility=facility, kind=kind, registered_on=registered_on,
+                                 **clean))
+    if result.errors or dry_run:
+        db.session.rollback()
+        return result
+    for registrant in staged:
+        start_registration(registrant, today)
+        db.session.add(registrant)
+    db.session.commit()
+    result.imported = len(staged)
+    return result

@@ -1,0 +1,144 @@
+"""個人情報項目一覧 — the field inventory: every item of the 利用登録申請書.
+
+The single source of truth for what is collected and why. Forms, the printable form, the
+columns each role sees, the CSV export, the inventory page and `flask inventory --json` are all
+generated from ITEMS; tests fail when a personal-data column is missing here or when a
+paper-only item has a column.
+"""
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from models.staff import Role
+
+SYSTEM = "system"  # entered and stored on the contractor's server
+PAPER = "paper"  # kept by the city on paper only; never entered
+
+ALL = "all"
+INDIVIDUAL = "individual"
+GROUP = "group"
+
+COUNTER = frozenset({Role.FACILITY_STAFF, Role.SECTION_CHIEF})
+
+RETAIN_TERM = _l("Until the registration expires, then erased after the grace period "
+                 "(default 1 year)")
+RETAIN_PAPER = _l("Kept on paper by the facility until the registration expires")
+
+
+@dataclass(frozen=True)
+class Item:
+    field: str  # the model attribute (system items) or the name of a paper-only item
+    label: object  # translated label (Japanese by default)
+    required: bool
+    storage: str  # SYSTEM or PAPER
+    purpose: object
+    visible_to: frozenset[Role] = COUNTER
+    public: bool = False  # may be published, and only with the registrant's consent
+    retention: object = RETAIN_TERM
+    applies_to: str = ALL  # ALL, INDIVIDUAL or GROUP
+    condition: object | None = None  # when the item is asked for at all
+    model: str = "Registrant"
+    changeable_by_notice: bool = True  # may be changed by a 変更届 (issue: change notices)
+    notes: tuple = field(default_factory=tuple)
+
+    def as_dict(self) -> dict:
+        return {
+            "field": self.field, "label": str(self.label), "required": self.required,
+            "storage": self.storage, "purpose": str(self.purpose),
+            "visible_to": sorted(r.value for r in self.visible_to), "public": self.public,
+            "retention": str(self.retention), "applies_to": self.applies_to,
+            "condition": str(self.condition) if self.condition else None, "model": self.model,
+        }
+
+
+ITEMS: tuple[Item, ...] = (
+    Item("name", _l("Name / group name"), True, SYSTEM,
+         _l("To identify the user and accept reservations"), public=True),
+    Item("name_kana", _l("Furigana"), True, SYSTEM,
+         _l("To identify the user and sort lists in Japanese order"), public=True),
+    Item("representative_name", _l("Representative"), True, SYSTEM,
+         _l("To know who is responsible for the group"), applies_to=GROUP),
+    Item("representative_kana", _l("Representative (furigana)"), True, SYSTEM,
+         _l("To know who is responsible for the group"), applies_to=GROUP),
+    Item("postal_code", _l("Postal code"), True, SYSTEM,
+         _l("To send notices about the registration")),
+    Item("address", _l("Home address"), True, SYSTEM,
+         _l("To send notices about the registration and confirm eligibility")),
+    Item("phone", _l("Phone number"), True, SYSTEM,
+         _l("To contact the user about reservations")),
+    Item("phone_digits", _l("Phone number (digits, for search)"), False, SYSTEM,
+         _l("Derived from the phone number to find a record at the counter"),
+         changeable_by_notice=False, notes=("derived",)),
+    Item("email", _l("E-mail address"), False, SYSTEM,
+         _l("To contact the user about reservations, if they wish")),
+    Item("birth_date", _l("Date of birth"), True, SYSTEM,
+         _l("To decide the fee tier (junior high school students and older pay more)"),
+         applies_to=INDIVIDUAL,
+         condition=_l("Only at facilities whose individual fee depends on age "
+                      "(Sports Center)")),
+    Item("activity", _l("Activities"), False, SYSTEM,
+         _l("To describe the group's activity (published only with consent)"),
+         applies_to=GROUP, public=True),
+    Item("basis", _l("Eligibility basis"), True, SYSTEM,
+         _l("To confirm the user lives, works or studies in the city"),
+         model="EligibilityCheck", changeable_by_notice=False),
+    # Kept on paper by the city only: never entered into the system.
+    Item("workplace_or_school", _l("Workplace or school (if working or studying in the city)"),
+         False, PAPER, _l("To confirm eligibility"), retention=RETAIN_PAPER,
+         changeable_by_notice=False, model=""),
+    Item("member_names", _l("Member list (names of members)"), True, PAPER,
+         _l("To confirm that the group qualifies"), applies_to=GROUP, retention=RETAIN_PAPER,
+         changeable_by_notice=False, model=""),
+    Item("certificates", _l("Certificates of employment or enrolment"), False, PAPER,
+         _l("To confirm eligibility"), retention=_l("Returned or destroyed after the check"),
+         changeable_by_notice=False, model=""),
+    Item("identity_document", _l("Identity document"), False, PAPER,
+         _l("To confirm the applicant's identity"),
+         retention=_l("Shown at the counter only; not copied"), changeable_by_notice=False,
+         model=""),
+    Item("signature", _l("Applicant's signature"), True, PAPER,
+         _l("To confirm the application"), retention=RETAIN_PAPER, changeable_by_notice=False,
+         model=""),
+)
+
+BY_FIELD = {item.field: item for item in ITEMS}
+
+# Columns of resident-data tables that are not personal data, each with why it is there.
+NOT_PERSONAL = {
+    "Registrant": {
+        "id": "record key", "facility_id": "where registered", "kind": "individual or group",
+        "number_series": "numbering series", "registration_number": "registration number",
+        "status": "active/expired/erased", "registered_on": "term start",
+        "expires_on": "term end", "expired_on": "statistics", "erased_on": "statistics",
+        "created_by_id": "trail", "created_at": "trail", "updated_at": "trail",
+    },
+    "EligibilityCheck": {
+        "id": "record key", "registrant_id": "owner", "doc_member_list": "document type seen",
+        "doc_employment_cert": "document type seen", "doc_student_cert": "document type seen",
+        "doc_identity": "document type seen", "checked_by_id": "trail", "checked_on": "trail",
+    },
+    "Roster": {
+        "id": "record key", "registrant_id": "owner", "submitted_on": "trail",
+        "total_members": "count", "members_resident": "count", "members_working": "count",
+        "members_studying": "count", "verified_by_id": "trail",
+        "paper_location": "where the city keeps the paper", "destroy_by": "retention",
+    },
+}
+
+
+def system_items(model: str = "Registrant") -> list[Item]:
+    return [i for i in ITEMS if i.storage == SYSTEM and i.model == model]
+
+
+def paper_items() -> list[Item]:
+    return [i for i in ITEMS if i.storage == PAPER]
+
+
+def visible_fields(roles: frozenset[Role], model: str = "Registrant") -> list[str]:
+    """Personal fields of `model` that a person holding `roles` may see."""
+    return [i.field for i in system_items(model) if i.visible_to & roles]
+
+
+def label(field_name: str):
+    return BY_FIELD[field_name].label

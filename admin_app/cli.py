@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
 from admin_app import demo_data
 
@@ -49,7 +50,7 @@ def register_domain_cli(app: Flask) -> None:
             click.echo(f"{d['field']:<22} {d['storage']:<6} {'必須' if d['required'] else '任意'}"
                        f"  {d['label']}")
 
-    jobs = click.Group("jobs", help="Scheduled jobs.")
+    jobs = AppGroup("jobs", help="Scheduled jobs.")
     app.cli.add_command(jobs)
 
     @jobs.command("daily")
@@ -62,7 +63,7 @@ def register_domain_cli(app: Flask) -> None:
         for line in run_daily(on):
             click.echo(line)
 
-    imports = click.Group("import", help="Import data from CSV files.")
+    imports = AppGroup("import", help="Import data from CSV files.")
     app.cli.add_command(imports)
 
     @imports.command("registrants")

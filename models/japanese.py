@@ -56,6 +56,17 @@ def _digits(value: str | None) -> str:
     return re.sub(r"[\s\-()]", "", text)
 
 
+def pre_normalise(value):
+    """Gentle clean-up before any check (never fails): full-width forms, the 〒 mark and
+    hyphens in postal codes, so that length limits apply to what will be stored."""
+    if not isinstance(value, str):
+        return value
+    text = nfkc(value)
+    if re.fullmatch(r"〒?\s*[\d\-\s" + HYPHENS + r"]{7,10}", text):
+        return _digits(text).removeprefix("〒")
+    return text
+
+
 def check_postal_code(value: str | None) -> str:
     """Seven digits, stored without the hyphen."""
     digits = _digits(value).removeprefix("〒")

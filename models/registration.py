@@ -239,8 +239,9 @@ def start_registration(registrant: Registrant, today: date | None = None) -> Non
     if registrant.expires_on is None:
         registrant.expires_on = term_end(registrant.facility, registrant.registered_on)
     if not registrant.registration_number:
-        registrant.number_series, registrant.registration_number = next_registration_number(
-            registrant.facility)
+        with db.session.no_autoflush:  # the registrant is flushed once it has its number
+            registrant.number_series, registrant.registration_number = \
+                next_registration_number(registrant.facility)
 
 
 def term_end(facility: Facility, start: date) -> date:

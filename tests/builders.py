@@ -23,3 +23,32 @@ def make_user(login: str, role: Role = Role.FACILITY_STAFF, section_code: str = 
                                   valid_to=role_to))
     db.session.commit()
     return user.id
+
+
+def facility_id(name: str) -> int:
+    from models import Facility
+
+    return db.session.scalar(select(Facility.id).where(Facility.name == name))
+
+
+def make_registrant(facility_name: str = "中央公民館", kind: str = "group", *,
+                    registered_on: date | None = None, **fields) -> int:
+    """A registrant created through the domain rules; returns its id (inside an app context)."""
+    from models import Facility, Registrant, RegistrantKind
+    from models.japanese import phone_digits
+    from models.registration import start_registration
+
+    facility = db.session.scalar(select(Facility).where(Facility.name == facility_name))
+    values = {"name": "テスト合唱団", "name_kana": "テストガッショウダン",
+              "postal_code": "1890014", "address": "東村山市本町1丁目2番3号",
+              "phone": "042-393-5111"}
+    if kind == "group":
+        values |= {"representative_name": "代表 太郎", "representative_kana": "ダイヒョウ タロウ"}
+    values |= fields
+    registrant = Registrant(facility=facility, kind=RegistrantKind(kind),
+                            registered_on=registered_on, **values)
+    registrant.phone_digits = phone_digits(registrant.phone)
+    start_registration(registrant, registered_on)
+    db.session.add(registrant)
+    db.session.commit()
+    return registrant.id

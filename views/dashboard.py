@@ -5,10 +5,16 @@ from flask_admin import AdminIndexView, BaseView, expose
 from flask_login import current_user
 from sqlalchemy import func, select, text
 
+from dateutil.relativedelta import relativedelta
+
 from admin_app.extensions import db
 from admin_app.security import allowed, current_roles
-from models import AccessLog, Facility, Room, Section, StaffUser
+from models import AccessLog, Facility, Registrant, Room, Section, StaffUser
+from models.clock import today_local
+from models.registrant_input import expiring_soon_condition
 from views.labels import label
+
+EXPIRING_SHOWN = 50
 
 
 class DashboardView(AdminIndexView):
@@ -20,8 +26,19 @@ class DashboardView(AdminIndexView):
     @expose("/")
     def index(self):
         assignments = current_user.valid_assignments()
+        expiring = []
+        show_expiring = allowed("registrant.index_view")
+        if show_expiring:
+            today = today_local()
+            expiring = db.session.scalars(
+                select(Registrant)
+                .where(expiring_soon_condition(today, today + relativedelta(months=2)),
+                       Registrant.facility_id.in_(current_user.facility_ids()))
+                .order_by(Registrant.expires_on).limit(EXPIRING_SHOWN)).all()
         return self.render("admin/dashboard.html", assignments=assignments,
-                           role_labels=sorted(label(r) for r in current_roles()), label=label)
+                           role_labels=sorted(label(r) for r in current_roles()), label=label,
+                           expiring=expiring, expiring_limit=EXPIRING_SHOWN,
+                           show_expiring=show_expiring)
 
 
 class SystemHealthView(BaseView):

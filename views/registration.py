@@ -17,7 +17,7 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from admin_app.extensions import db
 from models.clock import today_local
 from models.inventory import BY_FIELD, ITEMS, SYSTEM, system_items, visible_fields
-from models.japanese import InputError, phone_digits
+from models.japanese import InputError, phone_digits, pre_normalise
 from models.organisation import Facility
 from models.registrant_input import INPUT_FIELDS, applies, clean_registrant, search_condition
 from models.registration import (
@@ -120,7 +120,8 @@ class RegistrantView(AppModelView):
     form_columns = ["facility", "kind", *INPUT_FIELDS]
     form_choices = {"kind": choices(RegistrantKind)}
     form_args = {
-        **{i.field: {"label": i.label, "description": _help(i), "validators": [Optional()]}
+        **{i.field: {"label": i.label, "description": _help(i), "validators": [Optional()],
+                     "filters": [pre_normalise]}
            for i in system_items() if i.field in INPUT_FIELDS},
         "birth_date": {"label": BY_FIELD["birth_date"].label,
                        "description": _help(BY_FIELD["birth_date"]),

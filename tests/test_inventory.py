@@ -1,0 +1,66 @@
+"""The field inventory is complete, and everything that shows personal data follows it."""
+
+import json
+
+from admin_app.extensions import db
+from models.inventory import BY_FIELD, ITEMS, NOT_PERSONAL, PAPER, SYSTEM, paper_items
+from models.registration import EligibilityCheck, Registrant, Roster
+
+RESIDENT_MODELS = (Registrant, EligibilityCheck, Roster)
+
+
+def test_every_personal_column_is_in_the_inventory():
+    missing = [f"{m.__name__}.{c.key}" for m in RESIDENT_MODELS for c in m.__table__.columns
+               if c.info.get("personal") and not (c.key in BY_FIELD and
+                                                   BY_FIELD[c.key].model == m.__name__)]
+    assert missing == []
+
+
+def test_every_column_of_resident_tables_is_classified():
+    """A new column must be named in the inventory or declared not personal, with a reason."""
+    unclassified = [f"{m.__name__}.{c.key}" for m in RESIDENT_MODELS for c in m.__table__.columns
+                    if c.key not in BY_FIELD and c.key not in NOT_PERSONAL[m.__name__]]
+    assert unclassified == []
+    marked = {c.key for m in RESIDENT_MODELS for c in m.__table__.columns
+              if c.info.get("personal")}
+    assert {i.field for i in ITEMS if i.storage == SYSTEM} == marked
+
+
+def test_paper_items_have_no_column_anywhere():
+    columns = {c.key for table in db.metadata.tables.values() for c in table.columns}
+    assert paper_items()
+    assert [i.field for i in paper_items() if i.field in columns] == []
+    assert all(i.storage == PAPER and i.model == "" for i in paper_items())
+
+
+def test_inventory_json_command(app):
+    result = app.test_cli_runner().invoke(args=["inventory", "--json"])
+    assert result.exit_code == 0
+    items = json.loads(result.output)
+    keys = {"field", "label", "required", "storage", "purpose", "visible_to", "public",
+            "retention"}
+    assert all(keys <= set(item) for item in items)
+    by_field = {i["field"]: i for i in items}
+    assert by_field["name"]["label"] == "氏名・団体名"
+    assert by_field["birth_date"]["storage"] == "system"
+    assert by_field["member_names"]["storage"] == "paper"
+    assert by_field["phone"]["visible_to"] == ["facility_staff", "section_chief"]
+
+
+def test_auditor_reads_the_inventory_page(login_as):
+    html = login_as("auditor1").get("/admin/inventory/").get_data(as_text=True)
+    assert "個人情報項目一覧" in html
+    for text in ("氏名・団体名", "生年月日", "会員名簿（会員の氏名）", "紙のみ（市が保管）",
+                 "システム（委託業者のサーバ）", "料金区分の判定のため"):
+        assert text in html
+
+
+def test_the_registration_form_is_generated_from_the_inventory(login_as):
+    html = login_as("staff1").get("/admin/registrant/new/").get_data(as_text=True)
+    for item in ITEMS:
+        if item.storage == SYSTEM and item.model == "Registrant" and item.field != "phone_digits":
+            assert f'name="{item.field}"' in html, item.field
+            assert str(item.purpose) in html  # help text
+    assert 'name="phone_digits"' not in html  # derived, never typed
+    for item in paper_items():
+        assert f'name="{item.field}"' not in html

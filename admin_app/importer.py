@@ -12,7 +12,12 @@ from admin_app.extensions import db
 from models.clock import today_local
 from models.organisation import Facility
 from models.registrant_input import INPUT_FIELDS, clean_registrant
-from models.registration import Registrant, RegistrantKind, start_registration
+from models.registration import (
+    Registrant,
+    RegistrantKind,
+    reserve_registration_numbers,
+    start_registration,
+)
 
 KINDS = {"individual": RegistrantKind.INDIVIDUAL, "個人": RegistrantKind.INDIVIDUAL,
          "group": RegistrantKind.GROUP, "団体": RegistrantKind.GROUP}
@@ -81,9 +86,15 @@ def import_registrants(raw: bytes, *, dry_run: bool = False,
     if result.errors or dry_run:
         db.session.rollback()
         return result
+    by_series: dict[str, list[Registrant]] = {}
     for registrant in staged:
-        start_registration(registrant, today)
-        db.session.add(registrant)
+        by_series.setdefault(registrant.facility.number_prefix, []).append(registrant)
+    with db.session.no_autoflush:
+        for series, group in by_series.items():
+            for registrant, number in zip(group, reserve_registration_numbers(
+                    series, len(group)), strict=True):
+                start_registration(registrant, today, number)
+    db.session.add_all(staged)
     db.session.commit()
     result.imported = len(staged)
     return result

@@ -68,8 +68,6 @@ def main() -> None:
     tmp = tempfile.mkdtemp(prefix="bench-registrants-")
     os.environ.setdefault("TEST_DATABASE_URL", os.environ.get(
         "BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.db"))
-    from flask_migrate import upgrade
-
     from admin_app import create_app
     from admin_app.config import TestConfig
     from admin_app.extensions import db
@@ -78,7 +76,6 @@ def main() -> None:
     app = create_app(TestConfig)
     reset_database(app)
     with app.app_context():
-        _ = upgrade
         started = time.perf_counter()
         build(app)
         print(f"built {N:,} registrants in {time.perf_counter() - started:.1f} s "

@@ -54,8 +54,8 @@ class Registrant(db.Model):
     __tablename__ = "registrant"
     __table_args__ = (
         UniqueConstraint("number_series", "registration_number"),
-        Index("ix_registrant_facility_kana", "facility_id", "name_kana"),
-        Index("ix_registrant_name_kana", "name_kana"),
+        # 五十音順 lists walk this index in order, checking the facility inside it.
+        Index("ix_registrant_kana_facility", "name_kana", "facility_id"),
         Index("ix_registrant_name", "name"),
         Index("ix_registrant_phone_digits", "phone_digits"),
         Index("ix_registrant_expires_on", "expires_on"),
@@ -214,34 +214,39 @@ class Roster(db.Model):
 
 # --- Rules ---------------------------------------------------------------------------------
 
-def next_registration_number(facility: Facility) -> tuple[str, str]:
-    """Hand out the next number of the facility's series, e.g. K-000123 (one per kind)."""
-    series = facility.number_prefix
-    dialect = db.engine.dialect.name
-    if dialect == "postgresql":
+def reserve_registration_numbers(series: str, count: int) -> list[str]:
+    """Hand out the next `count` numbers of a series, e.g. K-000123 (one series per kind).
+
+    One UPDATE on the counter row: concurrent registrations wait for it, never share a number.
+    """
+    if db.engine.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
     db.session.execute(insert(RegistrationCounter).values(series=series, last_value=0)
                        .on_conflict_do_nothing(index_elements=["series"]))
-    value = db.session.execute(
+    last = db.session.execute(
         update(RegistrationCounter).where(RegistrationCounter.series == series)
-        .values(last_value=RegistrationCounter.last_value + 1)
+        .values(last_value=RegistrationCounter.last_value + count)
         .returning(RegistrationCounter.last_value)).scalar_one()
-    return series, f"{series}-{value:06d}"
+    return [f"{series}-{value:06d}" for value in range(last - count + 1, last + 1)]
 
 
-def start_registration(registrant: Registrant, today: date | None = None) -> None:
-    """Number, date and term of a new registration."""
+def start_registration(registrant: Registrant, today: date | None = None,
+                       number: str | None = None) -> None:
+    """Number, date and term of a new registration (`number` when reserved in bulk)."""
     day = today or today_local()
     if registrant.registered_on is None:
         registrant.registered_on = day
     if registrant.expires_on is None:
         registrant.expires_on = term_end(registrant.facility, registrant.registered_on)
-    if not registrant.registration_number:
+    registrant.number_series = registrant.facility.number_prefix
+    if number is not None:
+        registrant.registration_number = number
+    elif not registrant.registration_number:
         with db.session.no_autoflush:  # the registrant is flushed once it has its number
-            registrant.number_series, registrant.registration_number = \
-                next_registration_number(registrant.facility)
+            (registrant.registration_number,) = reserve_registration_numbers(
+                registrant.number_series, 1)
 
 
 def term_end(facility: Facility, start: date) -> date:

@@ -54,9 +54,8 @@ def upgrade():
     )
     with op.batch_alter_table('registrant', schema=None) as batch_op:
         batch_op.create_index('ix_registrant_expires_on', ['expires_on'], unique=False)
-        batch_op.create_index('ix_registrant_facility_kana', ['facility_id', 'name_kana'], unique=False)
+        batch_op.create_index('ix_registrant_kana_facility', ['name_kana', 'facility_id'], unique=False)
         batch_op.create_index('ix_registrant_name', ['name'], unique=False)
-        batch_op.create_index('ix_registrant_name_kana', ['name_kana'], unique=False)
         batch_op.create_index('ix_registrant_phone_digits', ['phone_digits'], unique=False)
         batch_op.create_index(batch_op.f('ix_registrant_registration_number'), ['registration_number'], unique=False)
 
@@ -125,9 +124,8 @@ def downgrade():
     with op.batch_alter_table('registrant', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_registrant_registration_number'))
         batch_op.drop_index('ix_registrant_phone_digits')
-        batch_op.drop_index('ix_registrant_name_kana')
         batch_op.drop_index('ix_registrant_name')
-        batch_op.drop_index('ix_registrant_facility_kana')
+        batch_op.drop_index('ix_registrant_kana_facility')
         batch_op.drop_index('ix_registrant_expires_on')
 
     op.drop_table('registrant')

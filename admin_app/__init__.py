@@ -36,7 +36,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     csrf.init_app(app)
     app.jinja_env.globals["get_locale"] = get_locale
 
-    from admin_app import database, headers
+    from admin_app import database, formatting, headers
     from admin_app.audit import init_audit
     from admin_app.cli import register_cli
     from admin_app.security import init_security
@@ -46,6 +46,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     init_audit(app)
     init_security(app)
     headers.init_headers(app)
+    formatting.init_formatting(app)
     register_views(app)
     register_cli(app)
     _register_error_pages(app)

@@ -33,6 +33,7 @@ def register_cli(app: Flask) -> None:
 def register_domain_cli(app: Flask) -> None:
     import json
     import sys
+
     from admin_app.importer import import_registrants
     from admin_app.jobs import run_daily
     from models.clock import today_local

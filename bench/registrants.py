@@ -31,7 +31,8 @@ def build(app) -> None:
 
     load_demo_data(with_registrants=False)
     facilities = db.session.scalars(select(Facility)).all()
-    kana = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワ"
+    kana = ("アイウエオカキクケコサシスセソタチツテトナニヌネノ"
+            "ハヒフヘホマミムメモヤユヨラリルレロワ")
     rows, counters = [], {}
     for n in range(N):
         f = facilities[n % len(facilities)]

@@ -23,6 +23,7 @@ class InputError(ValueError):
 
 
 HYPHENS = "‐‑‒–—―−ｰ－"  # hyphen-like characters people type for "-"
+MOBILE_AND_IP = {"020", "050", "060", "070", "080", "090"}  # 11-digit numbers
 KANA = re.compile(r"[ァ-ヶー・\s]+")
 
 
@@ -82,7 +83,8 @@ def format_postal_code(digits: str | None) -> str:
 def check_phone(value: str | None) -> str:
     """A Japanese number (fixed line 10 digits, mobile/IP 11), stored in national format."""
     digits = _digits(value)
-    if not re.fullmatch(r"0\d{9,10}", digits):
+    expected = 11 if digits[:3] in MOBILE_AND_IP else 10
+    if not re.fullmatch(r"0\d+", digits) or len(digits) != expected:
         raise InputError(_l("Enter a Japanese phone number: 10 digits for a fixed line, "
                             "11 for a mobile or IP phone."))
     number = phonenumbers.parse(digits, "JP")

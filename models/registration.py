@@ -109,7 +109,8 @@ class Registrant(db.Model):
     def is_current(self, on: date | None = None) -> bool:
         """Registered and not past its expiry on the given Japan calendar date."""
         day = on or today_local()
-        return self.status == RegistrantStatus.ACTIVE and self.registered_on <= day <= self.expires_on
+        return (self.status == RegistrantStatus.ACTIVE
+                and self.registered_on <= day <= self.expires_on)
 
     @property
     def postal_code_display(self) -> str:

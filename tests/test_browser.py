@@ -28,6 +28,14 @@ def live_server(app, demo):
     thread.join()
 
 
+def log_in(page, base: str, login_id: str) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("ログインID").fill(login_id)
+    page.get_by_label("パスワード").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url(f"{base}/admin/")
+
+
 @pytest.fixture
 def page():
     from playwright.sync_api import sync_playwright
@@ -72,3 +80,42 @@ def test_staff_logs_in_sees_the_japanese_back_office_and_logs_out(live_server, p
     assert page.get_by_text("ログアウトしました。").is_visible()
     page.goto(f"{live_server}/admin/")
     assert page.url.startswith(f"{live_server}/login")
+
+
+def test_counter_staff_registers_a_group_and_prints_its_form(live_server, page):
+    log_in(page, live_server, "staff1")
+    page.goto(f"{live_server}/admin/registrant/new/")
+    page.screenshot(path=ARTIFACTS / "10-registrant-form.png", full_page=True)
+    assert page.get_by_text("利用者の特定と予約の受付のため").first.is_visible()  # purpose
+    page.locator("#kind").select_option("group", force=True)  # behind select2
+    page.fill("#name", "秋津ハイキングクラブ")
+    page.fill("#name_kana", "あきつはいきんぐくらぶ")  # hiragana, converted on save
+    page.fill("#representative_name", "中村 恵")
+    page.fill("#representative_kana", "ナカムラ メグミ")
+    page.fill("#postal_code", "１８９－０００１")
+    page.fill("#address", "東村山市秋津町３丁目")
+    page.fill("#phone", "０９０－１２３４－５６７８")
+    page.fill("#phone", "090-1234-567")  # one digit short first
+    page.screenshot(path=ARTIFACTS / "10-registrant-form.png", full_page=True)
+    page.get_by_role("button", name="保存", exact=True).click()
+    page.screenshot(path=ARTIFACTS / "11-registrant-error.png", full_page=True)
+    assert page.get_by_text("電話番号は固定電話なら10桁").is_visible()
+    page.screenshot(path=ARTIFACTS / "11-registrant-error.png", full_page=True)
+    page.fill("#phone", "０９０－１２３４－５６７８")
+    page.get_by_role("button", name="保存", exact=True).click()
+    page.wait_for_url(f"{live_server}/admin/registrant/")
+    row = page.get_by_role("row").filter(has_text="秋津ハイキングクラブ")
+    assert row.get_by_text("アキツハイキングクラブ").is_visible()
+    assert row.get_by_text("090-1234-5678").is_visible()
+    page.screenshot(path=ARTIFACTS / "12-registrant-list.png", full_page=True)
+    row.get_by_title("レコードを表示").click() if row.get_by_title("レコードを表示").count() \
+        else row.locator("a[href*='details']").first.click()
+    page.wait_for_url("**/admin/registrant/details/**")
+    assert page.get_by_text("K-000001").is_visible()
+    page.screenshot(path=ARTIFACTS / "13-registrant-detail.png", full_page=True)
+    registrant_id = page.url.split("id=")[1].split("&")[0]
+    page.goto(f"{live_server}/admin/registrant/print/?id={registrant_id}")
+    assert page.get_by_text("東村山市教育委員会").is_visible()
+    assert page.get_by_role("heading", name="公共施設予約システム利用登録申請書").is_visible()
+    page.emulate_media(media="print")
+    page.screenshot(path=ARTIFACTS / "14-registration-form-print.png", full_page=True)

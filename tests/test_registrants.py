@@ -225,8 +225,8 @@ def test_printable_forms_carry_the_addressee_and_marks(app, login_as):
 
 
 def test_mayor_addressee_for_a_mayoral_facility(app, demo, client):
-    from tests.builders import make_user
     from models import Role
+    from tests.builders import make_user
     with app.app_context():
         make_user("kyodo1", Role.FACILITY_STAFF, "KYODO")
         hall = facility_id("本町集会所")
@@ -238,8 +238,9 @@ def test_mayor_addressee_for_a_mayoral_facility(app, demo, client):
 
 
 def test_dashboard_lists_registrations_expiring_within_two_months(app, login_as):
-    from models.clock import today_local
     from dateutil.relativedelta import relativedelta
+
+    from models.clock import today_local
     today = today_local()
     with app.app_context():
         make_registrant(name="まもなく期限の会", name_kana="マモナク",

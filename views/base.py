@@ -2,13 +2,12 @@
 honoured by every path that reads a record, and database errors never shown raw."""
 
 from flask import Response, abort, current_app, flash
-from werkzeug.utils import secure_filename
-
-from admin_app.csv_export import csv_document
 from flask_admin.contrib.sqla import ModelView
 from flask_babel import gettext
 from sqlalchemy import inspect
+from werkzeug.utils import secure_filename
 
+from admin_app.csv_export import csv_document
 from admin_app.security import allowed
 
 

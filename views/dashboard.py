@@ -1,11 +1,10 @@
 """The back-office home page and the contractor's system-health page."""
 
+from dateutil.relativedelta import relativedelta
 from flask import current_app
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_login import current_user
 from sqlalchemy import func, select, text
-
-from dateutil.relativedelta import relativedelta
 
 from admin_app.extensions import db
 from admin_app.security import allowed, current_roles

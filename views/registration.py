@@ -9,14 +9,25 @@ from flask_admin.actions import action
 from flask_admin.helpers import is_form_submitted
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from admin_app.extensions import db
+from admin_app.formatting import jdate_wareki
 from models.clock import today_local
-from models.inventory import BY_FIELD, ITEMS, SYSTEM, system_items, visible_fields
+from models.inventory import (
+    ALL,
+    BY_FIELD,
+    GROUP,
+    INDIVIDUAL,
+    ITEMS,
+    SYSTEM,
+    system_items,
+    visible_fields,
+)
 from models.japanese import InputError, phone_digits, pre_normalise
 from models.organisation import Facility
 from models.registrant_input import INPUT_FIELDS, applies, clean_registrant, search_condition
@@ -42,10 +53,28 @@ def _not_in_future(form, field):
         raise ValidationError(gettext("The date cannot be in the future."))
 
 
-def _help(item) -> str:
-    mark = gettext("Stored on the contractor's server") if item.storage == SYSTEM else ""
-    condition = f" {item.condition}" if item.condition else ""
-    return f"{item.purpose}{condition}（{mark}）"
+def _help(item) -> LazyString:
+    """Purpose, condition and where it is stored, translated when the form is shown."""
+    def text() -> str:
+        mark = gettext("Stored on the contractor's server") if item.storage == SYSTEM else ""
+        condition = f" {item.condition}" if item.condition else ""
+        only = {GROUP: gettext("Required for groups."),
+                INDIVIDUAL: gettext("Individuals only.")}.get(item.applies_to, "")
+        return f"{item.purpose}{condition} {only}（{mark}）"
+    return LazyString(text)
+
+
+class RequiredMark(InputRequired):
+    """Marks a field required (asterisk, `required` attribute); the rule itself is checked in
+    models.registrant_input.clean_registrant, for forms and imports alike."""
+
+    def __call__(self, form, field) -> None:
+        return None
+
+
+def _validators(item) -> list:
+    return [RequiredMark(), Optional()] if item.required and item.applies_to == ALL \
+        else [Optional()]
 
 
 def _personal_formatter(view, context, model, name):
@@ -53,6 +82,10 @@ def _personal_formatter(view, context, model, name):
     if name == "postal_code":
         return model.postal_code_display
     return value if value is not None else ""
+
+
+def _date_formatter(view, context, model, name):
+    return jdate_wareki(getattr(model, name))
 
 
 def _name_formatter(view, context, model, name):
@@ -113,6 +146,8 @@ class RegistrantView(AppModelView):
     column_formatters = {"kind": enum_formatter, "status": enum_formatter,
                          "name": _name_formatter, "postal_code": _personal_formatter}
     column_formatters_detail = {**column_formatters, "fee_tier": _tier_formatter,
+                                "registered_on": _date_formatter, "expires_on": _date_formatter,
+                                "birth_date": _date_formatter,
                                 "qualification": _qualification_formatter,
                                 "latest_check": _check_formatter}
     column_formatters_export = {"kind": enum_formatter, "status": enum_formatter,
@@ -120,7 +155,7 @@ class RegistrantView(AppModelView):
     form_columns = ["facility", "kind", *INPUT_FIELDS]
     form_choices = {"kind": choices(RegistrantKind)}
     form_args = {
-        **{i.field: {"label": i.label, "description": _help(i), "validators": [Optional()],
+        **{i.field: {"label": i.label, "description": _help(i), "validators": _validators(i),
                      "filters": [pre_normalise]}
            for i in system_items() if i.field in INPUT_FIELDS},
         "birth_date": {"label": BY_FIELD["birth_date"].label,
@@ -129,7 +164,8 @@ class RegistrantView(AppModelView):
         "kind": {"label": _l("Kind")},
         "facility": {"label": _l("Facility")},
     }
-    form_widget_args = {"birth_date": {"data-role": ""}}
+    # Room for what people type (full-width digits, 〒, hyphens) before it is normalised.
+    form_widget_args = {"postal_code": {"maxlength": 12}, "phone": {"maxlength": 20}}
     inline_models = [
         (EligibilityCheck, {
             "form_columns": ["id", "basis", "doc_member_list", "doc_employment_cert",

@@ -1,0 +1,39 @@
+"""Dates the Japanese way: 2026年11月26日, with 和暦 (令和8年11月26日) where forms expect it."""
+
+from datetime import date, datetime
+
+from flask import Flask
+
+from models.clock import JST
+
+ERAS = ((date(2019, 5, 1), "令和"), (date(1989, 1, 8), "平成"), (date(1926, 12, 25), "昭和"))
+
+
+def _as_date(value: date | datetime) -> date:
+    return value.astimezone(JST).date() if isinstance(value, datetime) else value
+
+
+def jdate(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    day = _as_date(value)
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def wareki(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    day = _as_date(value)
+    for start, era in ERAS:
+        if day >= start:
+            year = day.year - start.year + 1
+            return f"{era}{'元' if year == 1 else year}年{day.month}月{day.day}日"
+    return jdate(day)
+
+
+def jdate_wareki(value: date | datetime | None) -> str:
+    return f"{jdate(value)}（{wareki(value)}）" if value is not None else ""
+
+
+def init_formatting(app: Flask) -> None:
+    app.jinja_env.filters.update(jdate=jdate, wareki=wareki, jdate_wareki=jdate_wareki)

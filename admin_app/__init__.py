@@ -4,7 +4,7 @@ from flask import Flask, has_request_context, render_template, request, session
 from flask_babel import get_locale
 
 from admin_app.config import ROOT, Config
-from admin_app.database import render_migration_item
+from admin_app.database import include_object, render_migration_item
 from admin_app.extensions import babel, csrf, db, migrate
 
 
@@ -29,7 +29,8 @@ def create_app(config_class: type[Config] = Config) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True, render_item=render_migration_item)
+                     compare_type=True, render_item=render_migration_item,
+                     include_object=include_object)
     # Babel before any admin view exists: Flask-Admin pages need it to render.
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="translations")

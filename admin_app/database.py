@@ -29,3 +29,9 @@ def render_migration_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave dialect-specific indexes out of the comparison on other databases."""
+    dialect = obj.info.get("dialect") if type_ == "index" and hasattr(obj, "info") else None
+    return dialect is None or dialect == db.engine.dialect.name

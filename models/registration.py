@@ -15,7 +15,7 @@ from models.japanese import InputError, format_postal_code
 from models.organisation import Facility
 from models.school import FeeTier, fee_tier, school_grade_label
 from models.staff import StaffUser
-from models.types import UTCDateTime, str_enum
+from models.types import UTCDateTime, pattern_index, prefix_index, str_enum
 
 
 class RegistrantKind(enum.StrEnum):
@@ -56,16 +56,20 @@ class Registrant(db.Model):
         UniqueConstraint("number_series", "registration_number"),
         # 五十音順 lists walk this index in order, checking the facility inside it.
         Index("ix_registrant_kana_facility", "name_kana", "facility_id"),
-        Index("ix_registrant_name", "name"),
-        Index("ix_registrant_phone_digits", "phone_digits"),
+        # Prefix search: plain b-trees on SQLite (GLOB), pattern ops on PostgreSQL (LIKE).
+        prefix_index("registrant", "name"),
+        prefix_index("registrant", "phone_digits"),
+        prefix_index("registrant", "registration_number"),
         Index("ix_registrant_expires_on", "expires_on"),
+        # The kana b-tree above serves 五十音順 order; PostgreSQL also needs this for LIKE.
+        pattern_index("registrant", "name_kana"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"))
     kind: Mapped[RegistrantKind] = mapped_column(str_enum(RegistrantKind, "registrant_kind"))
     number_series: Mapped[str] = mapped_column(String(4))
-    registration_number: Mapped[str] = mapped_column(String(20), index=True)
+    registration_number: Mapped[str] = mapped_column(String(20))
     status: Mapped[RegistrantStatus] = mapped_column(
         str_enum(RegistrantStatus, "registrant_status"), default=RegistrantStatus.ACTIVE)
     registered_on: Mapped[date]

@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import DateTime, Enum
+from sqlalchemy import DateTime, Enum, Index
 from sqlalchemy.types import TypeDecorator
 
 from models.clock import as_utc
@@ -30,3 +30,19 @@ def str_enum(cls: type[enum.Enum], name: str) -> Enum:
     """A portable enum column stored as its string value (VARCHAR + CHECK on both databases)."""
     return Enum(cls, name=name, native_enum=False, length=32, create_constraint=True,
                 values_callable=lambda e: [m.value for m in e], validate_strings=True)
+
+
+def pattern_index(table: str, column: str) -> Index:
+    """A PostgreSQL-only index that serves LIKE 'prefix%' whatever the collation.
+
+    Migrations create it on PostgreSQL only; admin_app.database.include_object keeps the
+    models-versus-migrations comparison from expecting it elsewhere.
+    """
+    return Index(f"ix_{table}_{column}_pattern", column,
+                 postgresql_ops={column: "varchar_pattern_ops"},
+                 info={"dialect": "postgresql"}).ddl_if(dialect="postgresql")
+
+
+def prefix_index(table: str, column: str) -> Index:
+    """One index for prefix search on both databases (opclass applies on PostgreSQL only)."""
+    return Index(f"ix_{table}_{column}", column, postgresql_ops={column: "varchar_pattern_ops"})

@@ -3,14 +3,15 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from admin_app.database import render_migration_item
+from admin_app.database import include_object, render_migration_item
 from admin_app.extensions import db
 
 
 def test_models_and_migrations_agree(app):
     with app.app_context(), db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={
-            "compare_type": True, "render_item": render_migration_item})
+            "compare_type": True, "render_item": render_migration_item,
+            "include_object": include_object})
         diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models differ from migrations: run `flask db migrate`: {diff}"
 

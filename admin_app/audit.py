@@ -27,7 +27,8 @@ def remember_user() -> None:
 
 def _record_ids() -> str | None:
     ids: list[str] = [str(v) for k, v in (request.view_args or {}).items() if k.endswith("id")]
-    ids += request.args.getlist("id")
+    ids += [v for key in request.args if key == "id" or key.endswith("_id")
+            for v in request.args.getlist(key)]
     if request.method == "POST" and request.endpoint and request.endpoint.endswith(
             ("delete_view", "action_view", "ajax_update")):
         for key in RECORD_ID_KEYS + ("pk",):

@@ -25,8 +25,9 @@ def register_cli(app: Flask) -> None:
     def demo_logins_command() -> None:
         """Print the demo logins (demo only: never use this password in production)."""
         click.echo(f"Demo logins (password for all: {demo_data.DEMO_PASSWORD}, demo only):")
+        sections = {code: name for code, name, _ in demo_data.SECTIONS}
         for login, name, _, _, section, role, facilities in demo_data.USERS:
-            where = ", ".join(facilities) if facilities else section
+            where = ", ".join(facilities) if facilities else sections[section]
             click.echo(f"  {login:<12} {role.value:<20} {where}  ({name})")
 
 

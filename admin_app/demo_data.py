@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from admin_app.demo_registrants import load_demo_registrants
+from admin_app.demo_registrants import load_demo_notices, load_demo_registrants
 from admin_app.extensions import db
 from admin_app.security import hash_password
 from models.organisation import Authority, EligibilityRule, Facility, Room, Section
@@ -114,4 +114,5 @@ def load_demo_data(with_registrants: bool = True) -> dict[str, int]:
     db.session.commit()
     if with_registrants:
         added["registrants"] = load_demo_registrants()
+        added["change notices"] = load_demo_notices()
     return added

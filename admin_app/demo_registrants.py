@@ -135,3 +135,46 @@ def load_demo_registrants(count: int = 300, seed: int = 2026) -> int:
     db.session.commit()
     return count
 
+
+
+def load_demo_notices() -> int:
+    """A few change notices in every state, so the queue is not empty on first look."""
+    from models.change_notice import (
+        ChangeNotice,
+        NoticeType,
+        ReceivedVia,
+        confirm,
+        decide_against,
+        enter,
+        receive,
+    )
+
+    if db.session.scalar(select(func.count()).select_from(ChangeNotice)):
+        return 0
+    staff = {u.login: u for u in db.session.scalars(select(StaffUser))}
+    clerk, chief = staff.get("staff1"), staff.get("chief1")
+    if clerk is None or chief is None:
+        return 0
+    today = today_local()
+    candidates = db.session.scalars(
+        select(Registrant).where(Registrant.facility_id.in_(clerk.facility_ids()),
+                                 Registrant.status == "active",
+                                 Registrant.expires_on > today + timedelta(days=90))
+        .order_by(Registrant.id).limit(6)).all()
+    plans = [  # days ago received, how far it gets
+        (1, "received"), (3, "entered"), (20, "entered"), (16, "received"),
+        (10, "confirmed"), (8, "rejected")]
+    for registrant, (days_ago, goal) in zip(candidates, plans, strict=False):
+        notice = receive(registrant, clerk, notice_type=NoticeType.CHANGE,
+                         received_on=today - timedelta(days=days_ago),
+                         via=ReceivedVia.COUNTER if days_ago % 2 else ReceivedVia.MAIL)
+        db.session.flush()
+        if goal in ("entered", "confirmed", "rejected"):
+            enter(notice, clerk, {"phone": f"090-{4000 + days_ago:04d}-{registrant.id:04d}"})
+            db.session.commit()
+        if goal == "confirmed":
+            confirm(notice, chief)
+        elif goal == "rejected":
+            decide_against(notice, chief, "reject", "届出者の本人確認ができなかったため")
+        db.session.commit()
+    return len(candidates)

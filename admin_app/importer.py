@@ -15,7 +15,7 @@ from models.registrant_input import INPUT_FIELDS, clean_registrant
 from models.registration import (
     Registrant,
     RegistrantKind,
-    reserve_registration_numbers,
+    reserve_numbers,
     start_registration,
 )
 
@@ -91,7 +91,7 @@ def import_registrants(raw: bytes, *, dry_run: bool = False,
         by_series.setdefault(registrant.facility.number_prefix, []).append(registrant)
     with db.session.no_autoflush:
         for series, group in by_series.items():
-            for registrant, number in zip(group, reserve_registration_numbers(
+            for registrant, number in zip(group, reserve_numbers(
                     series, len(group)), strict=True):
                 start_registration(registrant, today, number)
     db.session.add_all(staged)

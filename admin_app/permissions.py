@@ -92,6 +92,14 @@ TABLE: dict[str, Rule] = {
                  actions={"renew": COUNTER},
                  extra={"print_view": Rule(COUNTER, A.VIEW),
                         "blank_form": Rule(COUNTER, A.VIEW)}),
+    # Change notices: counter staff receive and enter; the chief (or a designated confirmer)
+    # decides, which models.change_notice checks person by person.
+    "change_notice.index": Rule(COUNTER, A.LIST),
+    "change_notice.details": Rule(COUNTER, A.VIEW),
+    "change_notice.receive": Rule(COUNTER, A.VIEW, A.CREATE),
+    "change_notice.enter": Rule(COUNTER, A.VIEW, A.EDIT),
+    "change_notice.decide": Rule(COUNTER, A.EDIT, A.EDIT),
+    "change_notice.print_view": Rule(COUNTER, A.VIEW),
     # The field inventory describes what is collected, never anyone's data.
     "inventory.index": Rule(ANY_STAFF, A.VIEW),
 }

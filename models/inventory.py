@@ -127,6 +127,30 @@ NOT_PERSONAL = {
 }
 
 
+# Columns that hold copies of inventory items (so no new kind of data), with what they copy.
+# They follow the registrant: erased with it (models.change_notice._erase_copies).
+COPIES = {
+    "ChangeNotice": {"staged_values": "new values of items changeable by a change notice, "
+                                      "until the notice is confirmed or rejected"},
+    "RegistrantHistory": {"old_value": "previous value of a changed item",
+                          "new_value": "new value of a changed item"},
+}
+NOT_PERSONAL |= {
+    "ChangeNotice": {
+        "id": "record key", "notice_number": "notice number", "registrant_id": "owner",
+        "notice_type": "change or withdrawal", "state": "workflow state",
+        "received_by_id": "trail", "received_on": "trail", "received_via": "counter or mail",
+        "entered_by_id": "trail", "entered_on": "trail", "decided_by_id": "trail",
+        "decided_at": "trail", "reason": "why rejected or returned (staff text)",
+        "created_at": "trail",
+    },
+    "RegistrantHistory": {
+        "id": "record key", "registrant_id": "owner", "notice_id": "which notice",
+        "field": "which item changed", "changed_by_id": "trail", "changed_at": "trail",
+    },
+}
+
+
 def system_items(model: str = "Registrant") -> list[Item]:
     return [i for i in ITEMS if i.storage == SYSTEM and i.model == model]
 

@@ -26,6 +26,7 @@ class RegistrantKind(enum.StrEnum):
 class RegistrantStatus(enum.StrEnum):
     ACTIVE = "active"
     EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"  # 廃止 by a confirmed change notice
     ERASED = "erased"
 
 
@@ -74,7 +75,7 @@ class Registrant(db.Model):
         str_enum(RegistrantStatus, "registrant_status"), default=RegistrantStatus.ACTIVE)
     registered_on: Mapped[date]
     expires_on: Mapped[date]
-    expired_on: Mapped[date | None]
+    expired_on: Mapped[date | None]  # the day the registration ended (expiry or withdrawal)
     erased_on: Mapped[date | None]
 
     # Personal data: every column here is an item of the field inventory (models/inventory.py).
@@ -219,7 +220,7 @@ class Roster(db.Model):
 
 # --- Rules ---------------------------------------------------------------------------------
 
-def reserve_registration_numbers(series: str, count: int) -> list[str]:
+def reserve_numbers(series: str, count: int) -> list[str]:
     """Hand out the next `count` numbers of a series, e.g. K-000123 (one series per kind).
 
     One UPDATE on the counter row: concurrent registrations wait for it, never share a number.
@@ -250,7 +251,7 @@ def start_registration(registrant: Registrant, today: date | None = None,
         registrant.registration_number = number
     elif not registrant.registration_number:
         with db.session.no_autoflush:  # the registrant is flushed once it has its number
-            (registrant.registration_number,) = reserve_registration_numbers(
+            (registrant.registration_number,) = reserve_numbers(
                 registrant.number_series, 1)
 
 
@@ -296,11 +297,17 @@ def erase_due(day: date, grace: timedelta) -> list[Registrant]:
     counts.
     """
     due = db.session.scalars(select(Registrant).where(
-        Registrant.status == RegistrantStatus.EXPIRED,
-        Registrant.expires_on < day - grace)).all()
+        Registrant.status.in_((RegistrantStatus.EXPIRED, RegistrantStatus.WITHDRAWN)),
+        Registrant.expired_on <= day - grace)).all()
     for registrant in due:
         for column in PERSONAL_COLUMNS:
             setattr(registrant, column, None)
         registrant.status = RegistrantStatus.ERASED
         registrant.erased_on = day
+        for hook in ERASE_HOOKS:  # copies of the same data elsewhere (history, notices)
+            hook(registrant)
     return list(due)
+
+
+# Other modules holding copies of a registrant's personal data register an eraser here.
+ERASE_HOOKS: list = []

@@ -127,6 +127,8 @@ class RoleAssignment(db.Model):
     # Japan calendar dates, inclusive: effective from 00:00 Asia/Tokyo on valid_from.
     valid_from: Mapped[date]
     valid_to: Mapped[date | None]
+    # A facility staff member the chief designated to confirm change notices.
+    designated_confirmer: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     user: Mapped[StaffUser] = relationship(back_populates="assignments", foreign_keys=[user_id])

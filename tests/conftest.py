@@ -1,11 +1,13 @@
 """Fixtures: one migrated database per test session, emptied after every test."""
 
 import re
+import threading
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
+from werkzeug.serving import make_server
 
 from admin_app import create_app
 from admin_app.config import TestConfig
@@ -92,6 +94,17 @@ def demo_registrants(app, demo):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def live_server(app, demo):
+    """The app served over real HTTP by a threaded server on a free local port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
 
 
 def csrf_token(html: str) -> str:

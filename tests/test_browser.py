@@ -2,10 +2,8 @@
 
 import os
 import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from admin_app.demo_data import DEMO_PASSWORD
 from tests.conftest import ARTIFACTS
@@ -16,16 +14,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 pytestmark = pytest.mark.skipif(
     shutil.which(CHROMIUM) is None and os.environ.get("CI") != "true",
     reason="Chromium not installed (CI installs it and never skips)")
-
-
-@pytest.fixture
-def live_server(app, demo):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
 
 
 def log_in(page, base: str, login_id: str) -> None:
@@ -119,3 +107,57 @@ def test_counter_staff_registers_a_group_and_prints_its_form(live_server, page):
     assert page.get_by_role("heading", name="公共施設予約システム利用登録申請書").is_visible()
     page.emulate_media(media="print")
     page.screenshot(path=ARTIFACTS / "14-registration-form-print.png", full_page=True)
+
+
+def test_change_notice_walk_received_entered_confirmed_by_two_people(app, live_server, page):
+    """staff1 receives and enters a 変更届, chief1 confirms it; the walk is timed."""
+    import time
+
+    from tests.builders import make_registrant
+
+    with app.app_context():
+        rid = make_registrant(name="廻田将棋クラブ", name_kana="メグリタショウギクラブ")
+    started = time.perf_counter()
+    log_in(page, live_server, "staff1")
+    page.goto(f"{live_server}/admin/registrant/details/?id={rid}")
+    page.get_by_role("link", name="変更届を受け付ける").click()
+    page.locator("#received_via").select_option("mail")
+    page.get_by_role("button", name="保存", exact=True).click()
+    assert page.get_by_text("を受け付けました").is_visible()
+    assert page.get_by_test_id("state").inner_text() == "受付済み（入力待ち）"
+    page.get_by_role("link", name="変更内容を入力する").click()
+    page.get_by_label("電話番号", exact=True).fill("０９０－７７７７－８８８８")
+    page.get_by_label("住所", exact=True).fill("東村山市廻田町２丁目")
+    page.get_by_role("button", name="入力する").click()
+    assert page.get_by_test_id("state").inner_text() == "入力済み（確認待ち）"
+    staged = page.get_by_test_id("staged")
+    assert staged.get_by_text("090-7777-8888").is_visible()
+    assert staged.get_by_text("042-393-5111").is_visible()  # current value beside it
+    # The enterer sees no confirm button: another person must confirm.
+    assert page.get_by_role("button", name="確定して反映する").count() == 0
+    page.screenshot(path=ARTIFACTS / "20-notice-entered.png", full_page=True)
+    notice_url = page.url
+
+    browser = page.context.browser
+    chief_context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 800})
+    chief = chief_context.new_page()
+    log_in(chief, live_server, "chief1")
+    chief.goto(f"{live_server}/admin/change_notice/")
+    chief.screenshot(path=ARTIFACTS / "21-notice-queue.png", full_page=True)
+    chief.goto(notice_url)
+    chief.get_by_role("button", name="確定して反映する").click()
+    assert chief.get_by_text("を確定し、登録内容に反映しました").is_visible()
+    assert chief.get_by_test_id("state").inner_text() == "確定"
+    chief.screenshot(path=ARTIFACTS / "22-notice-confirmed.png", full_page=True)
+    chief.goto(f"{live_server}/admin/registrant/details/?id={rid}")
+    history = chief.locator("table[aria-labelledby=history]")
+    assert history.get_by_text("090-7777-8888").is_visible()
+    assert history.get_by_text("東村山市廻田町2丁目").is_visible()
+    elapsed = time.perf_counter() - started
+    chief.screenshot(path=ARTIFACTS / "23-registrant-history.png", full_page=True)
+    chief.goto(notice_url.replace("/details/", "/print/"))
+    chief.emulate_media(media="print")
+    chief.screenshot(path=ARTIFACTS / "24-change-notice-print.png", full_page=True)
+    chief_context.close()
+    (ARTIFACTS / "change-notice-walk-seconds.txt").write_text(f"{elapsed:.2f}\n")
+    print(f"\nchange-notice walk (receive → enter → confirm, two logins): {elapsed:.2f} s")

@@ -216,7 +216,10 @@ def test_printable_forms_carry_the_addressee_and_marks(app, login_as):
     assert "必須" in filled and "◆" in filled and "職員記入欄" in filled
     assert "受付職員・受付日" in filled and "最終確認者" in filled
     assert "会員名簿（会員の氏名）" in filled  # paper item on the form, never in the system
-    assert "@page" in filled and "A4" in filled
+    assert "/static/print.css" in filled
+    css = client.get("/static/print.css")
+    assert b"@page { size: A4" in css.get_data()
+    css.close()
     blank = client.get(f"/admin/registrant/blank/?facility_id={kominkan}").get_data(as_text=True)
     assert "東村山市教育委員会" in blank and "生年月日" not in blank  # no birth date at 公民館
     with app.app_context():

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from admin_app.extensions import db
 from models import Facility, Registrant, RoleAssignment, Room, Section, StaffUser
 from views import auth, health, public
+from views.change_notice import ChangeNoticeView
 from views.dashboard import DashboardView, SystemHealthView
 from views.inventory import InventoryView
 from views.organisation import FacilityView, RoomView, SectionView
@@ -46,6 +47,8 @@ def register_views(app: Flask) -> Admin:
     registrations = _l("Registrations")
     admin.add_view(RegistrantView(Registrant, db, name=_l("Registrants"),
                                   category=registrations, endpoint="registrant"))
+    admin.add_view(ChangeNoticeView(name=_l("Change notices"), category=registrations,
+                                    endpoint="change_notice", url="change_notice"))
     admin.add_view(InventoryView(name=_l("Personal data inventory"), category=registrations,
                                  endpoint="inventory"))
     admin.add_view(SystemHealthView(name=_l("System health"), endpoint="system_health"))

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, text
 from admin_app.extensions import db
 from admin_app.security import allowed, current_roles
 from models import AccessLog, Facility, Registrant, Room, Section, StaffUser
+from models.change_notice import OPEN_STATES, ChangeNotice, NoticeState
 from models.clock import today_local
 from models.registrant_input import expiring_soon_condition
 from views.labels import label
@@ -34,7 +35,15 @@ class DashboardView(AdminIndexView):
                 .where(expiring_soon_condition(today, today + relativedelta(months=2)),
                        Registrant.facility_id.in_(current_user.facility_ids()))
                 .order_by(Registrant.expires_on).limit(EXPIRING_SHOWN)).all()
+        notice_counts = {}
+        if allowed("change_notice.index"):
+            notice_counts = dict(db.session.execute(
+                select(ChangeNotice.state, func.count()).join(ChangeNotice.registrant)
+                .where(ChangeNotice.state.in_(OPEN_STATES),
+                       Registrant.facility_id.in_(current_user.facility_ids()))
+                .group_by(ChangeNotice.state)).all())
         return self.render("admin/dashboard.html", assignments=assignments,
+                           notice_counts=notice_counts, NoticeState=NoticeState,
                            role_labels=sorted(label(r) for r in current_roles()), label=label,
                            expiring=expiring, expiring_limit=EXPIRING_SHOWN,
                            show_expiring=show_expiring)

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from models.change_notice import NoticeState, NoticeType, ReceivedVia
 from models.organisation import Authority, EligibilityRule
 from models.registration import EligibilityBasis, RegistrantKind, RegistrantStatus
 from models.school import FeeTier
@@ -35,6 +36,16 @@ LABELS = {
     FeeTier.CHILD: _l("Elementary school or younger"),
     FeeTier.STUDENT: _l("Junior high and high school"),
     FeeTier.ADULT: _l("General"),
+    RegistrantStatus.WITHDRAWN: _l("Withdrawn"),
+    NoticeType.CHANGE: _l("Change"),
+    NoticeType.WITHDRAWAL: _l("Withdrawal"),
+    NoticeState.RECEIVED: _l("Received (waiting for entry)"),
+    NoticeState.ENTERED: _l("Entered (waiting for confirmation)"),
+    NoticeState.RETURNED: _l("Returned for correction"),
+    NoticeState.CONFIRMED: _l("Confirmed"),
+    NoticeState.REJECTED: _l("Rejected"),
+    ReceivedVia.COUNTER: _l("At the counter"),
+    ReceivedVia.MAIL: _l("By mail"),
 }
 
 

@@ -17,6 +17,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 
 from admin_app.extensions import db
 from admin_app.formatting import jdate_wareki
+from models.change_notice import RegistrantHistory, open_notice_of
 from models.clock import today_local
 from models.inventory import (
     ALL,
@@ -84,6 +85,10 @@ def _personal_formatter(view, context, model, name):
     return value if value is not None else ""
 
 
+def field_label(field: str) -> str:
+    return str(BY_FIELD[field].label) if field in BY_FIELD else gettext("Status")
+
+
 def _date_formatter(view, context, model, name):
     return jdate_wareki(getattr(model, name))
 
@@ -129,6 +134,7 @@ META_LABELS = {
 
 
 class RegistrantView(AppModelView):
+    details_template = "admin/registrant_details.html"
     simple_list_pager = True  # no count(*) over 100,000 rows on every page
     column_default_sort = "name_kana"
     column_list = ["registration_number", "kind", "name", "name_kana", "facility", "phone",
@@ -279,6 +285,22 @@ class RegistrantView(AppModelView):
             roster.verified_by_id = roster.verified_by_id or current_user.id
             roster.submitted_on = roster.submitted_on or today
             roster.destroy_by = roster.destroy_by or model.expires_on + timedelta(days=365)
+
+    # --- change notices on the detail page ---
+    @staticmethod
+    def open_notice(registrant):
+        return open_notice_of(registrant.id)
+
+    @staticmethod
+    def history(registrant):
+        return db.session.scalars(
+            select(RegistrantHistory).where(RegistrantHistory.registrant_id == registrant.id)
+            .order_by(RegistrantHistory.changed_at.desc(), RegistrantHistory.id.desc())).all()
+
+    def render(self, template, **kwargs):
+        kwargs.setdefault("label", label)
+        kwargs.setdefault("field_label", field_label)
+        return super().render(template, **kwargs)
 
     # --- renewal ---
     @action("renew", _l("Renew"), _l("Renew the selected registrations?"))

@@ -28,7 +28,7 @@ def upgrade():
     sa.Column('kind', sa.Enum('individual', 'group', name='registrant_kind', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('number_series', sa.String(length=4), nullable=False),
     sa.Column('registration_number', sa.String(length=20), nullable=False),
-    sa.Column('status', sa.Enum('active', 'expired', 'erased', name='registrant_status', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('status', sa.Enum('active', 'expired', 'withdrawn', 'erased', name='registrant_status', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('registered_on', sa.Date(), nullable=False),
     sa.Column('expires_on', sa.Date(), nullable=False),
     sa.Column('expired_on', sa.Date(), nullable=True),

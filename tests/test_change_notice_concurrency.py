@@ -1,0 +1,70 @@
+"""Two people confirm the same notice at the same moment, over real HTTP: applied once."""
+
+import threading
+
+import requests
+from sqlalchemy import func, select
+
+from admin_app.demo_data import DEMO_PASSWORD
+from admin_app.extensions import db
+from models import ChangeNotice, NoticeState, Registrant, RegistrantHistory, Role, StaffUser
+from tests.builders import PASSWORD, make_entered_notice, make_registrant, make_user
+from tests.conftest import csrf_token
+
+ROUNDS = 3
+
+
+def session_for(base: str, login_id: str, password: str) -> requests.Session:
+    s = requests.Session()
+    token = csrf_token(s.get(f"{base}/login", timeout=10).text)
+    r = s.post(f"{base}/login", data={"login": login_id, "password": password,
+                                      "csrf_token": token}, allow_redirects=False, timeout=10)
+    assert r.status_code == 302
+    return s
+
+
+def click(session, url, token, barrier, statuses) -> None:
+    """Both people press 確定 at the same moment."""
+    barrier.wait()
+    response = session.post(url, data={"action": "confirm", "csrf_token": token},
+                            allow_redirects=False, timeout=30)
+    statuses.append(response.status_code)
+
+
+def test_concurrent_confirmation_applies_exactly_once(app, live_server):
+    with app.app_context():
+        uid = make_user("confirmer1", Role.FACILITY_STAFF, "KOMINKAN")
+        db.session.get(StaffUser, uid).assignments[0].designated_confirmer = True
+        db.session.commit()
+    chief = session_for(live_server, "chief1", DEMO_PASSWORD)
+    confirmer = session_for(live_server, "confirmer1", PASSWORD)
+    for round_number in range(ROUNDS):
+        with app.app_context():
+            rid = make_registrant(name=f"同時確認{round_number}の会", name_kana="ドウジカクニン")
+            notice_id = make_entered_notice(rid, values={
+                "phone": f"090-5555-{round_number:04d}"})
+        url = f"{live_server}/admin/change_notice/details/?id={notice_id}"
+        tokens = {s: csrf_token(s.get(url, timeout=10).text) for s in (chief, confirmer)}
+        barrier = threading.Barrier(2)
+        statuses: list[int] = []
+        decide_url = f"{live_server}/admin/change_notice/decide/?id={notice_id}"
+        threads = [threading.Thread(target=click, args=(s, decide_url, tokens[s], barrier,
+                                                        statuses))
+                   for s in (chief, confirmer)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert statuses == [302, 302]
+        pages = [s.get(url, timeout=10).text for s in (chief, confirmer)]
+        succeeded = [p for p in pages if f"N-{round_number + 1:06d} を確定し" in p]
+        refused = [p for p in pages if "既に他の職員が処理しました" in p]
+        assert (len(succeeded), len(refused)) == (1, 1), round_number
+        with app.app_context():
+            history = db.session.scalar(select(func.count()).select_from(RegistrantHistory)
+                                        .where(RegistrantHistory.notice_id == notice_id))
+            notice = db.session.get(ChangeNotice, notice_id)
+            phone = db.session.get(Registrant, rid).phone
+        assert history == 1
+        assert notice.state == NoticeState.CONFIRMED
+        assert phone == f"090-5555-{round_number:04d}"

@@ -1,0 +1,211 @@
+"""Change-notice screens: the section queue, receive, enter, confirm/reject/return, print.
+
+Thin: every rule is in models.change_notice; rows are scoped to the user's facilities.
+"""
+
+from datetime import timedelta
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Optional
+
+from admin_app.extensions import db
+from admin_app.security import allowed
+from models.change_notice import (
+    OPEN_STATES,
+    STALE_AFTER_DAYS,
+    ChangeNotice,
+    NotAllowed,
+    NoticeError,
+    NoticeState,
+    NoticeType,
+    ReceivedVia,
+    RegistrantHistory,
+    can_decide,
+    can_handle,
+    changeable_fields,
+    confirm,
+    decide_against,
+    enter,
+    receive,
+)
+from models.clock import start_of_day, today_local
+from models.inventory import BY_FIELD
+from models.registration import Registrant
+from views.labels import choices, label
+
+RECENT_DAYS = 30
+QUEUE_LIMIT = 200
+
+
+class ReceiveForm(FlaskForm):
+    notice_type = SelectField(_l("Kind of notice"), choices=choices(NoticeType),
+                              validators=[InputRequired()])
+    received_on = DateField(_l("Received on"), validators=[InputRequired()],
+                            default=today_local)
+    received_via = SelectField(_l("Received by way of"), choices=choices(ReceivedVia),
+                               validators=[InputRequired()])
+
+
+class DecideForm(FlaskForm):
+    action = HiddenField(validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason (for rejecting or returning)"), validators=[Optional()])
+
+
+def enter_form_class(fields: list[str]) -> type[FlaskForm]:
+    """One optional input per item that a notice may change (empty = no change)."""
+    attrs = {f: StringField(BY_FIELD[f].label, validators=[Optional()]) for f in fields}
+    return type("EnterForm", (FlaskForm,), attrs)
+
+
+def scoped_notices():
+    return select(ChangeNotice).join(ChangeNotice.registrant).where(
+        Registrant.facility_id.in_(current_user.facility_ids()))
+
+
+class ChangeNoticeView(BaseView):
+    def is_accessible(self) -> bool:
+        return allowed("change_notice.index")
+
+    def _notice(self) -> ChangeNotice:
+        raw = request.args.get("id", "")
+        if not raw.isdigit() or int(raw) >= 2**63:
+            abort(404)
+        notice = db.session.scalar(scoped_notices().where(ChangeNotice.id == int(raw)))
+        if notice is None:
+            abort(404)
+        return notice
+
+    @expose("/")
+    def index(self):
+        today = today_local()
+        rows = db.session.scalars(
+            scoped_notices().options(joinedload(ChangeNotice.registrant))
+            .where(ChangeNotice.state.in_(OPEN_STATES))
+            .order_by(ChangeNotice.received_on).limit(QUEUE_LIMIT)).all()
+        done = db.session.scalars(
+            scoped_notices().options(joinedload(ChangeNotice.registrant))
+            .where(ChangeNotice.state.not_in(OPEN_STATES),
+                   ChangeNotice.decided_at >= start_of_day(today - timedelta(days=RECENT_DAYS)))
+            .order_by(ChangeNotice.decided_at.desc()).limit(QUEUE_LIMIT)).all()
+        waiting_entry = [n for n in rows if n.state != NoticeState.ENTERED]
+        waiting_confirmation = [n for n in rows if n.state == NoticeState.ENTERED]
+        return self.render("admin/change_notice/queue.html", waiting_entry=waiting_entry,
+                           waiting_confirmation=waiting_confirmation, done=done, today=today,
+                           stale_days=STALE_AFTER_DAYS, label=label)
+
+    @expose("/details/")
+    def details(self):
+        notice = self._notice()
+        fields = list((notice.staged_values or {}).keys())
+        history = db.session.scalars(select(RegistrantHistory).where(
+            RegistrantHistory.notice_id == notice.id)).all()
+        return self.render("admin/change_notice/details.html", notice=notice, fields=fields,
+                           history=history, BY_FIELD=BY_FIELD, label=label,
+                           may_decide=can_decide(current_user, notice),
+                           may_enter=can_handle(current_user, notice.registrant),
+                           form=DecideForm(), today=today_local())
+
+    @expose("/receive/", methods=("GET", "POST"))
+    def receive(self):
+        raw = request.args.get("registrant_id", "")
+        registrant = db.session.scalar(select(Registrant).where(
+            Registrant.id == (int(raw) if raw.isdigit() and int(raw) < 2**63 else -1),
+            Registrant.facility_id.in_(current_user.facility_ids())))
+        if registrant is None:
+            abort(404)
+        form = ReceiveForm()
+        if form.validate_on_submit():
+            try:
+                notice = receive(registrant, current_user, notice_type=NoticeType(
+                    form.notice_type.data), received_on=form.received_on.data,
+                    via=ReceivedVia(form.received_via.data))
+                db.session.commit()
+            except NotAllowed:
+                db.session.rollback()
+                abort(403)
+            except NoticeError as error:
+                db.session.rollback()
+                self._show(form, error)
+            else:
+                flash(gettext("Notice %(n)s received.", n=notice.notice_number), "success")
+                return redirect(url_for(".details", id=notice.id))
+        return self.render("admin/change_notice/receive.html", form=form,
+                           registrant=registrant, label=label)
+
+    @expose("/enter/", methods=("GET", "POST"))
+    def enter(self):
+        notice = self._notice()
+        fields = changeable_fields(notice.registrant) \
+            if notice.notice_type == NoticeType.CHANGE else []
+        form = enter_form_class(fields)(data=notice.staged_values or {})
+        if form.validate_on_submit():
+            try:
+                enter(notice, current_user, {f: form[f].data for f in fields})
+                db.session.commit()
+            except NotAllowed:
+                db.session.rollback()
+                abort(403)
+            except NoticeError as error:
+                db.session.rollback()
+                self._show(form, error)
+            else:
+                flash(gettext("Notice %(n)s entered: it now waits for confirmation.",
+                              n=notice.notice_number), "success")
+                return redirect(url_for(".details", id=notice.id))
+        return self.render("admin/change_notice/enter.html", form=form, notice=notice,
+                           fields=fields, BY_FIELD=BY_FIELD, label=label)
+
+    @expose("/decide/", methods=("POST",))
+    def decide(self):
+        notice = self._notice()
+        form = DecideForm()
+        if not form.validate_on_submit() or form.action.data not in (
+                "confirm", "reject", "return"):
+            abort(400)
+        number = notice.notice_number
+        try:
+            if form.action.data == "confirm":
+                confirm(notice, current_user)
+                flash(gettext("Notice %(n)s confirmed; the registration was updated.",
+                              n=number), "success")
+            else:
+                decide_against(notice, current_user, form.action.data, form.reason.data)
+                db.session.commit()
+                flash(gettext("Notice %(n)s: %(state)s.", n=number,
+                              state=label(NoticeState.REJECTED if form.action.data == "reject"
+                                          else NoticeState.RETURNED)), "success")
+        except NotAllowed:
+            db.session.rollback()
+            abort(403)
+        except NoticeError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            for message in error.field_errors.values():
+                flash(message, "error")
+        return redirect(url_for(".details", id=notice.id))
+
+    @expose("/print/")
+    def print_view(self):
+        notice = self._notice()
+        fields = changeable_fields(notice.registrant) \
+            if notice.notice_type == NoticeType.CHANGE else []
+        history = {h.field: h for h in db.session.scalars(select(RegistrantHistory).where(
+            RegistrantHistory.notice_id == notice.id))}
+        return self.render("print/change_notice.html", notice=notice, fields=fields,
+                           history=history, BY_FIELD=BY_FIELD, label=label)
+
+    @staticmethod
+    def _show(form, error: NoticeError) -> None:
+        flash(str(error), "error")
+        for field, message in error.field_errors.items():
+            if field in form:
+                form[field].errors = [*form[field].errors, message]
+

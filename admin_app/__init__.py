@@ -40,10 +40,12 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     from admin_app import database, formatting, headers
     from admin_app.audit import init_audit
     from admin_app.cli import register_cli
+    from admin_app.login_guard import init_login_guard
     from admin_app.security import init_security
     from views import register_views
 
     database.configure_engine(app)
+    init_login_guard(app)
     init_audit(app)
     init_security(app)
     headers.init_headers(app)

@@ -9,6 +9,7 @@ from admin_app import demo_data
 
 def register_cli(app: Flask) -> None:
     register_domain_cli(app)
+    register_staff_cli(app)
 
     @app.cli.command("demo-data")
     @click.option("--if-empty", is_flag=True,
@@ -91,3 +92,27 @@ def register_domain_cli(app: Flask) -> None:
             sys.exit(1)
         verb = "checked (dry run)" if dry_run else "imported"
         click.echo(f"{result.rows} rows {verb}; {result.imported} registrants imported.")
+
+
+def register_staff_cli(app: Flask) -> None:
+    import sys
+
+    from admin_app.transfer_import import import_transfers
+
+    imports = app.cli.commands["import"]
+
+    @imports.command("transfers")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--dry-run", is_flag=True, help="Check every row; import nothing.")
+    def import_transfers_command(path: str, dry_run: bool) -> None:
+        """Import HR's personnel transfers from CSV (UTF-8 or Shift_JIS); all or nothing."""
+        with open(path, "rb") as f:
+            result = import_transfers(f.read(), actor=None, dry_run=dry_run)
+        for error in result.errors:
+            click.echo(error)
+        if result.errors:
+            click.echo(f"{len(result.errors)} problems in {len(result.rows)} rows; "
+                       "nothing imported.")
+            sys.exit(1)
+        verb = "checked (dry run)" if dry_run else "imported"
+        click.echo(f"{len(result.rows)} transfers {verb}.")

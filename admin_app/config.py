@@ -41,6 +41,14 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_NAME = "fbo_session"
 
+    # Login throttling (Flask-Limiter): memory in development, Redis in production.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STRATEGY = "moving-window"
+    LOGIN_ACCOUNT_FAILURES = 5  # failures within LOGIN_WINDOW lock the account ...
+    LOGIN_WINDOW_MINUTES = 15
+    LOGIN_LOCK_MINUTES = 15  # ... for this long
+    LOGIN_ADDRESS_LIMIT = "30 per 15 minutes"  # login attempts per address
+
     # Personal data of an expired registration are erased this many days after expiry.
     REGISTRATION_GRACE_DAYS = 365
 
@@ -66,6 +74,7 @@ class ProductionConfig(Config):
             if not os.environ.get(name):
                 raise RuntimeError(f"{name} must be set in production")
         super().__init__()
+        self.RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 class TestConfig(Config):

@@ -6,12 +6,16 @@ from flask import current_app
 
 from admin_app.extensions import db
 from models.registration import erase_due, expire_due
+from models.transfer import apply_due_transfers
 
 
 def run_daily(day: date) -> list[str]:
-    """Expire registrations past their term and erase those past the grace period."""
+    """Apply due personnel transfers; expire registrations past their term and erase those
+    past the grace period."""
+    transfers = apply_due_transfers(day)
+    report: list[str] = [f"transfers applied: {len(transfers)}" + "".join(
+        f"\n  {t.user.login} {t.kind.value} {t.effective_on}" for t in transfers)]
     grace = timedelta(days=current_app.config["REGISTRATION_GRACE_DAYS"])
-    report: list[str] = []
     expired = expire_due(day)
     report.append(f"registrations expired: {len(expired)}"
                   + "".join(f"\n  {r.registration_number}" for r in expired))

@@ -79,13 +79,25 @@ TABLE: dict[str, Rule] = {
     # Authentication: logged, open to everyone (logout needs no role: leaving must always work).
     "auth.login": Rule(PUBLIC, A.VIEW, A.LOGIN),
     "auth.logout": Rule(PUBLIC, A.LOGOUT, A.LOGOUT),
+    "auth.change_password": Rule(ANY_STAFF, A.VIEW, A.EDIT),
     # Back office.
     "admin.index": Rule(ANY_STAFF, A.VIEW),
     **model_view("section", read=roles(Role.IT_ADMIN, Role.AUDITOR), create=IT, edit=IT),
     **model_view("facility", read=ORG_READERS, create=IT, edit=IT),
     **model_view("room", read=ORG_READERS, create=IT, edit=IT),
-    **model_view("staff_user", read=IT, create=IT, edit=IT),
+    # Staff IDs: the IT section only. IDs are issued through the issue page (random first
+    # password), never created bare, never deleted.
+    **model_view("staff_user", read=IT, edit=IT,
+                 extra={"issue": Rule(IT, A.VIEW, A.CREATE),
+                        "lifecycle": Rule(IT, A.EDIT, A.EDIT),
+                        "reset_password": Rule(IT, A.EDIT, A.EDIT)}),
     **model_view("role_assignment", read=IT, create=IT, edit=IT),
+    **model_view("personnel_transfer", read=IT,
+                 extra={"register": Rule(IT, A.VIEW, A.CREATE),
+                        "upload": Rule(IT, A.VIEW, A.CREATE)}),
+    **model_view("contractor_company", read=IT, create=IT, edit=IT),
+    **model_view("training_record", read=IT, create=IT, edit=IT),
+    "it_dashboard.index": Rule(IT, A.VIEW),
     "system_health.index": Rule(roles(Role.IT_ADMIN, Role.CONTRACTOR_OPERATOR), A.VIEW),
     # Residents' registrations: counter staff of the facility only (rows scoped in the view).
     **model_view("registrant", read=COUNTER, create=COUNTER, edit=COUNTER, export=COUNTER,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from admin_app.extensions import db, login_manager
 from admin_app.permissions import PUBLIC, SEES_ALL_FACILITIES, allows, rule_for
 from models.clock import now_utc
+from models.security_event import SecurityEventKind, security_event
 from models.staff import Role, StaffSession, StaffUser
 
 LAST_SEEN_GRANULARITY = timedelta(minutes=1)
@@ -30,20 +31,32 @@ def authenticate(login: str, password: str) -> StaffUser | None:
     """The user if the login exists, the password matches and the ID may be used now.
 
     An unknown login costs the same hash verification as a known one, so timing does
-    not tell which logins exist.
+    not tell which logins exist. A refused ID's reasons go to the security log for IT only.
     """
     user = db.session.scalar(select(StaffUser).where(StaffUser.login == login.strip()))
-    hasher = password_hasher()
     stored = user.password_hash if user and user.password_hash else _dummy_hash()
-    try:
-        hasher.verify(stored, password)
-    except (VerificationError, InvalidHashError):
+    if not verify_password(stored, password) or user is None:
         return None
-    if user is None or not user.roles():
+    reasons = user.refusal_reasons()
+    if reasons:
+        security_event(SecurityEventKind.LOGIN_REFUSED, user_id=user.id,
+                       remote_addr=request.remote_addr, detail="; ".join(reasons)[:300])
         return None
+    hasher = password_hasher()
     if hasher.check_needs_rehash(stored):
         user.password_hash = hasher.hash(password)
     return user
+
+
+def verify_password(stored: str, password: str) -> bool:
+    try:
+        return password_hasher().verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def user_password_matches(user: StaffUser, password: str) -> bool:
+    return bool(user.password_hash) and verify_password(user.password_hash, password)
 
 
 def _dummy_hash() -> str:
@@ -66,7 +79,7 @@ def load_user(token: str) -> StaffUser | None:
         session_row.end("idle_timeout")
         db.session.commit()
         return None
-    if not user.roles(now):
+    if user.refusal_reasons(now):  # suspended, revoked, transferred out, contractor gate
         session_row.end("id_not_usable")
         db.session.commit()
         return None
@@ -104,7 +117,15 @@ def enforce_permissions():
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if not allowed(endpoint):
         abort(403)
+    if current_user.is_authenticated and current_user.must_change_password and \
+            endpoint not in PASSWORD_CHANGE_ALLOWS:
+        return redirect(url_for("auth.change_password"))
     return None
+
+
+# What a person who must change their first password may still reach.
+PASSWORD_CHANGE_ALLOWS = frozenset({"auth.change_password", "auth.logout", "static",
+                                    "admin.static"})
 
 
 def init_security(app: Flask) -> None:
@@ -119,3 +140,15 @@ def visible_facility_ids() -> set[int] | None:
     if current_roles() & SEES_ALL_FACILITIES:
         return None
     return current_user.facility_ids() if current_user.is_authenticated else set()
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only a path on this site (no scheme, no host) may be redirected to."""
+    from urllib.parse import urlsplit
+
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") \
+                and not target.startswith("//") and "\\" not in target:
+            return target
+    return default

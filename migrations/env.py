@@ -88,6 +88,11 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            # Batch migrations rebuild tables; foreign keys are checked again afterwards.
+            connection.exec_driver_sql('PRAGMA foreign_keys=OFF')
+            connection.commit()  # end the autobegun transaction: Alembic opens its own
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -96,6 +101,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            problems = connection.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
+            connection.exec_driver_sql('PRAGMA foreign_keys=ON')
+            connection.commit()
+            if problems:
+                raise RuntimeError(f'foreign key violations after migration: {problems[:5]}')
 
 
 if context.is_offline_mode():

@@ -8,6 +8,7 @@ from models.change_notice import (
     ReceivedVia,
     RegistrantHistory,
 )
+from models.contractor import ContractorCompany, TrainingRecord
 from models.organisation import Authority, EligibilityRule, Facility, Room, Section
 from models.registration import (
     EligibilityBasis,
@@ -18,6 +19,7 @@ from models.registration import (
     RegistrationCounter,
     Roster,
 )
+from models.security_event import SecurityEvent, SecurityEventKind
 from models.staff import (
     Role,
     RoleAssignment,
@@ -36,3 +38,8 @@ __all__ = [
     "RoleAssignment", "Room", "Section", "StaffKind", "StaffSession", "StaffStatus",
     "StaffUser", "assignment_facility",
 ]
+from models.staff_lifecycle import StaffEvent, StaffEventKind  # noqa: E402
+from models.transfer import PersonnelTransfer, TransferKind  # noqa: E402
+
+__all__ += ["ContractorCompany", "PersonnelTransfer", "SecurityEvent", "SecurityEventKind",
+            "StaffEvent", "StaffEventKind", "TrainingRecord", "TransferKind"]

@@ -14,9 +14,10 @@ from flask_babel import lazy_gettext as _l
 class InputError(ValueError):
     """A value a person typed that cannot be accepted; str() is the message to show."""
 
-    def __init__(self, message) -> None:
+    def __init__(self, message, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field  # which input it is about, when there are several
 
     def __str__(self) -> str:
         return str(self.message)

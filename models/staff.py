@@ -54,6 +54,8 @@ class StaffUser(UserMixin, db.Model):
     kind: Mapped[StaffKind] = mapped_column(str_enum(StaffKind, "staff_kind"),
                                             default=StaffKind.EMPLOYEE)
     section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id"), index=True)
+    contractor_company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contractor_company.id"))
     status: Mapped[StaffStatus] = mapped_column(str_enum(StaffStatus, "staff_status"),
                                                 default=StaffStatus.ACTIVE)
     # The ID itself is usable only between these dates (Japan calendar, inclusive).
@@ -65,6 +67,7 @@ class StaffUser(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     section: Mapped[Section | None] = relationship()
+    contractor_company = relationship("ContractorCompany", foreign_keys=[contractor_company_id])
     assignments: Mapped[list["RoleAssignment"]] = relationship(
         back_populates="user", order_by="RoleAssignment.valid_from",
         foreign_keys="RoleAssignment.user_id",
@@ -97,6 +100,20 @@ class StaffUser(UserMixin, db.Model):
         if not self.is_usable(at):
             return frozenset()
         return frozenset(a.role for a in self.valid_assignments(at))
+
+    def refusal_reasons(self, at: datetime | None = None) -> list[str]:
+        """Why this ID cannot be used now (shown to IT, never to the person logging in)."""
+        from models.contractor import contractor_gate
+
+        day = today_local(at)
+        reasons = []
+        if self.status != StaffStatus.ACTIVE:
+            reasons.append(f"status: {self.status.value}")
+        if self.valid_from > day or (self.valid_to is not None and day > self.valid_to):
+            reasons.append("outside the ID's validity")
+        if not self.valid_assignments(at):
+            reasons.append("no valid role assignment")
+        return reasons + contractor_gate(self, day)
 
     def current_section_id(self, at: datetime | None = None) -> int | None:
         """The section the person works in now: that of their valid assignments first."""

@@ -38,9 +38,18 @@ def reset_database(app) -> None:
 def empty_tables(app) -> None:
     with app.app_context():
         db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
+        tables = list(reversed(db.metadata.sorted_tables))
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                names = ", ".join(t.name for t in tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # rows point both ways
+            for table in tables:
                 conn.execute(table.delete())
+            conn.commit()
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 def dispose(app) -> None:
@@ -74,7 +83,9 @@ def new_app():
 def _clean_database(request):
     yield
     if "app" in request.fixturenames:
-        empty_tables(request.getfixturevalue("app"))
+        app = request.getfixturevalue("app")
+        empty_tables(app)
+        app.extensions["login_guard"].limiter.reset()  # throttling counts start afresh
 
 
 @pytest.fixture

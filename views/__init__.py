@@ -8,14 +8,27 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from admin_app.extensions import db
-from models import Facility, Registrant, RoleAssignment, Room, Section, StaffUser
+from models import (
+    ContractorCompany,
+    Facility,
+    PersonnelTransfer,
+    Registrant,
+    RoleAssignment,
+    Room,
+    Section,
+    StaffUser,
+    TrainingRecord,
+)
 from views import auth, health, public
 from views.change_notice import ChangeNoticeView
+from views.contractors import ContractorCompanyView, TrainingRecordView
 from views.dashboard import DashboardView, SystemHealthView
 from views.inventory import InventoryView
+from views.it_dashboard import ITDashboardView
 from views.organisation import FacilityView, RoomView, SectionView
 from views.registration import RegistrantView
 from views.staff import RoleAssignmentView, StaffUserView
+from views.transfers import TransferView
 
 
 def register_views(app: Flask) -> Admin:
@@ -51,5 +64,13 @@ def register_views(app: Flask) -> Admin:
                                     endpoint="change_notice", url="change_notice"))
     admin.add_view(InventoryView(name=_l("Personal data inventory"), category=registrations,
                                  endpoint="inventory"))
+    admin.add_view(ITDashboardView(name=_l("Stale IDs and security"), category=staff,
+                                   endpoint="it_dashboard", url="it_dashboard"))
+    admin.add_view(TransferView(PersonnelTransfer, db, name=_l("Personnel transfers"),
+                                category=staff, endpoint="personnel_transfer"))
+    admin.add_view(ContractorCompanyView(ContractorCompany, db, name=_l("Contractors"),
+                                         category=staff, endpoint="contractor_company"))
+    admin.add_view(TrainingRecordView(TrainingRecord, db, name=_l("Training records"),
+                                      category=staff, endpoint="training_record"))
     admin.add_view(SystemHealthView(name=_l("System health"), endpoint="system_health"))
     return admin

@@ -1,22 +1,27 @@
 """Login and logout."""
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
 from admin_app.extensions import db
-from admin_app.security import authenticate
+from admin_app.login_guard import guard
+from admin_app.security import authenticate, hash_password, safe_next, user_password_matches
 from models.clock import now_utc
-from models.staff import StaffSession
+from models.japanese import InputError
+from models.security_event import SecurityEventKind, security_event
+from models.staff import StaffSession, StaffUser
+from models.staff_lifecycle import change_password as change_own_password
 
 bp = Blueprint("auth", __name__)
 
 BAD_LOGIN = _l("The login ID or password is incorrect.")
+TOO_MANY = _l("Too many failed attempts. Logging in is suspended for a while; "
+              "please try again in 15 minutes.")
 
 
 class LoginForm(FlaskForm):
@@ -28,31 +33,35 @@ class LogoutForm(FlaskForm):
     pass
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site (no scheme, no host) may follow a login."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") \
-                and not target.startswith("//"):
-            return target
-    return url_for("admin.index")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.login.data, form.password.data)
+        address, typed = request.remote_addr, form.login.data
+        if guard().address_throttled(address):
+            security_event(SecurityEventKind.THROTTLED, remote_addr=address)
+            form.password.errors.append(TOO_MANY)
+            return render_template("auth/login.html", form=form), 429
+        if guard().account_locked(typed):
+            security_event(SecurityEventKind.LOCKED_ATTEMPT, remote_addr=address)
+            form.password.errors.append(TOO_MANY)
+            return render_template("auth/login.html", form=form), 429
+        user = authenticate(typed, form.password.data)
         if user is not None:
+            guard().succeeded(typed)
             session.clear()  # nothing from before the login survives it
             StaffSession.start(user)
             user.last_login_at = now_utc()
             db.session.commit()
             login_user(user)
             session.permanent = True
-            return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append(BAD_LOGIN)
-        return render_template("auth/login.html", form=form), 401
+            return redirect(safe_next(request.args.get("next"), url_for("admin.index")))
+        locked = guard().failed(typed)
+        known = db.session.scalar(select(StaffUser.id).where(StaffUser.login == typed.strip()))
+        security_event(SecurityEventKind.LOCKOUT if locked else SecurityEventKind.LOGIN_FAILED,
+                       user_id=known, remote_addr=address)
+        form.password.errors.append(TOO_MANY if locked else BAD_LOGIN)
+        return render_template("auth/login.html", form=form), 429 if locked else 401
     return render_template("auth/login.html", form=form)
 
 
@@ -70,3 +79,38 @@ def logout():
         session.clear()
         return redirect(url_for("auth.login", logged_out=1))
     return render_template("auth/logout.html", form=form)
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[InputRequired(),
+                                                                 Length(max=128)])
+    new = PasswordField(_l("New password"), validators=[InputRequired()],
+                        description=_l("12 to 128 characters. Any characters; a passphrase "
+                                       "of several words is easy to remember."))
+    repeat = PasswordField(_l("New password (again)"), validators=[InputRequired()])
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password (required at first login); other sessions end."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if form.new.data != form.repeat.data:
+            form.repeat.errors.append(_l("The two new passwords differ."))
+        else:
+            session_row = g.get("staff_session")
+            try:
+                change_own_password(current_user, form.new.data, hash_password,
+                                    user_password_matches, form.current.data,
+                                    session_row.id if session_row else None)
+            except InputError as error:
+                (form.current if error.field == "current" else form.new).errors.append(
+                    str(error))
+            else:
+                db.session.commit()
+                flash(_l("Your password was changed. Your other sessions were ended."),
+                      "success")
+                return redirect(url_for("admin.index"))
+    return render_template("auth/password.html", form=form,
+                           first=current_user.must_change_password)

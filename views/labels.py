@@ -6,7 +6,10 @@ from models.change_notice import NoticeState, NoticeType, ReceivedVia
 from models.organisation import Authority, EligibilityRule
 from models.registration import EligibilityBasis, RegistrantKind, RegistrantStatus
 from models.school import FeeTier
+from models.security_event import SecurityEventKind
 from models.staff import Role, StaffKind, StaffStatus
+from models.staff_lifecycle import StaffEventKind
+from models.transfer import TransferKind
 
 LABELS = {
     Authority.MAYOR: _l("Mayor of Higashimurayama"),
@@ -46,6 +49,22 @@ LABELS = {
     NoticeState.REJECTED: _l("Rejected"),
     ReceivedVia.COUNTER: _l("At the counter"),
     ReceivedVia.MAIL: _l("By mail"),
+    StaffEventKind.ISSUED: _l("ID issued"),
+    StaffEventKind.SUSPENDED: _l("Suspended"),
+    StaffEventKind.REACTIVATED: _l("Reactivated"),
+    StaffEventKind.REVOKED: _l("Revoked"),
+    StaffEventKind.PASSWORD_CHANGED: _l("Password changed"),
+    StaffEventKind.PASSWORD_RESET: _l("Password reset"),
+    StaffEventKind.TRANSFER_REGISTERED: _l("Transfer registered"),
+    StaffEventKind.TRANSFER_APPLIED: _l("Transfer applied"),
+    TransferKind.MOVE: _l("Move to another section"),
+    TransferKind.ROLE_CHANGE: _l("Change of role"),
+    TransferKind.LEAVE: _l("Leaving"),
+    SecurityEventKind.LOGIN_FAILED: _l("Failed logins"),
+    SecurityEventKind.LOCKOUT: _l("Lockouts"),
+    SecurityEventKind.LOCKED_ATTEMPT: _l("Attempts while locked"),
+    SecurityEventKind.THROTTLED: _l("Throttled requests"),
+    SecurityEventKind.LOGIN_REFUSED: _l("Refused IDs"),
 }
 
 

@@ -1,11 +1,27 @@
 """Back-office screens for staff IDs and their role assignments (IT section only)."""
 
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.contrib.sqla.fields import QuerySelectField, QuerySelectMultipleField
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import Optional, Regexp, ValidationError
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from wtforms import DateField, HiddenField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
-from models.staff import Role, StaffKind, StaffStatus
+from admin_app.extensions import db
+from admin_app.security import hash_password, safe_next
+from models.clock import today_local
+from models.contractor import ContractorCompany
+from models.japanese import InputError
+from models.organisation import Facility, Section
+from models.staff import Role, RoleAssignment, StaffKind, StaffUser
+from models.staff_lifecycle import StaffEvent, issue_id, reactivate, reset_password, revoke, suspend
 from views.base import AppModelView
-from views.labels import choices, enum_formatter
+from views.labels import choices, enum_formatter, label
 
 LOGIN = Regexp(r"^[a-z0-9][a-z0-9._-]{2,63}$",
                message=_l("Use 3 to 64 lower-case letters, digits, dots, hyphens or underscores."))
@@ -19,36 +35,129 @@ def _not_before(start_field: str):
     return check
 
 
+class IssueForm(FlaskForm):
+    login = StringField(_l("Login ID"), validators=[InputRequired(), LOGIN])
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=100)])
+    employee_number = StringField(_l("Employee number"), validators=[Optional(),
+                                                                     Length(max=20)])
+    kind = SelectField(_l("Kind"), choices=choices(StaffKind))
+    section = QuerySelectField(_l("Section"), query_factory=lambda: db.session.scalars(
+        select(Section).order_by(Section.code)).all(), get_label="name")
+    contractor_company = QuerySelectField(
+        _l("Contractor company"), allow_blank=True, blank_text="—",
+        query_factory=lambda: db.session.scalars(select(ContractorCompany).order_by(
+            ContractorCompany.name)).all(), get_label="name")
+    role = SelectField(_l("Role"), choices=choices(Role))
+    facilities = QuerySelectMultipleField(
+        _l("Facilities"), query_factory=lambda: db.session.scalars(
+            select(Facility).order_by(Facility.id)).all(), get_label="name",
+        description=_l("Facility staff only; leave empty for the whole section."))
+    valid_from = DateField(_l("Valid from"), validators=[InputRequired()],
+                           default=today_local)
+
+
+class ReasonForm(FlaskForm):
+    action = HiddenField(validators=[InputRequired()])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
+
+
+LIFECYCLE = {"suspend": suspend, "reactivate": reactivate, "revoke": revoke}
+
+
 class StaffUserView(AppModelView):
+    details_template = "admin/staff_user_details.html"
     column_list = ["login", "name", "employee_number", "kind", "section", "status",
                    "valid_from", "valid_to", "last_login_at"]
     column_details_list = column_list + ["assignments", "created_at"]
     column_default_sort = "login"
     column_searchable_list = ["login", "name", "employee_number"]
     column_filters = ["status", "kind"]
-    form_columns = ["login", "name", "employee_number", "kind", "section", "status",
-                    "valid_from", "valid_to"]
+    # Status, validity and passwords change only through the lifecycle steps (with events).
+    form_columns = ["name", "employee_number", "contractor_company"]
     column_labels = {"login": _l("Login ID"), "name": _l("Name"),
                      "employee_number": _l("Employee number"), "kind": _l("Kind"),
                      "section": _l("Section"), "status": _l("Status"),
                      "valid_from": _l("Valid from"), "valid_to": _l("Valid to"),
                      "last_login_at": _l("Last login"), "assignments": _l("Role assignments"),
-                     "created_at": _l("Issued at")}
+                     "created_at": _l("Issued at"),
+                     "contractor_company": _l("Contractor company")}
     column_formatters = {"kind": enum_formatter, "status": enum_formatter}
     column_formatters_detail = column_formatters
-    form_choices = {"kind": choices(StaffKind), "status": choices(StaffStatus)}
-    form_args = {"login": {"validators": [LOGIN]},
-                 "valid_to": {"validators": [Optional(), _not_before("valid_from")]}}
+
+    @expose("/issue/", methods=("GET", "POST"))
+    def issue(self):
+        """Issue an ID: the first password is random, shown once here, changed at first login."""
+        form = IssueForm()
+        if form.validate_on_submit():
+            user = StaffUser(login=form.login.data, name=form.name.data.strip(),
+                             employee_number=form.employee_number.data or None,
+                             kind=StaffKind(form.kind.data), section=form.section.data,
+                             contractor_company=form.contractor_company.data,
+                             valid_from=form.valid_from.data)
+            user.assignments.append(RoleAssignment(
+                role=Role(form.role.data), section=form.section.data,
+                valid_from=form.valid_from.data, facilities=form.facilities.data or []))
+            try:
+                password = issue_id(user, current_user, hash_password)
+                db.session.commit()
+            except (InputError, IntegrityError) as error:
+                db.session.rollback()
+                form.login.errors.append(str(error) if isinstance(error, InputError)
+                                         else gettext("This login ID exists (IDs are never "
+                                                      "reused)."))
+            else:
+                return self.render("admin/staff_issued.html", user=user, password=password)
+        return self.render("admin/staff_issue.html", form=form)
+
+    @expose("/lifecycle/", methods=("POST",))
+    def lifecycle(self):
+        """Suspend, reactivate or revoke, with a reason; sessions end at once."""
+        user = self.get_one(request.args.get("id", ""))
+        form = ReasonForm()
+        step = LIFECYCLE.get(form.action.data) if form.validate_on_submit() else None
+        if step is None:
+            abort(400)
+        try:
+            step(user, current_user, form.reason.data)
+            db.session.commit()
+            flash(gettext("%(login)s: %(status)s.", login=user.login, status=label(
+                user.status)), "success")
+        except InputError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        return redirect(safe_next(request.form.get("next"), url_for(".details_view",
+                                                                    id=user.id)))
+
+    @expose("/reset-password/", methods=("POST",))
+    def reset_password(self):
+        user = self.get_one(request.args.get("id", ""))
+        password = reset_password(user, current_user, hash_password)
+        db.session.commit()
+        return self.render("admin/staff_issued.html", user=user, password=password,
+                           reset=True)
+
+    def render(self, template, **kwargs):
+        kwargs.setdefault("label", label)
+        kwargs.setdefault("reason_form", ReasonForm())
+        if template == self.details_template and "model" in kwargs:
+            user = kwargs["model"]
+            kwargs["events"] = db.session.scalars(
+                select(StaffEvent).where(StaffEvent.user_id == user.id)
+                .order_by(StaffEvent.at.desc())).all()
+            kwargs["refusals"] = user.refusal_reasons()
+        return super().render(template, **kwargs)
 
 
 class RoleAssignmentView(AppModelView):
     column_list = ["user", "role", "section", "facilities", "valid_from", "valid_to"]
     column_default_sort = ("valid_from", True)
     column_filters = ["role", "valid_from", "valid_to"]
-    form_columns = ["user", "role", "section", "facilities", "valid_from", "valid_to"]
+    form_columns = ["user", "role", "section", "facilities", "valid_from", "valid_to",
+                    "designated_confirmer"]
     column_labels = {"user": _l("Staff member"), "role": _l("Role"), "section": _l("Section"),
                      "facilities": _l("Facilities"), "valid_from": _l("Valid from"),
-                     "valid_to": _l("Valid to")}
+                     "valid_to": _l("Valid to"),
+                     "designated_confirmer": _l("Designated confirmer of change notices")}
     column_formatters = {"role": enum_formatter}
     column_formatters_detail = column_formatters
     form_choices = {"role": choices(Role)}

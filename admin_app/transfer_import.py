@@ -1,0 +1,106 @@
+"""Importing HR's list of personnel transfers: all or nothing, every bad row reported."""
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from admin_app.extensions import db
+from admin_app.importer import decode
+from models.clock import today_local
+from models.japanese import InputError
+from models.organisation import Facility, Section
+from models.staff import Role, StaffUser
+from models.transfer import TransferKind, register_transfer
+
+KINDS = {"move": TransferKind.MOVE, "異動": TransferKind.MOVE,
+         "role_change": TransferKind.ROLE_CHANGE, "役割変更": TransferKind.ROLE_CHANGE,
+         "leave": TransferKind.LEAVE, "退職": TransferKind.LEAVE}
+COLUMNS = ["login", "kind", "effective_on", "section_code", "role", "facilities", "note"]
+
+
+@dataclass
+class TransferRow:
+    number: int
+    login: str
+    kind: str
+    effective_on: str
+    section: str
+    role: str
+    facilities: str
+
+
+@dataclass
+class TransferImportResult:
+    rows: list[TransferRow] = field(default_factory=list)
+    imported: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def import_transfers(raw: bytes, *, actor: StaffUser | None, dry_run: bool = False,
+                     progress: Callable[[Iterable], Iterable] = lambda rows: rows,
+                     today: date | None = None) -> TransferImportResult:
+    result = TransferImportResult()
+    day = today or today_local()
+    try:
+        reader = csv.DictReader(io.StringIO(decode(raw), newline=""))
+        rows = list(reader)
+    except (UnicodeDecodeError, csv.Error) as error:
+        result.errors.append(f"file: {error}")
+        return result
+    missing = [c for c in ("login", "kind", "effective_on") if c not in (reader.fieldnames or [])]
+    if missing:
+        result.errors.append(f"header: missing columns {', '.join(missing)}")
+        return result
+    users = {u.login: u for u in db.session.scalars(select(StaffUser))}
+    sections = {s.code: s for s in db.session.scalars(select(Section))}
+    facilities = {f.name: f for f in db.session.scalars(select(Facility))}
+    for number, row in enumerate(progress(rows), start=2):
+        get = {k: (row.get(k) or "").strip() for k in COLUMNS}
+        result.rows.append(TransferRow(number, get["login"], get["kind"], get["effective_on"],
+                                       get["section_code"], get["role"], get["facilities"]))
+        problems: list[tuple[str, str]] = []
+        user = users.get(get["login"])
+        kind = KINDS.get(get["kind"])
+        if user is None:
+            problems.append(("login", "このログインIDは登録されていません。"))
+        if kind is None:
+            problems.append(("kind",
+                             "種別は「異動」「役割変更」「退職」のいずれかにしてください。"))
+        try:
+            effective_on = date.fromisoformat(get["effective_on"].replace("/", "-"))
+        except ValueError:
+            problems.append(("effective_on", "発令日は YYYY-MM-DD で入力してください。"))
+            effective_on = None
+        section = sections.get(get["section_code"]) if get["section_code"] else None
+        if get["section_code"] and section is None:
+            problems.append(("section_code", "課コードが登録されていません。"))
+        role = None
+        if get["role"]:
+            try:
+                role = Role(get["role"])
+            except ValueError:
+                problems.append(("role", "権限コードが正しくありません。"))
+        chosen = []
+        for name in filter(None, (n.strip() for n in get["facilities"].split(";"))):
+            if name not in facilities:
+                problems.append(("facilities", f"施設「{name}」が登録されていません。"))
+            else:
+                chosen.append(facilities[name])
+        if not problems:
+            try:  # register_transfer checks everything before it changes anything
+                register_transfer(user, kind, effective_on, actor=actor, new_section=section,
+                                  new_role=role, facilities=chosen, note=get["note"] or None,
+                                  today=day)
+            except InputError as error:
+                problems.append(("row", str(error)))
+        result.errors += [f"row {number}: {name}: {message}" for name, message in problems]
+    if result.errors or dry_run:
+        db.session.rollback()
+        return result
+    db.session.commit()
+    result.imported = len(result.rows)
+    return result

@@ -1,0 +1,27 @@
+"""Password rules (NIST SP 800-63B style): 12 to 128 characters, no composition rules,
+not a commonly used password (zxcvbn's list of 30,000), not the login ID itself."""
+
+from functools import lru_cache
+
+from flask_babel import lazy_gettext as _l
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+from models.japanese import InputError
+
+MIN_LENGTH = 12
+MAX_LENGTH = 128
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def check_new_password(password: str, login: str) -> None:
+    if len(password) < MIN_LENGTH:
+        raise InputError(_l("Use at least %(n)s characters.", n=MIN_LENGTH))
+    if len(password) > MAX_LENGTH:
+        raise InputError(_l("Use at most %(n)s characters.", n=MAX_LENGTH))
+    lowered = password.lower()
+    if lowered in common_passwords() or lowered == login.lower():
+        raise InputError(_l("This password is too common or too easy to guess."))

@@ -1,0 +1,21 @@
+"""The IT section's dashboard: the stale and orphan report, and security events per day."""
+
+from flask_admin import BaseView, expose
+
+from admin_app.security import allowed
+from models.clock import today_local
+from models.security_event import SecurityEventKind, counts_per_day
+from models.staff_lifecycle import UNUSED_AFTER_DAYS, stale_report
+from views.labels import label
+from views.staff import ReasonForm
+
+
+class ITDashboardView(BaseView):
+    def is_accessible(self) -> bool:
+        return allowed("it_dashboard.index")
+
+    @expose("/")
+    def index(self):
+        return self.render("admin/it_dashboard.html", report=stale_report(),
+                           days=counts_per_day(today_local()), kinds=list(SecurityEventKind),
+                           unused_days=UNUSED_AFTER_DAYS, label=label, reason_form=ReasonForm())

@@ -161,3 +161,47 @@ def test_change_notice_walk_received_entered_confirmed_by_two_people(app, live_s
     chief_context.close()
     (ARTIFACTS / "change-notice-walk-seconds.txt").write_text(f"{elapsed:.2f}\n")
     print(f"\nchange-notice walk (receive → enter → confirm, two logins): {elapsed:.2f} s")
+
+
+def test_it_registers_a_transfer_and_after_the_date_staff_sees_the_new_section_only(
+        app, live_server, page):
+    """it1 moves staff1 to スポーツセンター; from 00:00 on the date staff1 sees it only."""
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from models.clock import today_local
+
+    log_in(page, live_server, "it1")
+    page.goto(f"{live_server}/admin/personnel_transfer/register/")
+    page.locator("#user").select_option(label="staff1 山田 花子", force=True)
+    page.locator("#kind").select_option("move", force=True)
+    effective = today_local().replace(day=1)
+    effective = effective.replace(year=effective.year + (effective.month == 12),
+                                  month=effective.month % 12 + 1)  # the 1st of next month
+    page.fill("#effective_on", effective.isoformat())
+    page.locator("#new_section").select_option(label="市民スポーツ課", force=True)
+    page.locator("#new_role").select_option("facility_staff", force=True)
+    page.locator("#facilities").select_option(label="スポーツセンター", force=True)
+    page.fill("#note", "人事異動（ブラウザテスト）")
+    page.screenshot(path=ARTIFACTS / "30-transfer-form.png", full_page=True)
+    page.get_by_role("button", name="保存", exact=True).click()
+    assert page.get_by_text("人事異動を登録しました").is_visible()
+    page.screenshot(path=ARTIFACTS / "31-transfer-list.png", full_page=True)
+    page.get_by_role("button", name="ログアウト").click()
+
+    log_in(page, live_server, "staff1")  # before the date: the old section
+    page.goto(f"{live_server}/admin/facility/")
+    assert page.get_by_role("cell", name="中央公民館").is_visible()
+    page.get_by_role("button", name="ログアウト").click()
+
+    midnight = datetime(effective.year, effective.month, effective.day, tzinfo=UTC)
+    midnight = midnight.replace(hour=0) - (datetime(2000, 1, 1, 9, tzinfo=UTC)
+                                           - datetime(2000, 1, 1, tzinfo=UTC))  # 00:00 JST
+    with time_machine.travel(midnight, tick=True):
+        log_in(page, live_server, "staff1")
+        assert page.get_by_role("cell", name="市民スポーツ課").is_visible()  # dashboard
+        page.goto(f"{live_server}/admin/facility/")
+        assert page.get_by_role("cell", name="スポーツセンター").first.is_visible()
+        assert page.get_by_role("cell", name="中央公民館").count() == 0
+        page.screenshot(path=ARTIFACTS / "32-after-transfer.png", full_page=True)

@@ -10,6 +10,7 @@ from admin_app import demo_data
 def register_cli(app: Flask) -> None:
     register_domain_cli(app)
     register_staff_cli(app)
+    register_audit_cli(app)
 
     @app.cli.command("demo-data")
     @click.option("--if-empty", is_flag=True,
@@ -116,3 +117,34 @@ def register_staff_cli(app: Flask) -> None:
             sys.exit(1)
         verb = "checked (dry run)" if dry_run else "imported"
         click.echo(f"{len(result.rows)} transfers {verb}.")
+
+
+def register_audit_cli(app: Flask) -> None:
+    import sys
+
+    from admin_app.audit import chain_key
+    from admin_app.extensions import db
+    from models.audit_chain import verify
+
+    audit = AppGroup("audit", help="The access log.")
+    app.cli.add_command(audit)
+
+    @audit.command("verify")
+    def verify_command() -> None:
+        """Walk the access log's hash chain; exit non-zero at the first broken row."""
+        def progress(n: int) -> None:
+            if sys.stderr.isatty():
+                click.echo(f"\r{n:,} rows checked", nl=False, err=True)
+
+        with db.engine.connect() as conn:
+            result = verify(conn, chain_key(), progress=progress)
+        if sys.stderr.isatty():
+            click.echo("", err=True)
+        if result.ok:
+            extra = (f" ({result.unchained} rows from before the chain began)"
+                     if result.unchained else "")
+            click.echo(f"OK {result.rows} rows{extra}")
+            return
+        click.echo(f"BROKEN at row {result.broken_id}: {result.problem} "
+                   f"({result.rows} rows verified before it)")
+        sys.exit(1)

@@ -1,5 +1,7 @@
 """Configuration classes; every value that differs per deployment comes from the environment."""
 
+import hashlib
+import hmac
 import os
 import secrets
 from datetime import timedelta
@@ -26,6 +28,11 @@ def _dev_secret_key() -> str:
     return path.read_text().strip()
 
 
+def _derived(secret: str) -> str:
+    """The log-chain key, from the app secret unless AUDIT_CHAIN_KEY is set on its own."""
+    return hmac.new(secret.encode(), b"access-log-chain", hashlib.sha256).hexdigest()
+
+
 class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
@@ -49,6 +56,13 @@ class Config:
     LOGIN_LOCK_MINUTES = 15  # ... for this long
     LOGIN_ADDRESS_LIMIT = "30 per 15 minutes"  # login attempts per address
 
+    # The access log: on in every real deployment (the benchmark turns it off to compare).
+    AUDIT_ENABLED = True
+    # Who may read the log: only from these networks when set (comma-separated CIDRs).
+    LOG_REVIEW_NETWORKS = ""
+    WORKING_HOURS = (8, 20)  # weekdays; access outside is flagged
+    BULK_VIEWS_PER_HOUR = 100  # more detail views than this in an hour is flagged
+
     # Personal data of an expired registration are erased this many days after expiry.
     REGISTRATION_GRACE_DAYS = 365
 
@@ -64,6 +78,8 @@ class Config:
             os.environ.get("DATABASE_URL") or default_db
         )
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _dev_secret_key()
+        self.AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY") or _derived(self.SECRET_KEY)
+        self.LOG_REVIEW_NETWORKS = os.environ.get("LOG_REVIEW_NETWORKS", "")
 
 
 class ProductionConfig(Config):
@@ -91,3 +107,4 @@ class TestConfig(Config):
             os.environ.get("TEST_DATABASE_URL") or default_db
         )
         self.SECRET_KEY = "test-secret-key-not-for-production"
+        self.AUDIT_CHAIN_KEY = _derived(self.SECRET_KEY)

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from admin_app.demo_registrants import load_demo_notices, load_demo_registrants
-from admin_app.demo_staff import load_demo_staff_extras
+from admin_app.demo_staff import load_demo_reviews, load_demo_staff_extras
 from admin_app.extensions import db
 from admin_app.security import hash_password
 from models.organisation import Authority, EligibilityRule, Facility, Room, Section
@@ -114,6 +114,7 @@ def load_demo_data(with_registrants: bool = True) -> dict[str, int]:
         added["users"] += 1
     db.session.commit()
     load_demo_staff_extras(password_hash or hash_password(DEMO_PASSWORD))
+    load_demo_reviews()
     if with_registrants:
         added["registrants"] = load_demo_registrants()
         added["change notices"] = load_demo_notices()

@@ -67,3 +67,24 @@ def load_demo_staff_extras(password_hash: str) -> int:
                           facilities=[fujimi], note="4月1日付 人事異動（人事課通知）")
     db.session.commit()
     return 1
+
+
+def load_demo_reviews() -> int:
+    """chief1 reviewed the 公民館 log three days ago (and six weeks before that)."""
+    from models.log_review import Findings, LogReview
+
+    if db.session.scalar(select(LogReview.id).limit(1)) is not None:
+        return 0
+    chief = db.session.scalar(select(StaffUser).where(StaffUser.login == "chief1"))
+    kominkan = db.session.scalar(select(Section).where(Section.code == "KOMINKAN"))
+    if chief is None or kominkan is None:
+        return 0
+    today, now = today_local(), now_utc()
+    for days_ago, findings, text in ((45, Findings.NOTED, "夜間の一覧表示が多い職員に確認済み"),
+                                     (3, Findings.NONE, None)):
+        db.session.add(LogReview(
+            section=kominkan, reviewer=chief, period_from=today - timedelta(days=days_ago + 7),
+            period_to=today - timedelta(days=days_ago), findings=findings, findings_text=text,
+            recorded_at=now - timedelta(days=days_ago)))
+    db.session.commit()
+    return 2

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from flask import current_app
 
 from admin_app.extensions import db
+from models.log_review import ReviewStatus, section_statuses
 from models.registration import erase_due, expire_due
 from models.transfer import apply_due_transfers
 
@@ -22,5 +23,9 @@ def run_daily(day: date) -> list[str]:
     erased = erase_due(day, grace)
     report.append(f"registrations erased (personal data removed): {len(erased)}"
                   + "".join(f"\n  {r.registration_number}" for r in erased))
+    overdue = [(s.name, last) for s, last, status in section_statuses(None, day)
+               if status == ReviewStatus.OVERDUE]
+    report.append(f"sections with an overdue log review: {len(overdue)}" + "".join(
+        f"\n  {name} (last: {last.isoformat() if last else 'never'})" for name, last in overdue))
     db.session.commit()
     return report

@@ -112,6 +112,11 @@ TABLE: dict[str, Rule] = {
     "change_notice.enter": Rule(COUNTER, A.VIEW, A.EDIT),
     "change_notice.decide": Rule(COUNTER, A.EDIT, A.EDIT),
     "change_notice.print_view": Rule(COUNTER, A.VIEW),
+    # The access log: only a section chief, only their own section (rows scoped in the view;
+    # optionally only from registered terminals). The auditor sees review status only.
+    "access_log.index": Rule(roles(Role.SECTION_CHIEF), A.LIST),
+    "log_review.index": Rule(roles(Role.SECTION_CHIEF, Role.AUDITOR), A.VIEW),
+    "log_review.record": Rule(roles(Role.SECTION_CHIEF), A.CREATE, A.CREATE),
     # The field inventory describes what is collected, never anyone's data.
     "inventory.index": Rule(ANY_STAFF, A.VIEW),
 }

@@ -152,3 +152,18 @@ def safe_next(target: str | None, default: str) -> str:
                 and not target.startswith("//") and "\\" not in target:
             return target
     return default
+
+
+def from_review_terminal() -> bool:
+    """Is this request from a registered terminal (LOG_REVIEW_NETWORKS), if any are set?"""
+    import ipaddress
+
+    networks = [n.strip() for n in current_app.config["LOG_REVIEW_NETWORKS"].split(",")
+                if n.strip()]
+    if not networks:
+        return True
+    try:
+        address = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(n, strict=False) for n in networks)

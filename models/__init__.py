@@ -1,6 +1,6 @@
 """SQLAlchemy models and the rules that belong to the data, one module per area."""
 
-from models.access_log import AccessAction, AccessLog
+from models.access_log import AccessAction, AccessLog, AccessLogHead
 from models.change_notice import (
     ChangeNotice,
     NoticeState,
@@ -43,3 +43,6 @@ from models.transfer import PersonnelTransfer, TransferKind  # noqa: E402
 
 __all__ += ["ContractorCompany", "PersonnelTransfer", "SecurityEvent", "SecurityEventKind",
             "StaffEvent", "StaffEventKind", "TrainingRecord", "TransferKind"]
+from models.log_review import LogReview  # noqa: E402
+
+__all__ += ["AccessLogHead", "LogReview"]

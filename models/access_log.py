@@ -1,9 +1,10 @@
 """The access log: one row per back-office request (facts only, never form values)."""
 
 import enum
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, func, select, tuple_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from admin_app.extensions import db
@@ -26,12 +27,17 @@ class AccessAction(enum.StrEnum):
 class AccessLog(db.Model):
     __tablename__ = "access_log"
     __table_args__ = (
-        Index("ix_access_log_section_at", "section_id", "at"),
+        # The chief's review: every filter starts with the section and walks time backwards.
+        Index("ix_access_log_section_at", "section_id", "at", "id"),
+        Index("ix_access_log_section_user_at", "section_id", "user_id", "at", "id"),
+        Index("ix_access_log_section_action_at", "section_id", "action", "at", "id"),
+        Index("ix_access_log_section_endpoint_at", "section_id", "endpoint", "at", "id"),
+        Index("ix_access_log_section_record_at", "section_id", "record_ids", "at", "id"),
         Index("ix_access_log_user_at", "user_id", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     # The user's section at the time of the row: chiefs read their section's rows.
     section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id"))
@@ -41,3 +47,98 @@ class AccessLog(db.Model):
     method: Mapped[str] = mapped_column(String(8))
     remote_addr: Mapped[str | None] = mapped_column(String(45))
     status: Mapped[int]
+    # The hash chain (models.audit_chain); empty on rows written before the chain began.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AccessLogHead(db.Model):
+    """The end of the chain: the last row's id and hash (one row, id 1)."""
+
+    __tablename__ = "access_log_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_id: Mapped[int]  # the first chained row
+    last_id: Mapped[int]
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+# --- what a section chief reviews ------------------------------------------------------------
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class LogFilter:
+    user_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    endpoint: str | None = None
+    action: AccessAction | None = None
+    record_screen: str | None = None  # e.g. "registrant": every screen of that record type
+    record_id: str | None = None
+    before: tuple[datetime, int] | None = None  # keyset cursor: (at, id) of the last row seen
+
+
+def review_query(section_ids: set[int], f: LogFilter):
+    """Newest first, one page, by index: every filter starts with the section."""
+    from models.clock import start_of_day
+
+    query = select(AccessLog).where(AccessLog.section_id.in_(section_ids or {-1}))
+    if f.user_id is not None:
+        query = query.where(AccessLog.user_id == f.user_id)
+    if f.date_from is not None:
+        query = query.where(AccessLog.at >= start_of_day(f.date_from))
+    if f.date_to is not None:
+        query = query.where(AccessLog.at < start_of_day(f.date_to + timedelta(days=1)))
+    if f.endpoint:
+        query = query.where(AccessLog.endpoint == f.endpoint)
+    if f.action is not None:
+        query = query.where(AccessLog.action == f.action)
+    if f.record_id:
+        query = query.where(AccessLog.record_ids == f.record_id)
+        if f.record_screen:
+            query = query.where(AccessLog.endpoint.startswith(f.record_screen + ".",
+                                                              autoescape=True))
+    if f.before is not None:
+        query = query.where(tuple_(AccessLog.at, AccessLog.id) < tuple_(*f.before))
+    return query.order_by(AccessLog.at.desc(), AccessLog.id.desc()).limit(PAGE_SIZE)
+
+
+def flags(rows: list[AccessLog], working_hours: tuple[int, int], bulk_limit: int,
+          bulk_counts: dict[tuple[int, datetime], int]) -> dict[int, list[str]]:
+    """Per row id: 'outside_hours', 'export', 'denied', 'bulk'."""
+    from models.clock import JST
+
+    start, end = working_hours
+    out: dict[int, list[str]] = {}
+    for row in rows:
+        local = row.at.astimezone(JST)
+        marks = []
+        if local.weekday() >= 5 or not start <= local.hour < end:
+            marks.append("outside_hours")
+        if row.action == AccessAction.EXPORT:
+            marks.append("export")
+        if row.action == AccessAction.DENIED:
+            marks.append("denied")
+        if bulk_counts.get((row.user_id, hour_of(row.at)), 0) > bulk_limit:
+            marks.append("bulk")
+        out[row.id] = marks
+    return out
+
+
+def hour_of(at: datetime) -> datetime:
+    return at.replace(minute=0, second=0, microsecond=0)
+
+
+def detail_views_per_hour(section_ids: set[int], rows: list[AccessLog]
+                          ) -> dict[tuple[int, datetime], int]:
+    """Detail views by each (person, clock hour) on the page — one indexed count each."""
+    counts = {}
+    for user_id, hour in {(r.user_id, hour_of(r.at)) for r in rows if r.user_id}:
+        counts[(user_id, hour)] = db.session.scalar(
+            select(func.count()).select_from(AccessLog).where(
+                AccessLog.section_id.in_(section_ids), AccessLog.user_id == user_id,
+                AccessLog.at >= hour, AccessLog.at < hour + timedelta(hours=1),
+                AccessLog.action == AccessAction.VIEW))
+    return counts

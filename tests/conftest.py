@@ -14,6 +14,8 @@ from admin_app.config import TestConfig
 from admin_app.demo_data import DEMO_PASSWORD, load_demo_data
 from admin_app.demo_registrants import load_demo_registrants
 from admin_app.extensions import db
+from models.append_only import APPEND_ONLY_TABLES, create_statements, drop_statements
+from models.audit_chain import GENESIS
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
@@ -36,20 +38,34 @@ def reset_database(app) -> None:
 
 
 def empty_tables(app) -> None:
+    """Back to an empty, migrated database: the append-only triggers are lifted for the
+    clean-up only, and the log chain starts afresh."""
     with app.app_context():
         db.session.remove()
+        dialect = db.engine.dialect.name
         tables = list(reversed(db.metadata.sorted_tables))
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
+        with db.engine.connect() as conn:
+            if dialect == "sqlite":
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # rows point both ways
+                conn.commit()
+            for table in APPEND_ONLY_TABLES:
+                for statement in drop_statements(dialect, table):
+                    conn.execute(text(statement))
+            if dialect == "postgresql":
                 names = ", ".join(t.name for t in tables)
                 conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            return
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # rows point both ways
-            for table in tables:
-                conn.execute(table.delete())
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+            conn.execute(text("INSERT INTO access_log_head (id, first_id, last_id, last_hash) "
+                              "VALUES (1, 1, 0, :genesis)"), {"genesis": GENESIS})
+            for table in APPEND_ONLY_TABLES:
+                for statement in create_statements(dialect, table):
+                    conn.execute(text(statement))
             conn.commit()
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            if dialect == "sqlite":
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 def dispose(app) -> None:

@@ -20,6 +20,7 @@ from models import (
     TrainingRecord,
 )
 from views import auth, health, public
+from views.access_log import AccessLogView, LogReviewView
 from views.change_notice import ChangeNoticeView
 from views.contractors import ContractorCompanyView, TrainingRecordView
 from views.dashboard import DashboardView, SystemHealthView
@@ -72,5 +73,10 @@ def register_views(app: Flask) -> Admin:
                                          category=staff, endpoint="contractor_company"))
     admin.add_view(TrainingRecordView(TrainingRecord, db, name=_l("Training records"),
                                       category=staff, endpoint="training_record"))
+    log = _l("Access log")
+    admin.add_view(AccessLogView(name=_l("Access log"), category=log, endpoint="access_log",
+                                 url="access_log"))
+    admin.add_view(LogReviewView(name=_l("Review sign-offs"), category=log,
+                                 endpoint="log_review", url="log_review"))
     admin.add_view(SystemHealthView(name=_l("System health"), endpoint="system_health"))
     return admin

@@ -2,7 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 
+from models.access_log import AccessAction
 from models.change_notice import NoticeState, NoticeType, ReceivedVia
+from models.log_review import Findings, ReviewStatus
 from models.organisation import Authority, EligibilityRule
 from models.registration import EligibilityBasis, RegistrantKind, RegistrantStatus
 from models.school import FeeTier
@@ -65,6 +67,20 @@ LABELS = {
     SecurityEventKind.LOCKED_ATTEMPT: _l("Attempts while locked"),
     SecurityEventKind.THROTTLED: _l("Throttled requests"),
     SecurityEventKind.LOGIN_REFUSED: _l("Refused IDs"),
+    AccessAction.LIST: _l("List"),
+    AccessAction.VIEW: _l("View"),
+    AccessAction.CREATE: _l("Create"),
+    AccessAction.EDIT: _l("Edit"),
+    AccessAction.DELETE: _l("Delete"),
+    AccessAction.EXPORT: _l("Export"),
+    AccessAction.LOGIN: _l("Log in"),
+    AccessAction.LOGOUT: _l("Log out"),
+    AccessAction.DENIED: _l("Denied"),
+    Findings.NONE: _l("Nothing to note"),
+    Findings.NOTED: _l("Noted"),
+    ReviewStatus.DONE: _l("Reviewed"),
+    ReviewStatus.DUE: _l("Due"),
+    ReviewStatus.OVERDUE: _l("Overdue"),
 }
 
 

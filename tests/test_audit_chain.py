@@ -1,0 +1,153 @@
+"""The access log's hash chain: `flask audit verify` finds a changed, deleted or inserted row,
+even when the append-only triggers were dropped first; parallel writers keep it whole."""
+
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+from sqlalchemy import select, text
+
+from admin_app.extensions import db
+from models import AccessLog
+from models.append_only import create_statements, drop_statements
+from tests.conftest import csrf_token
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def verify(app):
+    return app.test_cli_runner().invoke(args=["audit", "verify"])
+
+
+def some_rows(login_as, n=6):
+    client = login_as("staff1")
+    for _ in range(n):
+        client.get("/admin/facility/")
+
+
+def tamper(app, *statements):
+    with app.app_context(), db.engine.begin() as conn:
+        dialect = conn.dialect.name
+        for statement in drop_statements(dialect, "access_log"):
+            conn.execute(text(statement))
+        for statement in statements:
+            conn.execute(text(statement))
+        for statement in create_statements(dialect, "access_log"):
+            conn.execute(text(statement))
+
+
+def ids(app) -> list[int]:
+    with app.app_context():
+        return list(db.session.scalars(select(AccessLog.id).order_by(AccessLog.id)))
+
+
+def test_an_untouched_log_verifies(app, login_as):
+    some_rows(login_as)
+    result = verify(app)
+    assert result.exit_code == 0
+    assert result.output.strip() == f"OK {len(ids(app))} rows"
+
+
+def test_a_changed_row_is_found(app, login_as):
+    some_rows(login_as)
+    target = ids(app)[3]
+    tamper(app, f"UPDATE access_log SET status = 500 WHERE id = {target}")
+    result = verify(app)
+    assert result.exit_code != 0
+    assert f"BROKEN at row {target}: content changed" in result.output
+
+
+def test_a_deleted_row_is_found(app, login_as):
+    some_rows(login_as)
+    target = ids(app)[2]
+    tamper(app, f"DELETE FROM access_log WHERE id = {target}")
+    result = verify(app)
+    assert result.exit_code != 0 and f"BROKEN at row {target + 1}" in result.output
+
+
+def test_deleting_the_newest_rows_is_found(app, login_as):
+    some_rows(login_as)
+    last = ids(app)[-1]
+    tamper(app, f"DELETE FROM access_log WHERE id >= {last - 1}")
+    result = verify(app)
+    assert result.exit_code != 0 and "missing" in result.output
+
+
+def test_an_inserted_row_is_found_even_with_a_plausible_hash(app, login_as):
+    """Without the key (not in the database) a forger cannot make a row that links."""
+    some_rows(login_as)
+    with app.app_context():
+        last = db.session.scalars(select(AccessLog).order_by(AccessLog.id.desc())).first()
+        forged = hashlib.sha256(b"forged").hexdigest()
+        new_id = last.id + 1
+    tamper(app,
+           "INSERT INTO access_log (id, at, user_id, section_id, endpoint, record_ids, action, "
+           f"method, remote_addr, status, prev_hash, row_hash) VALUES ({new_id}, "
+           f"'{last.at.isoformat()}', NULL, NULL, 'registrant.details_view', '1', 'view', "
+           f"'GET', '127.0.0.1', 200, '{last.row_hash}', '{forged}')",
+           f"UPDATE access_log_head SET last_id = {new_id}, last_hash = '{forged}'")
+    result = verify(app)
+    assert result.exit_code != 0
+    assert f"BROKEN at row {new_id}: content changed" in result.output
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_parallel_requests_to_several_gunicorn_workers_keep_the_chain_whole(app, demo):
+    """Four worker processes, 12 clients, 240 requests at once: one unbroken chain."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+           "SECRET_KEY": app.config["SECRET_KEY"],
+           "AUDIT_CHAIN_KEY": app.config["AUDIT_CHAIN_KEY"]}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "admin_app:create_app()"], cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.1)
+        logins = ["staff1", "chief1", "it1", "staff2", "auditor1", "records1"] * 2
+        sessions = []
+        for login_id in logins:
+            s = requests.Session()
+            token = csrf_token(s.get(f"{base}/login", timeout=10).text)
+            assert s.post(f"{base}/login", data={"login": login_id,
+                                                 "password": "demo-password-2026",
+                                                 "csrf_token": token},
+                          allow_redirects=False, timeout=10).status_code == 302
+            sessions.append(s)
+        errors: list[int] = []
+
+        def hammer(session):
+            for _ in range(20):
+                status = session.get(f"{base}/admin/facility/", timeout=30).status_code
+                if status not in (200, 403):
+                    errors.append(status)
+
+        threads = [threading.Thread(target=hammer, args=(s,)) for s in sessions]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    result = verify(app)
+    assert result.exit_code == 0, result.output
+    rows = int(result.output.split()[1])
+    assert rows >= 12 * 20 + 12  # every request and every login, one chain

@@ -28,13 +28,18 @@ def _dev_secret_key() -> str:
     return path.read_text().strip()
 
 
+def engine_options(url: str) -> dict:
+    """Ping pooled connections to a server before use; a local SQLite file needs no ping."""
+    return {} if url.startswith("sqlite") else {"pool_pre_ping": True}
+
+
 def _derived(secret: str) -> str:
     """The log-chain key, from the app secret unless AUDIT_CHAIN_KEY is set on its own."""
     return hmac.new(secret.encode(), b"access-log-chain", hashlib.sha256).hexdigest()
 
 
 class Config:
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
     BABEL_DEFAULT_LOCALE = "ja"
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
@@ -78,6 +83,7 @@ class Config:
             os.environ.get("DATABASE_URL") or default_db
         )
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _dev_secret_key()
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY") or _derived(self.SECRET_KEY)
         self.LOG_REVIEW_NETWORKS = os.environ.get("LOG_REVIEW_NETWORKS", "")
 
@@ -107,4 +113,5 @@ class TestConfig(Config):
             os.environ.get("TEST_DATABASE_URL") or default_db
         )
         self.SECRET_KEY = "test-secret-key-not-for-production"
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.AUDIT_CHAIN_KEY = _derived(self.SECRET_KEY)

@@ -33,7 +33,6 @@ class AccessLog(db.Model):
         Index("ix_access_log_section_action_at", "section_id", "action", "at", "id"),
         Index("ix_access_log_section_endpoint_at", "section_id", "endpoint", "at", "id"),
         Index("ix_access_log_section_record_at", "section_id", "record_ids", "at", "id"),
-        Index("ix_access_log_user_at", "user_id", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
 
 from models.access_log import AccessLog, AccessLogHead
 from models.clock import as_utc
@@ -22,18 +22,28 @@ CHAINED = ("id", "at", "user_id", "section_id", "endpoint", "record_ids", "actio
            "remote_addr", "status")
 
 
+def _text(value) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    if "|" in text or "\\" in text:  # keep fields unambiguous
+        text = text.replace("\\", "\\\\").replace("|", "\\|")
+    return text
+
+
+def canonical_fields(row_id: int, at: datetime, user_id, section_id, endpoint, record_ids,
+                     action, method, remote_addr, status) -> bytes:
+    """The row as bytes: every chained field, in order, unambiguous (the hot path of verify)."""
+    if at.tzinfo is not UTC:
+        at = as_utc(at).astimezone(UTC)
+    return (f"{row_id}|{at.isoformat(timespec='microseconds')}|"
+            f"{'' if user_id is None else user_id}|{'' if section_id is None else section_id}|"
+            f"{_text(endpoint)}|{_text(record_ids)}|{getattr(action, 'value', action)}|"
+            f"{_text(method)}|{_text(remote_addr)}|{status}").encode()
+
+
 def canonical(values: dict) -> bytes:
-    """The row as bytes: every chained field, in order, unambiguous."""
-    parts = []
-    for name in CHAINED:
-        value = values[name]
-        if isinstance(value, datetime):
-            value = as_utc(value).astimezone(UTC).isoformat(timespec="microseconds")
-        elif hasattr(value, "value"):  # enums
-            value = value.value
-        text = "" if value is None else str(value)
-        parts.append(text.replace("\\", "\\\\").replace("|", "\\|"))
-    return "|".join(parts).encode()
+    return canonical_fields(*(values[name] for name in CHAINED))
 
 
 def row_hash(key: bytes, prev_hash: str, values: dict) -> str:
@@ -41,22 +51,61 @@ def row_hash(key: bytes, prev_hash: str, values: dict) -> str:
                     hashlib.sha256).hexdigest()
 
 
+# Built once, on the tables themselves (Core, no ORM layer): appending runs on every request.
+_head, _log = AccessLogHead.__table__, AccessLog.__table__
+_HEAD = select(_head.c.last_id, _head.c.last_hash).where(_head.c.id == 1)
+_HEAD_LOCKED = _HEAD.with_for_update()
+_INSERT = insert(_log)
+_MOVE_HEAD = update(_head).where(_head.c.id == 1).values(
+    last_id=bindparam("new_id"), last_hash=bindparam("new_hash"))
+
+
+# PostgreSQL: move the head only if it is where we think it is, and insert in the same
+# statement — one round trip when this process's idea of the head is current, a re-read when
+# another worker moved it first (the row lock on the head decides who wins).
+_CAS_APPEND = text(
+    "WITH moved AS (UPDATE access_log_head SET last_id = :id, last_hash = :row_hash "
+    "WHERE id = 1 AND last_id = :prev_id AND last_hash = :prev_hash RETURNING last_id) "
+    "INSERT INTO access_log (id, at, user_id, section_id, endpoint, record_ids, action, method, "
+    "remote_addr, status, prev_hash, row_hash) SELECT :id, :at, :user_id, :section_id, "
+    ":endpoint, :record_ids, :action, :method, :remote_addr, :status, :prev_hash, :row_hash "
+    "FROM moved").bindparams(bindparam("at", type_=AccessLog.__table__.c.at.type))
+_known_heads: dict[int, tuple[int, str]] = {}  # per engine, in this process
+
+
 def append(engine: Engine, key: bytes, values: dict) -> int:
     """Add one row at the end of the chain; returns its id."""
+    if engine.dialect.name != "sqlite":
+        # One statement is atomic by itself: autocommit saves the BEGIN and COMMIT trips.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            return _append_optimistic(engine, conn, key, values)
     with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("BEGIN IMMEDIATE")  # take the write lock before reading
-            head = conn.execute(select(AccessLogHead).where(AccessLogHead.id == 1)).one()
-        else:
-            head = conn.execute(select(AccessLogHead).where(AccessLogHead.id == 1)
-                                .with_for_update()).one()
-        row = {**values, "id": head.last_id + 1}
-        digest = row_hash(key, head.last_hash, row)
-        conn.execute(insert(AccessLog), {**row, "prev_hash": head.last_hash, "row_hash": digest})
-        conn.execute(update(AccessLogHead).where(AccessLogHead.id == 1)
-                     .values(last_id=row["id"], last_hash=digest))
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # take the write lock before reading
+        last_id, prev = conn.execute(_HEAD).one()
+        row = {**values, "id": last_id + 1}
+        digest = row_hash(key, prev, row)
+        conn.execute(_INSERT, {**row, "prev_hash": prev, "row_hash": digest})
+        conn.execute(_MOVE_HEAD, {"new_id": row["id"], "new_hash": digest})
         conn.commit()
         return row["id"]
+
+
+def _append_optimistic(engine: Engine, conn: Connection, key: bytes, values: dict) -> int:
+    action = getattr(values["action"], "value", values["action"])
+    for _ in range(50):
+        head = _known_heads.get(id(engine))
+        if head is None:
+            head = tuple(conn.execute(_HEAD).one())
+        last_id, prev = head
+        row = {**values, "id": last_id + 1}
+        digest = row_hash(key, prev, row)
+        inserted = conn.execute(_CAS_APPEND, {**row, "action": action, "prev_id": last_id,
+                                              "prev_hash": prev, "row_hash": digest}).rowcount
+        if inserted == 1:
+            _known_heads[id(engine)] = (row["id"], digest)
+            return row["id"]
+        _known_heads.pop(id(engine), None)  # someone else moved the head: look again
+    raise RuntimeError("could not append to the access log")
 
 
 @dataclass
@@ -81,7 +130,6 @@ def verify(conn: Connection, key: bytes, batch: int = 20_000,
         if not rows:
             break
         for row in rows:
-            values = dict(zip(CHAINED, row[:len(CHAINED)], strict=True))
             if row.id < head.first_id:
                 unchained += 1
                 continue
@@ -91,7 +139,9 @@ def verify(conn: Connection, key: bytes, batch: int = 20_000,
             if row.prev_hash != prev:
                 return VerifyResult(False, checked, unchained, row.id,
                                     "does not link to the previous row (deleted or inserted)")
-            if not hmac.compare_digest(row.row_hash or "", row_hash(key, prev, values)):
+            digest = hmac.new(key, prev.encode() + b"|" + canonical_fields(*row[:len(CHAINED)]),
+                              hashlib.sha256).hexdigest()
+            if not hmac.compare_digest(row.row_hash or "", digest):
                 return VerifyResult(False, checked, unchained, row.id, "content changed")
             prev, expected_id, checked = row.row_hash, expected_id + 1, checked + 1
         after = rows[-1].id

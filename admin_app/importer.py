@@ -39,6 +39,19 @@ def decode(raw: bytes) -> str:
         return raw.decode("cp932")
 
 
+def read_csv(raw: bytes, required: tuple[str, ...]) -> tuple[list[dict], list[str]]:
+    """Rows of a CSV file, or the errors that stop us reading it (bad encoding, columns)."""
+    try:
+        reader = csv.DictReader(io.StringIO(decode(raw), newline=""))
+        rows = list(reader)
+    except (UnicodeDecodeError, csv.Error) as error:
+        return [], [f"file: {error}"]
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    if missing:
+        return [], [f"header: missing columns {', '.join(missing)}"]
+    return rows, []
+
+
 def _date(text: str) -> date:
     return date.fromisoformat(text.strip().replace("/", "-"))
 
@@ -47,16 +60,8 @@ def import_registrants(raw: bytes, *, dry_run: bool = False,
                        progress: Callable[[Iterable], Iterable] = lambda rows: rows
                        ) -> ImportResult:
     result = ImportResult()
-    try:
-        reader = csv.DictReader(io.StringIO(decode(raw), newline=""))
-        rows = list(reader)
-    except (UnicodeDecodeError, csv.Error) as error:
-        result.errors.append(f"file: {error}")
-        return result
-    missing = [c for c in ("facility", "kind", "name", "name_kana") if c not in
-               (reader.fieldnames or [])]
-    if missing:
-        result.errors.append(f"header: missing columns {', '.join(missing)}")
+    rows, result.errors = read_csv(raw, ("facility", "kind", "name", "name_kana"))
+    if result.errors:
         return result
     facilities = {f.name: f for f in db.session.scalars(select(Facility))}
     today = today_local()

@@ -1,7 +1,5 @@
 """Importing HR's list of personnel transfers: all or nothing, every bad row reported."""
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -9,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from admin_app.extensions import db
-from admin_app.importer import decode
+from admin_app.importer import read_csv
 from models.clock import today_local
 from models.japanese import InputError
 from models.organisation import Facility, Section
@@ -45,15 +43,8 @@ def import_transfers(raw: bytes, *, actor: StaffUser | None, dry_run: bool = Fal
                      today: date | None = None) -> TransferImportResult:
     result = TransferImportResult()
     day = today or today_local()
-    try:
-        reader = csv.DictReader(io.StringIO(decode(raw), newline=""))
-        rows = list(reader)
-    except (UnicodeDecodeError, csv.Error) as error:
-        result.errors.append(f"file: {error}")
-        return result
-    missing = [c for c in ("login", "kind", "effective_on") if c not in (reader.fieldnames or [])]
-    if missing:
-        result.errors.append(f"header: missing columns {', '.join(missing)}")
+    rows, result.errors = read_csv(raw, ("login", "kind", "effective_on"))
+    if result.errors:
         return result
     users = {u.login: u for u in db.session.scalars(select(StaffUser))}
     sections = {s.code: s for s in db.session.scalars(select(Section))}

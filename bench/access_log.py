@@ -20,6 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.timing import timed  # noqa: E402
+
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 REPEAT = 30
 BATCH = 20_000
@@ -69,16 +71,6 @@ def build(app) -> None:
             conn.execute(text("ANALYZE"))
             conn.commit()
 
-
-def timed(client, url: str, repeat: int = REPEAT) -> tuple[float, float]:
-    samples = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - t) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
 
 
 def main() -> None:

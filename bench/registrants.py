@@ -8,7 +8,6 @@ client, logged in as counter staff. Prints the median and 95th percentile per pa
 """
 
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -16,6 +15,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.timing import timed  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 IMPORT_ROWS = 10_000
@@ -58,16 +59,6 @@ def build(app) -> None:
             conn.execute(text("ANALYZE"))
             conn.commit()
 
-
-def timed(client, url: str) -> tuple[float, float]:
-    samples = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        response = client.get(url)
-        samples.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
 
 
 def main() -> None:

@@ -123,18 +123,10 @@ class ChangeNoticeView(BaseView):
             abort(404)
         form = ReceiveForm()
         if form.validate_on_submit():
-            try:
-                notice = receive(registrant, current_user, notice_type=NoticeType(
-                    form.notice_type.data), received_on=form.received_on.data,
-                    via=ReceivedVia(form.received_via.data))
-                db.session.commit()
-            except NotAllowed:
-                db.session.rollback()
-                abort(403)
-            except NoticeError as error:
-                db.session.rollback()
-                self._show(form, error)
-            else:
+            notice = self._step(form, lambda: receive(
+                registrant, current_user, notice_type=NoticeType(form.notice_type.data),
+                received_on=form.received_on.data, via=ReceivedVia(form.received_via.data)))
+            if notice is not None:
                 flash(gettext("Notice %(n)s received.", n=notice.notice_number), "success")
                 return redirect(url_for(".details", id=notice.id))
         return self.render("admin/change_notice/receive.html", form=form,
@@ -146,20 +138,12 @@ class ChangeNoticeView(BaseView):
         fields = changeable_fields(notice.registrant) \
             if notice.notice_type == NoticeType.CHANGE else []
         form = enter_form_class(fields)(data=notice.staged_values or {})
-        if form.validate_on_submit():
-            try:
-                enter(notice, current_user, {f: form[f].data for f in fields})
-                db.session.commit()
-            except NotAllowed:
-                db.session.rollback()
-                abort(403)
-            except NoticeError as error:
-                db.session.rollback()
-                self._show(form, error)
-            else:
-                flash(gettext("Notice %(n)s entered: it now waits for confirmation.",
-                              n=notice.notice_number), "success")
-                return redirect(url_for(".details", id=notice.id))
+        entered = form.validate_on_submit() and self._step(form, lambda: enter(
+            notice, current_user, {f: form[f].data for f in fields}) or notice)
+        if entered:
+            flash(gettext("Notice %(n)s entered: it now waits for confirmation.",
+                          n=notice.notice_number), "success")
+            return redirect(url_for(".details", id=notice.id))
         return self.render("admin/change_notice/enter.html", form=form, notice=notice,
                            fields=fields, BY_FIELD=BY_FIELD, label=label)
 
@@ -203,9 +187,20 @@ class ChangeNoticeView(BaseView):
                            history=history, BY_FIELD=BY_FIELD, label=label)
 
     @staticmethod
-    def _show(form, error: NoticeError) -> None:
-        flash(str(error), "error")
-        for field, message in error.field_errors.items():
-            if field in form:
-                form[field].errors = [*form[field].errors, message]
+    def _step(form, take):
+        """Take a workflow step and commit; a refusal is a 403, a problem shows at the fields."""
+        try:
+            result = take()
+            db.session.commit()
+            return result
+        except NotAllowed:
+            db.session.rollback()
+            abort(403)
+        except NoticeError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            for field, message in error.field_errors.items():
+                if field in form:
+                    form[field].errors = [*form[field].errors, message]
+        return None
 

@@ -22,7 +22,13 @@ def remember_user() -> None:
     rule = rule_for(request.endpoint)
     if rule is not None and rule.action is None:
         return
-    g.audit_user = current_user._get_current_object() if current_user.is_authenticated else None
+    # Who and which section, taken while the user is freshly loaded (no extra queries later).
+    g.audit_who = _who(current_user._get_current_object()) \
+        if current_user.is_authenticated else None
+
+
+def _who(user) -> tuple[int, int | None]:
+    return user.id, user.current_section_id()
 
 
 def _record_ids() -> str | None:
@@ -53,14 +59,16 @@ def write_access_log(response: Response) -> Response:
     action = _action(response)
     if action is None:
         return response
-    user = current_user._get_current_object() if current_user.is_authenticated else None
-    user = user or g.get("audit_user")
     if not current_app.config["AUDIT_ENABLED"]:
         return response
+    who = g.get("audit_who")
+    if current_user.is_authenticated and who is None:  # just logged in
+        who = _who(current_user._get_current_object())
+    user_id, section_id = who or (None, None)
     row = {
         "at": now_utc(),
-        "user_id": user.id if user else None,
-        "section_id": user.current_section_id() if user else None,
+        "user_id": user_id,
+        "section_id": section_id,
         "endpoint": (request.endpoint or "-")[:120],
         "record_ids": _record_ids(),
         "action": action,

@@ -63,6 +63,10 @@ def issue_id(user: StaffUser, actor: StaffUser, hash_password) -> str:
     exists = db.session.scalar(select(StaffUser.id).where(StaffUser.login == user.login))
     if exists is not None:
         raise InputError(_l("This login ID exists (IDs are never reused)."))
+    company = user.contractor_company
+    if company is not None and company.is_subcontractor and company.approved_on is None:
+        raise InputError(_l("Staff of a subcontractor without the city's approval cannot "
+                            "have an ID."), field="contractor_company")
     password = random_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True

@@ -172,3 +172,21 @@ def test_it_never_sees_residents_personal_data(app, demo_registrants, login_as):
     assert not [n for n in names for page in pages if n in page]
     for url in ("/admin/registrant/", "/admin/change_notice/", "/admin/registrant/export/csv/"):
         assert client.get(url).status_code == 403
+
+
+def test_no_id_for_staff_of_an_unapproved_subcontractor(app, login_as):
+    from models import ContractorCompany
+
+    with app.app_context():
+        sub = db.session.scalar(select(ContractorCompany).where(
+            ContractorCompany.parent_id.is_not(None)))
+        sub.approved_on, sub.approved_by_id = None, None
+        db.session.commit()
+        sub_id = sub.id
+    client = login_as("it1")
+    html = issue(client, login="subworker1", kind="contractor", contractor_company=str(sub_id),
+                 role="contractor_operator", section="2", employee_number="").get_data(
+        as_text=True)
+    assert "再委託が承認されていない" in html
+    with app.app_context():
+        assert db.session.scalar(select(StaffUser).where(StaffUser.login == "subworker1")) is None

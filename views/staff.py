@@ -102,9 +102,11 @@ class StaffUserView(AppModelView):
                 db.session.commit()
             except (InputError, IntegrityError) as error:
                 db.session.rollback()
-                form.login.errors.append(str(error) if isinstance(error, InputError)
-                                         else gettext("This login ID exists (IDs are never "
-                                                      "reused)."))
+                field = getattr(error, "field", None)
+                target = form[field] if field and field in form else form.login
+                target.errors.append(str(error) if isinstance(error, InputError)
+                                     else gettext("This login ID exists (IDs are never "
+                                                  "reused)."))
             else:
                 return self.render("admin/staff_issued.html", user=user, password=password)
         return self.render("admin/staff_issue.html", form=form)

@@ -9,18 +9,16 @@ chained rows (default 1,000,000) spread over a year, then prints:
     .venv/bin/python bench/access_log.py [N]
 """
 
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.timing import timed  # noqa: E402
+from bench.timing import analyze, bench_database, timed  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 REPEAT = 30
@@ -32,7 +30,7 @@ ACTIONS = ["list", "view", "edit", "view", "list", "view", "export", "list"]
 
 
 def build(app) -> None:
-    from sqlalchemy import insert, select, text, update
+    from sqlalchemy import insert, select, update
 
     from admin_app.audit import chain_key
     from admin_app.demo_data import load_demo_data
@@ -66,17 +64,12 @@ def build(app) -> None:
     db.session.execute(update(AccessLogHead).where(AccessLogHead.id == 1)
                        .values(last_id=next_id - 1, last_hash=prev))
     db.session.commit()
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.connect() as conn:
-            conn.execute(text("ANALYZE"))
-            conn.commit()
+    analyze()
 
 
 
 def main() -> None:
-    tmp = tempfile.mkdtemp(prefix="bench-access-log-")
-    os.environ.setdefault("TEST_DATABASE_URL", os.environ.get(
-        "BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.db"))
+    bench_database("bench-access-log-")
     from sqlalchemy import select
 
     from admin_app import create_app

@@ -7,16 +7,14 @@ client, logged in as counter staff. Prints the median and 95th percentile per pa
     .venv/bin/python bench/registrants.py [N]
 """
 
-import os
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.timing import timed  # noqa: E402
+from bench.timing import analyze, bench_database, timed  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 IMPORT_ROWS = 10_000
@@ -24,7 +22,7 @@ REPEAT = 30
 
 
 def build(app) -> None:
-    from sqlalchemy import insert, select, text
+    from sqlalchemy import insert, select
 
     from admin_app.demo_data import load_demo_data
     from admin_app.extensions import db
@@ -53,18 +51,12 @@ def build(app) -> None:
     for series, last in counters.items():
         db.session.merge(RegistrationCounter(series=series, last_value=last))
     db.session.commit()
-    # What autovacuum would have done after such a load: fresh planner statistics.
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.connect() as conn:
-            conn.execute(text("ANALYZE"))
-            conn.commit()
+    analyze()
 
 
 
 def main() -> None:
-    tmp = tempfile.mkdtemp(prefix="bench-registrants-")
-    os.environ.setdefault("TEST_DATABASE_URL", os.environ.get(
-        "BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.db"))
+    bench_database("bench-registrants-")
     from admin_app import create_app
     from admin_app.config import TestConfig
     from admin_app.extensions import db

@@ -14,3 +14,25 @@ def timed(client, url: str, repeat: int = 30) -> tuple[float, float]:
         assert response.status_code == 200, (url, response.status_code)
     samples.sort()
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+
+
+def bench_database(prefix: str) -> None:
+    """Point the app at a fresh temporary SQLite file, unless BENCH_DATABASE_URL is set."""
+    import os
+    import tempfile
+
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    os.environ.setdefault("TEST_DATABASE_URL", os.environ.get(
+        "BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.db"))
+
+
+def analyze() -> None:
+    """What autovacuum would have done after a bulk load: fresh planner statistics."""
+    from sqlalchemy import text
+
+    from admin_app.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as conn:
+            conn.execute(text("ANALYZE"))
+            conn.commit()

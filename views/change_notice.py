@@ -154,27 +154,18 @@ class ChangeNoticeView(BaseView):
         if not form.validate_on_submit() or form.action.data not in (
                 "confirm", "reject", "return"):
             abort(400)
-        number = notice.notice_number
-        try:
-            if form.action.data == "confirm":
-                confirm(notice, current_user)
-                flash(gettext("Notice %(n)s confirmed; the registration was updated.",
-                              n=number), "success")
-            else:
-                decide_against(notice, current_user, form.action.data, form.reason.data)
-                db.session.commit()
-                flash(gettext("Notice %(n)s: %(state)s.", n=number,
-                              state=label(NoticeState.REJECTED if form.action.data == "reject"
-                                          else NoticeState.RETURNED)), "success")
-        except NotAllowed:
-            db.session.rollback()
-            abort(403)
-        except NoticeError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            for message in error.field_errors.values():
-                flash(message, "error")
-        return redirect(url_for(".details", id=notice.id))
+        number, notice_id, action = notice.notice_number, notice.id, form.action.data
+        if action == "confirm":
+            done = self._step(form, lambda: confirm(notice, current_user) or True)
+            message = gettext("Notice %(n)s confirmed; the registration was updated.", n=number)
+        else:
+            done = self._step(form, lambda: decide_against(
+                notice, current_user, action, form.reason.data) or True)
+            message = gettext("Notice %(n)s: %(state)s.", n=number, state=label(
+                NoticeState.REJECTED if action == "reject" else NoticeState.RETURNED))
+        if done:
+            flash(message, "success")
+        return redirect(url_for(".details", id=notice_id))
 
     @expose("/print/")
     def print_view(self):
@@ -202,5 +193,7 @@ class ChangeNoticeView(BaseView):
             for field, message in error.field_errors.items():
                 if field in form:
                     form[field].errors = [*form[field].errors, message]
+                else:
+                    flash(message, "error")
         return None
 

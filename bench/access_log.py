@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.timing import analyze, bench_database, timed  # noqa: E402
+from bench.timing import analyze, bench_database, built_app, timed  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 REPEAT = 30
@@ -72,21 +72,14 @@ def main() -> None:
     bench_database("bench-access-log-")
     from sqlalchemy import select
 
-    from admin_app import create_app
     from admin_app.audit import chain_key
-    from admin_app.config import TestConfig
     from admin_app.extensions import db
     from models import AccessLog, StaffUser
     from models.audit_chain import verify
-    from tests.conftest import login, reset_database
+    from tests.conftest import login
 
-    app = create_app(TestConfig)
-    reset_database(app)
+    app = built_app(build, f"{N:,} chained log rows")
     with app.app_context():
-        t = time.perf_counter()
-        build(app)
-        print(f"built {N:,} chained log rows in {time.perf_counter() - t:.1f} s "
-              f"({db.engine.dialect.name})")
         staff1 = db.session.scalar(select(StaffUser.id).where(StaffUser.login == "staff1"))
         record = db.session.scalar(select(AccessLog.record_ids).where(
             AccessLog.record_ids.is_not(None)).limit(1))

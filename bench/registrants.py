@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.timing import analyze, bench_database, timed  # noqa: E402
+from bench.timing import analyze, bench_database, built_app, timed  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 IMPORT_ROWS = 10_000
@@ -57,19 +57,12 @@ def build(app) -> None:
 
 def main() -> None:
     bench_database("bench-registrants-")
-    from admin_app import create_app
-    from admin_app.config import TestConfig
     from admin_app.extensions import db
-    from tests.conftest import login, reset_database
+    from models import Registrant
+    from tests.conftest import login
 
-    app = create_app(TestConfig)
-    reset_database(app)
+    app = built_app(build, f"{N:,} registrants")
     with app.app_context():
-        started = time.perf_counter()
-        build(app)
-        print(f"built {N:,} registrants in {time.perf_counter() - started:.1f} s "
-              f"({db.engine.dialect.name})")
-        from models import Registrant
         some_id = db.session.query(Registrant.id).filter(Registrant.facility_id == 1).first()[0]
     client = app.test_client()
     login(client, "chief1")

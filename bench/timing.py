@@ -36,3 +36,22 @@ def analyze() -> None:
         with db.engine.connect() as conn:
             conn.execute(text("ANALYZE"))
             conn.commit()
+
+
+def built_app(build, what: str):
+    """A migrated app on the benchmark database, loaded by `build(app)`; prints how long."""
+    import time
+
+    from admin_app import create_app
+    from admin_app.config import TestConfig
+    from admin_app.extensions import db
+    from tests.conftest import reset_database
+
+    app = create_app(TestConfig)
+    reset_database(app)
+    with app.app_context():
+        started = time.perf_counter()
+        build(app)
+        print(f"built {what} in {time.perf_counter() - started:.1f} s "
+              f"({db.engine.dialect.name})")
+    return app

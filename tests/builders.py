@@ -54,19 +54,29 @@ def make_registrant(facility_name: str = "中央公民館", kind: str = "group",
     return registrant.id
 
 
+def make_received_notice(registrant_id: int, receiver: str = "staff1",
+                         notice_type: str = "change", received_on: date | None = None):
+    """A change notice received at the counter (not yet entered); returns it."""
+    from models import Registrant
+    from models.change_notice import NoticeType, ReceivedVia, receive
+    from models.clock import today_local
+
+    clerk = db.session.scalar(select(StaffUser).where(StaffUser.login == receiver))
+    notice = receive(db.session.get(Registrant, registrant_id), clerk,
+                     notice_type=NoticeType(notice_type),
+                     received_on=received_on or today_local(), via=ReceivedVia.COUNTER)
+    db.session.commit()
+    return notice
+
+
 def make_entered_notice(registrant_id: int, enterer: str = "staff1",
                         values: dict | None = None, notice_type: str = "change",
                         received_on: date | None = None) -> int:
     """A change notice received and entered by `enterer`; returns its id."""
-    from models import Registrant
-    from models.change_notice import NoticeType, ReceivedVia, enter, receive
-    from models.clock import today_local
+    from models.change_notice import enter
 
+    notice = make_received_notice(registrant_id, enterer, notice_type, received_on)
     clerk = db.session.scalar(select(StaffUser).where(StaffUser.login == enterer))
-    registrant = db.session.get(Registrant, registrant_id)
-    notice = receive(registrant, clerk, notice_type=NoticeType(notice_type),
-                     received_on=received_on or today_local(), via=ReceivedVia.COUNTER)
-    db.session.flush()
     enter(notice, clerk, values if values is not None else {"phone": "090-1111-2222"})
     db.session.commit()
     return notice.id

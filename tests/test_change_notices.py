@@ -20,7 +20,13 @@ from models import (
 )
 from models.change_notice import NoticeError, NoticeType, ReceivedVia, receive
 from models.clock import today_local
-from tests.builders import PASSWORD, make_entered_notice, make_registrant, make_user
+from tests.builders import (
+    PASSWORD,
+    make_entered_notice,
+    make_received_notice,
+    make_registrant,
+    make_user,
+)
 from tests.conftest import csrf_token, login
 
 
@@ -181,11 +187,7 @@ def test_returned_notice_is_corrected_and_entered_again(app, login_as, rid):
 
 def test_bad_values_get_japanese_messages_and_nothing_is_staged(app, login_as, rid):
     with app.app_context():
-        clerk = db.session.scalar(select(StaffUser).where(StaffUser.login == "staff1"))
-        n = receive(db.session.get(Registrant, rid), clerk, notice_type=NoticeType.CHANGE,
-                    received_on=today_local(), via=ReceivedVia.COUNTER)
-        db.session.commit()
-        notice_id = n.id
+        notice_id = make_received_notice(rid).id
     client = login_as("staff1")
     t = token(client, f"/admin/change_notice/enter/?id={notice_id}")
     html = client.post(f"/admin/change_notice/enter/?id={notice_id}", data={
@@ -200,11 +202,7 @@ def test_bad_values_get_japanese_messages_and_nothing_is_staged(app, login_as, r
 
 def test_confirming_in_the_wrong_state_changes_nothing(app, login_as, rid):
     with app.app_context():
-        clerk = db.session.scalar(select(StaffUser).where(StaffUser.login == "staff1"))
-        n = receive(db.session.get(Registrant, rid), clerk, notice_type=NoticeType.CHANGE,
-                    received_on=today_local(), via=ReceivedVia.COUNTER)
-        db.session.commit()
-        notice_id = n.id
+        notice_id = make_received_notice(rid).id
     client = login_as("chief1")
     decide(client, notice_id, "confirm")
     assert "現在の状態では確定できません" in flashes(client, notice_id)

@@ -4,7 +4,8 @@ Builds its own database (temporary SQLite, or BENCH_DATABASE_URL for PostgreSQL)
 chained rows (default 1,000,000) spread over a year, then prints:
   * median / p95 of the chief's first page and every filter (through the real app),
   * `audit verify` over the whole chain,
-  * a list page with logging on versus off (the ratio should stay within 1.10).
+  * a list page with logging on versus off (the ratio should stay within 1.10): one client,
+    time per request; and under load (gunicorn, wrk), requests per second.
 
     .venv/bin/python bench/access_log.py [N]
 """
@@ -36,7 +37,7 @@ def build(app) -> None:
     from admin_app.demo_data import load_demo_data
     from admin_app.extensions import db
     from models import AccessLog, AccessLogHead, StaffUser
-    from models.audit_chain import chain_rows
+    from models.audit_chain import chain_rows, ids_follow_bulk_load
 
     load_demo_data(with_registrants=False)
     users = [(u.id, u.section_id) for u in db.session.scalars(select(StaffUser))]
@@ -63,6 +64,7 @@ def build(app) -> None:
         next_id, made = last_id + 1, made + size
     db.session.execute(update(AccessLogHead).where(AccessLogHead.id == 1)
                        .values(last_id=next_id - 1, last_hash=prev))
+    ids_follow_bulk_load(db.session.connection())
     db.session.commit()
     analyze()
 
@@ -123,8 +125,24 @@ def main() -> None:
     m_on, m_off = statistics.median(on), statistics.median(off)
     print(f"list page with logging on {m_on:.2f} ms, off {m_off:.2f} ms, "
           f"ratio {m_on / m_off:.3f}")
+    throughput(app)
     with app.app_context():
         db.engine.dispose()
+
+
+def throughput(app) -> None:
+    """The same page under gunicorn and wrk, logging on versus off, runs interleaved."""
+    from bench.load import compare, served, session_cookie
+    from tests.conftest import DEMO_PASSWORD
+
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    with served("bench.served:create(audit=True)", url) as on_base, \
+            served("bench.served:create(audit=False)", url) as off_base:
+        rates = compare({name: (f"{base}/admin/facility/",
+                                {"Cookie": session_cookie(base, "staff1", DEMO_PASSWORD)})
+                         for name, base in (("on", on_base), ("off", off_base))})
+    print(f"under load (gunicorn, wrk 8 connections): logging on {rates['on']:.0f} req/s, "
+          f"off {rates['off']:.0f} req/s, ratio off/on {rates['off'] / rates['on']:.3f}")
 
 
 if __name__ == "__main__":

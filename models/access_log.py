@@ -4,7 +4,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, String, func, select, tuple_
+from sqlalchemy import ForeignKey, Index, SmallInteger, String, func, select, tuple_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from admin_app.extensions import db
@@ -47,12 +47,13 @@ class AccessLog(db.Model):
     remote_addr: Mapped[str | None] = mapped_column(String(45))
     status: Mapped[int]
     # The hash chain (models.audit_chain); empty on rows written before the chain began.
+    lane: Mapped[int] = mapped_column(SmallInteger, server_default="1")
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     row_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class AccessLogHead(db.Model):
-    """The end of the chain: the last row's id and hash (one row, id 1)."""
+    """The end of each lane of the chain: its last row's id and hash (rows 1..LANES)."""
 
     __tablename__ = "access_log_head"
 

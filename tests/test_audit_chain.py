@@ -10,11 +10,12 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 import requests
 from sqlalchemy import select, text
 
 from admin_app.extensions import db
-from models import AccessLog
+from models import AccessLog, audit_chain
 from models.append_only import create_statements, drop_statements
 from tests.conftest import csrf_token
 
@@ -87,11 +88,13 @@ def test_an_inserted_row_is_found_even_with_a_plausible_hash(app, login_as):
         forged = hashlib.sha256(b"forged").hexdigest()
         new_id = last.id + 1
     tamper(app,
-           "INSERT INTO access_log (id, at, user_id, section_id, endpoint, record_ids, action, "
-           f"method, remote_addr, status, prev_hash, row_hash) VALUES ({new_id}, "
+           "INSERT INTO access_log (id, lane, at, user_id, section_id, endpoint, record_ids, "
+           f"action, method, remote_addr, status, prev_hash, row_hash) VALUES ({new_id}, "
+           f"{last.lane}, "
            f"'{last.at.isoformat()}', NULL, NULL, 'registrant.details_view', '1', 'view', "
            f"'GET', '127.0.0.1', 200, '{last.row_hash}', '{forged}')",
-           f"UPDATE access_log_head SET last_id = {new_id}, last_hash = '{forged}'")
+           f"UPDATE access_log_head SET last_id = {new_id}, last_hash = '{forged}' "
+           f"WHERE id = {last.lane}")
     result = verify(app)
     assert result.exit_code != 0
     assert f"BROKEN at row {new_id}: content changed" in result.output
@@ -151,3 +154,73 @@ def test_parallel_requests_to_several_gunicorn_workers_keep_the_chain_whole(app,
     assert result.exit_code == 0, result.output
     rows = int(result.output.split()[1])
     assert rows >= 12 * 20 + 12  # every request and every login, one chain
+    with app.app_context():
+        lanes = set(db.session.scalars(select(AccessLog.lane).distinct()))
+    if db_dialect(app) == "postgresql":  # each worker process appends on its own lane
+        assert len(lanes) > 1, lanes
+    else:  # SQLite has one writer at a time: one lane
+        assert lanes == {1}
+
+
+def db_dialect(app) -> str:
+    with app.app_context():
+        return db.engine.dialect.name
+
+
+def rows_on_lanes(app, monkeypatch, lanes=(2, 3, 2, 3, 2, 3)) -> dict[int, list[int]]:
+    """Rows written as if by worker processes on the given lanes (PostgreSQL's writers)."""
+    from admin_app.audit import chain_key
+    from models.access_log import AccessAction
+    from models.audit_chain import LANES, append
+    from models.clock import now_utc
+
+    written: dict[int, list[int]] = {}
+    with app.app_context():
+        for lane in lanes:
+            monkeypatch.setattr(audit_chain.os, "getpid", lambda lane=lane: LANES * 1000 + lane - 1)
+            row_id = append(db.engine, chain_key(), {
+                "at": now_utc(), "user_id": None, "section_id": None, "endpoint": "x",
+                "record_ids": None, "action": AccessAction.LIST, "method": "GET",
+                "remote_addr": "127.0.0.1", "status": 200})
+            written.setdefault(lane, []).append(row_id)
+    return written
+
+
+def needs_lanes(app):
+    if db_dialect(app) != "postgresql":
+        pytest.skip("only PostgreSQL appends on several lanes (SQLite: lane 1, one writer)")
+
+
+def test_lanes_interleave_and_verify(app, monkeypatch):
+    needs_lanes(app)
+    written = rows_on_lanes(app, monkeypatch)
+    with app.app_context():
+        stored = dict(db.session.execute(select(AccessLog.id, AccessLog.lane)).all())
+    assert {lane: sorted(i for i, x in stored.items() if x == lane) for lane in (2, 3)} \
+        == written
+    result = verify(app)
+    assert result.exit_code == 0 and result.output.strip() == "OK 6 rows", result.output
+
+
+def test_the_newest_row_of_one_lane_deleted_is_found(app, monkeypatch):
+    needs_lanes(app)
+    written = rows_on_lanes(app, monkeypatch)
+    tamper(app, f"DELETE FROM access_log WHERE id = {written[3][-1]}")
+    result = verify(app)
+    assert result.exit_code != 0 and "missing (lane 3)" in result.output
+
+
+def test_a_row_moved_to_another_lane_is_found(app, monkeypatch):
+    needs_lanes(app)
+    written = rows_on_lanes(app, monkeypatch)
+    tamper(app, f"UPDATE access_log SET lane = 3 WHERE id = {written[2][1]}")
+    result = verify(app)
+    assert result.exit_code != 0 and "does not link" in result.output
+
+
+def test_a_deleted_lane_head_is_found(app, login_as):
+    some_rows(login_as, n=2)
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM access_log_head WHERE id = 7"))
+    result = verify(app)
+    assert result.exit_code != 0 and "head is missing" in result.output

@@ -1,0 +1,90 @@
+"""Shared by the benchmarks: the app under gunicorn, loaded by wrk from a second process.
+
+    with served("bench.served:create(audit=False)", database_url) as base: ...
+    rates = compare({"page": (f"{base}/admin/facility/", {"Cookie": ...}), ...})
+
+wrk is Debian's package `wrk` (apt-get install wrk).
+"""
+
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+SECRET = "bench-secret-key-not-for-production"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def served(app_spec: str, database_url: str, workers: int = WORKERS):
+    """gunicorn serving `app_spec` on a free port; yields the base URL."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", app_spec], cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def session_cookie(base: str, login_id: str, password: str) -> str:
+    """Log in over HTTP; returns the Cookie header value of the new session."""
+    s = requests.Session()
+    html = s.get(f"{base}/login", timeout=10).text
+    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
+    response = s.post(f"{base}/login", data={"login": login_id, "password": password,
+                                             "csrf_token": token},
+                      allow_redirects=False, timeout=30)
+    assert response.status_code == 302, "benchmark login failed"
+    return "; ".join(f"{c.name}={c.value}" for c in s.cookies)
+
+
+def wrk(url: str, seconds: int = 10, connections: int = 8,
+        headers: dict[str, str] | None = None) -> float:
+    """Requests per second that wrk reached (fails if any answer was not 2xx/3xx)."""
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: apt-get install wrk")
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    assert "Non-2xx or 3xx responses" not in out, out
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def compare(targets: dict[str, tuple[str, dict[str, str]]], rounds: int = 4,
+            seconds: int = 5) -> dict[str, float]:
+    """Requests per second of each target (url, headers), measured in interleaved rounds after
+    a warm-up, so that every target sees the same machine; returns the median of each."""
+    for url, headers in targets.values():
+        wrk(url, seconds=2, headers=headers)
+    rates: dict[str, list[float]] = {name: [] for name in targets}
+    for _ in range(rounds):
+        for name, (url, headers) in targets.items():
+            rates[name].append(wrk(url, seconds=seconds, headers=headers))
+    return {name: statistics.median(values) for name, values in rates.items()}

@@ -5,7 +5,7 @@ from flask_babel import get_locale
 
 from admin_app.config import ROOT, Config
 from admin_app.database import include_object, render_migration_item
-from admin_app.extensions import babel, csrf, db, migrate
+from admin_app.extensions import babel, cache, csrf, db, migrate
 
 
 def select_locale() -> str:
@@ -35,6 +35,7 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="translations")
     csrf.init_app(app)
+    cache.init_app(app)
     app.jinja_env.globals["get_locale"] = get_locale
 
     from admin_app import database, formatting, headers

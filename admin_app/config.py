@@ -61,6 +61,12 @@ class Config:
     LOGIN_LOCK_MINUTES = 15  # ... for this long
     LOGIN_ADDRESS_LIMIT = "30 per 15 minutes"  # login attempts per address
 
+    # Rendered public pages, per worker process; keys carry the public version stamp and the
+    # date, so a change or an expiry is never served from here.
+    CACHE_TYPE = "SimpleCache"
+    CACHE_DEFAULT_TIMEOUT = 3600
+    CACHE_THRESHOLD = 2000
+
     # The access log: on in every real deployment (the benchmark turns it off to compare).
     AUDIT_ENABLED = True
     # Who may read the log: only from these networks when set (comma-separated CIDRs).

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from admin_app.demo_registrants import load_demo_notices, load_demo_registrants
 from admin_app.demo_staff import load_demo_reviews, load_demo_staff_extras
+from admin_app.demo_talent import load_demo_talent
 from admin_app.extensions import db
 from admin_app.security import hash_password
 from models.organisation import Authority, EligibilityRule, Facility, Room, Section
@@ -118,4 +119,5 @@ def load_demo_data(with_registrants: bool = True) -> dict[str, int]:
     if with_registrants:
         added["registrants"] = load_demo_registrants()
         added["change notices"] = load_demo_notices()
+        added["talent-bank entries"] = load_demo_talent()
     return added

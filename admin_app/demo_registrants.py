@@ -13,6 +13,7 @@ from models.clock import today_local
 from models.japanese import phone_digits
 from models.organisation import Facility
 from models.registration import (
+    CircleCategory,
     EligibilityBasis,
     EligibilityCheck,
     Registrant,
@@ -63,6 +64,33 @@ def _address(rng: random.Random) -> tuple[str, str]:
             f"東村山市{town}{rng.randint(1, 5)}丁目{rng.randint(1, 30)}番{rng.randint(1, 20)}号")
 
 
+CATEGORY_OF = {"コーラス": CircleCategory.ARTS, "書道": CircleCategory.CULTURE,
+               "太極拳": CircleCategory.SPORTS, "囲碁": CircleCategory.CULTURE,
+               "俳句": CircleCategory.CULTURE, "水彩画": CircleCategory.ARTS,
+               "手芸": CircleCategory.CULTURE, "英会話": CircleCategory.LEARNING,
+               "フラダンス": CircleCategory.ARTS, "将棋": CircleCategory.CHILDREN,
+               "卓球": CircleCategory.SPORTS, "バドミントン": CircleCategory.SPORTS,
+               "写真": CircleCategory.ARTS, "郷土史": CircleCategory.LEARNING,
+               "ヨガ": CircleCategory.SPORTS}
+WEEKDAYS = "月火水木金土日"
+
+
+def _circle_listing(registrant: Registrant, topic: str, start, today, rng: random.Random):
+    """Public circle fields in every state: listed or not, contact public or not, confirmed
+    recently or more than a year ago."""
+    registrant.circle_category = CATEGORY_OF[topic]
+    hour = rng.choice([9, 10, 13, 14, 18, 19])
+    registrant.schedule = (f"毎週{rng.choice(WEEKDAYS)}曜日 {hour}:00〜{hour + 2}:00"
+                           if rng.random() < 0.7 else
+                           f"第1・第3{rng.choice(WEEKDAYS)}曜日 {hour}:30〜{hour + 2}:30")
+    registrant.recruiting = rng.random() < 0.5
+    if rng.random() < 0.75:  # consented to be listed
+        registrant.publish_consent_on = start
+        registrant.contact_consent = rng.random() < 0.4
+        confirmed = today - timedelta(days=rng.randint(0, 500))
+        registrant.activity_confirmed_on = max(confirmed, start)
+
+
 def load_demo_registrants(count: int = 300, seed: int = 2026) -> int:
     """Add demo registrants unless some exist already; return how many were added."""
     if db.session.scalar(select(func.count()).select_from(Registrant)):
@@ -103,6 +131,7 @@ def load_demo_registrants(count: int = 300, seed: int = 2026) -> int:
             registrant.name_kana = town_kana + KANA_OF[topic] + KANA_OF[suffix]
             registrant.representative_name, registrant.representative_kana = _person(fake)
             registrant.activity = activity
+            _circle_listing(registrant, topic, start, today, rng)
         else:
             registrant.name, registrant.name_kana = _person(fake)
             registrant.birth_date = today - timedelta(days=rng.randint(7 * 365, 80 * 365))

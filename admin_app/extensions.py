@@ -1,6 +1,7 @@
 """Flask extensions, created unbound here and bound to an app in create_app()."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -27,3 +28,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
+# Rendered public pages, keyed by what they show (admin_app.public_cache).
+cache = Cache()

@@ -75,6 +75,10 @@ TABLE: dict[str, Rule] = {
     "static": Rule(PUBLIC, None),
     "admin.static": Rule(PUBLIC, None),
     "public.index": Rule(PUBLIC, None),
+    "public.circles": Rule(PUBLIC, None),
+    "public.circle": Rule(PUBLIC, None),
+    "public.talents": Rule(PUBLIC, None),
+    "public.talent": Rule(PUBLIC, None),
     "health.healthz": Rule(PUBLIC, None),
     # Authentication: logged, open to everyone (logout needs no role: leaving must always work).
     "auth.login": Rule(PUBLIC, A.VIEW, A.LOGIN),
@@ -101,9 +105,12 @@ TABLE: dict[str, Rule] = {
     "system_health.index": Rule(roles(Role.IT_ADMIN, Role.CONTRACTOR_OPERATOR), A.VIEW),
     # Residents' registrations: counter staff of the facility only (rows scoped in the view).
     **model_view("registrant", read=COUNTER, create=COUNTER, edit=COUNTER, export=COUNTER,
-                 actions={"renew": COUNTER},
+                 actions={"renew": COUNTER, "confirm_activity": COUNTER},
                  extra={"print_view": Rule(COUNTER, A.VIEW),
                         "blank_form": Rule(COUNTER, A.VIEW)}),
+    # The talent bank 人材バンク: counter staff of the managing facility (rows scoped).
+    **model_view("talent_entry", read=COUNTER, create=COUNTER, edit=COUNTER, delete=COUNTER,
+                 actions={"renew": COUNTER, "confirm_activity": COUNTER}),
     # Change notices: counter staff receive and enter; the chief (or a designated confirmer)
     # decides, which models.change_notice checks person by person.
     "change_notice.index": Rule(COUNTER, A.LIST),

@@ -4,9 +4,16 @@ from admin_app import create_app
 from admin_app.config import Config
 
 
-def create(audit: bool = True):
-    """The normal app; with audit=False the access log is switched off, to measure its cost."""
+def create(audit: bool = True, hello: bool = False):
+    """The normal app; audit=False switches the access log off (to measure its cost);
+    hello=True adds a bare public "hello" route (the yardstick for the public pages)."""
     class BenchConfig(Config):
         AUDIT_ENABLED = audit
 
-    return create_app(BenchConfig)
+    app = create_app(BenchConfig)
+    if hello:
+        from admin_app.permissions import PUBLIC, TABLE, Rule
+
+        TABLE["bench_hello"] = Rule(PUBLIC, None)
+        app.add_url_rule("/hello", "bench_hello", lambda: "hello")
+    return app

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from models.access_log import AccessLog, AccessLogHead
 from models.clock import as_utc
+from models.kept_connection import KeptConnection, close_kept_connections
 
 GENESIS = "0" * 64
 LANES = 16  # head rows 1..LANES, created by the migration
@@ -94,31 +95,17 @@ class _Writer:
     lane: int
     head: tuple[int, str] | None = None
     ids: list[int] = field(default_factory=list)
-    # Its own connection, kept open: no pool checkout and no ping on every request. Each
-    # statement commits by itself (autocommit), so nothing is left open between appends.
-    conn: Connection | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def connection(self, engine: Engine) -> Connection:
-        if self.conn is None or self.conn.closed or self.conn.invalidated:
-            self.conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        return self.conn
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.invalidate()
-        self.conn, self.head = None, None
 
 
 _writers: dict[tuple[int, int], _Writer] = {}  # (engine, process) → its writer
+_connection = KeptConnection()  # each statement commits by itself
 
 
 def forget_lane_heads() -> None:
     """Drop what this process remembers of the lanes (after the log was emptied, in tests, or
     before the engine is disposed)."""
-    for writer in _writers.values():
-        if writer.conn is not None:
-            writer.conn.close()
+    close_kept_connections()
     _writers.clear()
 
 
@@ -141,14 +128,11 @@ def _append_to_own_lane(engine: Engine, key: bytes, values: dict) -> int:
     pid = os.getpid()  # a forked worker gets a lane of its own
     writer = _writers.setdefault((id(engine), pid), _Writer(lane=1 + pid % LANES))
     with writer.lock:
-        for attempt in (1, 2):
-            try:
-                return _append_on(writer, writer.connection(engine), key, values)
-            except DBAPIError as error:
-                writer.close()  # a broken connection (server restarted): open a new one
-                if attempt == 2 or not error.connection_invalidated:
-                    raise
-    raise AssertionError("unreachable")
+        try:
+            return _connection.run(engine, lambda conn: _append_on(writer, conn, key, values))
+        except DBAPIError:
+            writer.head = None  # look at the head again next time
+            raise
 
 
 def _append_on(writer: "_Writer", conn: Connection, key: bytes, values: dict) -> int:

@@ -23,6 +23,8 @@ COUNTER = frozenset({Role.FACILITY_STAFF, Role.SECTION_CHIEF})
 
 RETAIN_TERM = _l("Until the registration expires, then erased after the grace period "
                  "(default 1 year)")
+RETAIN_TALENT = _l("Until the talent-bank registration ends (31 March, renewable), then "
+                   "erased after the grace period")
 RETAIN_PAPER = _l("Kept on paper by the facility until the registration expires")
 
 
@@ -35,6 +37,7 @@ class Item:
     purpose: object
     visible_to: frozenset[Role] = COUNTER
     public: bool = False  # may be published, and only with the registrant's consent
+    public_contact: bool = False  # published as the contact, only with that separate consent
     retention: object = RETAIN_TERM
     applies_to: str = ALL  # ALL, INDIVIDUAL or GROUP
     condition: object | None = None  # when the item is asked for at all
@@ -47,6 +50,7 @@ class Item:
             "field": self.field, "label": str(self.label), "required": self.required,
             "storage": self.storage, "purpose": str(self.purpose),
             "visible_to": sorted(r.value for r in self.visible_to), "public": self.public,
+            "public_contact": self.public_contact,
             "retention": str(self.retention), "applies_to": self.applies_to,
             "condition": str(self.condition) if self.condition else None, "model": self.model,
         }
@@ -58,7 +62,8 @@ ITEMS: tuple[Item, ...] = (
     Item("name_kana", _l("Furigana"), True, SYSTEM,
          _l("To identify the user and sort lists in Japanese order"), public=True),
     Item("representative_name", _l("Representative"), True, SYSTEM,
-         _l("To know who is responsible for the group"), applies_to=GROUP),
+         _l("To know who is responsible for the group"), applies_to=GROUP,
+         public_contact=True),
     Item("representative_kana", _l("Representative (furigana)"), True, SYSTEM,
          _l("To know who is responsible for the group"), applies_to=GROUP),
     Item("postal_code", _l("Postal code"), True, SYSTEM,
@@ -66,7 +71,7 @@ ITEMS: tuple[Item, ...] = (
     Item("address", _l("Home address"), True, SYSTEM,
          _l("To send notices about the registration and confirm eligibility")),
     Item("phone", _l("Phone number"), True, SYSTEM,
-         _l("To contact the user about reservations")),
+         _l("To contact the user about reservations"), public_contact=True),
     Item("phone_digits", _l("Phone number (digits, for search)"), False, SYSTEM,
          _l("Derived from the phone number to find a record at the counter"),
          changeable_by_notice=False, notes=("derived",)),
@@ -79,6 +84,9 @@ ITEMS: tuple[Item, ...] = (
                       "(Sports Center)")),
     Item("activity", _l("Activities"), False, SYSTEM,
          _l("To describe the group's activity (published only with consent)"),
+         applies_to=GROUP, public=True),
+    Item("schedule", _l("Meeting schedule"), False, SYSTEM,
+         _l("To tell residents when the group meets (published only with consent)"),
          applies_to=GROUP, public=True),
     Item("basis", _l("Eligibility basis"), True, SYSTEM,
          _l("To confirm the user lives, works or studies in the city"),
@@ -100,9 +108,35 @@ ITEMS: tuple[Item, ...] = (
     Item("signature", _l("Applicant's signature"), True, PAPER,
          _l("To confirm the application"), retention=RETAIN_PAPER, changeable_by_notice=False,
          model=""),
+    # 人材バンク登録 (models/talent.py)
+    *(Item(f, label, required, SYSTEM, purpose, public=public, public_contact=contact,
+           retention=RETAIN_TALENT, model="TalentEntry", changeable_by_notice=False)
+      for f, label, required, purpose, public, contact in (
+          ("name", _l("Name"), True, _l("To know who offers the help"), False, False),
+          ("display_name", _l("Name shown to the public"), True,
+           _l("To introduce the person on the talent bank list"), True, False),
+          ("display_kana", _l("Name shown to the public (furigana)"), True,
+           _l("To sort the talent bank list in Japanese order"), True, False),
+          ("offer", _l("What they teach or offer"), True,
+           _l("To tell residents what the person can teach or help with"), True, False),
+          ("area", _l("Area of activity"), False,
+           _l("To tell residents where the person is active"), True, False),
+          ("conditions", _l("Conditions (fee etc.)"), False,
+           _l("To tell residents the conditions (謝礼 etc.)"), True, False),
+          ("qualifications", _l("Qualifications"), False,
+           _l("To tell residents the person's qualifications"), True, False),
+          ("phone", _l("Phone number"), False,
+           _l("To pass on enquiries; published only with consent to publish the contact"),
+           False, True),
+          ("email", _l("E-mail address"), False,
+           _l("To pass on enquiries; published only with consent to publish the contact"),
+           False, True),
+      )),
 )
 
-BY_FIELD = {item.field: item for item in ITEMS}
+REGISTRATION_FORM = tuple(i for i in ITEMS if i.model != "TalentEntry")  # 利用登録申請書
+BY_FIELD = {item.field: item for item in REGISTRATION_FORM}
+BY_MODEL_FIELD = {(item.model, item.field): item for item in ITEMS}
 
 # Columns of resident-data tables that are not personal data, each with why it is there.
 NOT_PERSONAL = {
@@ -112,6 +146,17 @@ NOT_PERSONAL = {
         "status": "active/expired/erased", "registered_on": "term start",
         "expires_on": "term end", "expired_on": "statistics", "erased_on": "statistics",
         "created_by_id": "trail", "created_at": "trail", "updated_at": "trail",
+        "circle_category": "category on the public circle list",
+        "recruiting": "whether the group recruits members (public)",
+        "publish_consent_on": "date of consent to publication", "contact_consent": "consent",
+        "activity_confirmed_on": "last yearly activity check",
+    },
+    "TalentEntry": {
+        "id": "record key", "facility_id": "managing facility", "field": "category",
+        "registered_on": "term start", "expires_on": "term end",
+        "publish_consent_on": "date of consent to publication", "contact_consent": "consent",
+        "confirmed_on": "last yearly activity check", "created_at": "trail",
+        "updated_at": "trail",
     },
     "EligibilityCheck": {
         "id": "record key", "registrant_id": "owner", "doc_member_list": "document type seen",

@@ -28,9 +28,13 @@ MOBILE_AND_IP = {"020", "050", "060", "070", "080", "090"}  # 11-digit numbers
 KANA = re.compile(r"[ァ-ヶー・\s]+")
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def nfkc(value: str | None) -> str:
-    """Full-width digits, letters and spaces become their plain forms; edges trimmed."""
-    return unicodedata.normalize("NFKC", value or "").strip()
+    """Full-width digits, letters and spaces become their plain forms; edges trimmed; control
+    characters (NUL among them, which PostgreSQL text refuses) dropped."""
+    return CONTROL.sub("", unicodedata.normalize("NFKC", value or "")).strip()
 
 
 def normalise_name(value: str | None) -> str:

@@ -40,7 +40,7 @@ def applies(item: Item, kind: str | None, facility: Facility | None) -> bool:
     return True
 
 
-def _text(limit: int) -> Callable[[Any], str]:
+def text_check(limit: int) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         text = normalise_name(str(value))
         if len(text) > limit:
@@ -49,7 +49,7 @@ def _text(limit: int) -> Callable[[Any], str]:
     return check
 
 
-def _kana(value: Any) -> str:
+def kana_check(value: Any) -> str:
     text = check_kana(str(value))
     if len(text) > 100:
         raise InputError(_l("Enter at most %(n)s characters.", n=100))
@@ -71,16 +71,17 @@ def check_birth_date(value: Any) -> date:
 
 
 CHECKS: dict[str, Callable[[Any], Any]] = {
-    "name": _text(100),
-    "name_kana": _kana,
-    "representative_name": _text(100),
-    "representative_kana": _kana,
+    "name": text_check(100),
+    "name_kana": kana_check,
+    "representative_name": text_check(100),
+    "representative_kana": kana_check,
     "postal_code": lambda v: check_postal_code(str(v)),
-    "address": _text(200),
+    "address": text_check(200),
     "phone": lambda v: check_phone(str(v)),
     "email": lambda v: check_email(str(v)),
     "birth_date": check_birth_date,
-    "activity": _text(500),
+    "activity": text_check(500),
+    "schedule": text_check(200),
 }
 
 INPUT_FIELDS = [i.field for i in system_items() if i.field in CHECKS]

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, select, update
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
@@ -28,6 +28,18 @@ class RegistrantStatus(enum.StrEnum):
     EXPIRED = "expired"
     WITHDRAWN = "withdrawn"  # 廃止 by a confirmed change notice
     ERASED = "erased"
+
+
+class CircleCategory(enum.StrEnum):
+    """サークルの分類 on the public circle list."""
+
+    CULTURE = "culture"  # 文化・教養
+    ARTS = "arts"  # 芸術・音楽
+    SPORTS = "sports"  # スポーツ・健康
+    LEARNING = "learning"  # 学習・語学
+    WELFARE = "welfare"  # 福祉・ボランティア
+    CHILDREN = "children"  # 子育て・青少年
+    OTHER = "other"  # その他
 
 
 class EligibilityBasis(enum.StrEnum):
@@ -90,6 +102,16 @@ class Registrant(db.Model):
     email: Mapped[str | None] = mapped_column(String(254), info=PERSONAL)
     birth_date: Mapped[date | None] = mapped_column(info=PERSONAL)
     activity: Mapped[str | None] = mapped_column(String(500), info=PERSONAL)
+    schedule: Mapped[str | None] = mapped_column(String(200), info=PERSONAL)
+
+    # Groups on the public circle list サークル団体: only with consent (承諾, from this date);
+    # the contact (representative and phone) only with its own consent.
+    circle_category: Mapped[CircleCategory | None] = mapped_column(
+        str_enum(CircleCategory, "circle_category"))
+    recruiting: Mapped[bool] = mapped_column(default=False, server_default=false())
+    publish_consent_on: Mapped[date | None]
+    contact_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
+    activity_confirmed_on: Mapped[date | None]  # the last yearly 活動調査 check
 
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -13,15 +13,17 @@ from admin_app import create_app
 from admin_app.config import TestConfig
 from admin_app.demo_data import DEMO_PASSWORD, load_demo_data
 from admin_app.demo_registrants import load_demo_registrants
-from admin_app.extensions import db
+from admin_app.extensions import cache, db
+from models import AccessLogHead
 from models.append_only import APPEND_ONLY_TABLES, create_statements, drop_statements
-from models.audit_chain import GENESIS
+from models.audit_chain import forget_lane_heads, initial_heads
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 def reset_database(app) -> None:
     """Start from nothing, then build the schema the way production does: by migration."""
+    forget_lane_heads()
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
@@ -57,8 +59,8 @@ def empty_tables(app) -> None:
             else:
                 for table in tables:
                     conn.execute(table.delete())
-            conn.execute(text("INSERT INTO access_log_head (id, first_id, last_id, last_hash) "
-                              "VALUES (1, 1, 0, :genesis)"), {"genesis": GENESIS})
+            conn.execute(AccessLogHead.__table__.insert(), initial_heads(first_id=1))
+            forget_lane_heads()
             for table in APPEND_ONLY_TABLES:
                 for statement in create_statements(dialect, table):
                     conn.execute(text(statement))
@@ -69,6 +71,7 @@ def empty_tables(app) -> None:
 
 
 def dispose(app) -> None:
+    forget_lane_heads()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -101,6 +104,8 @@ def _clean_database(request):
     if "app" in request.fixturenames:
         app = request.getfixturevalue("app")
         empty_tables(app)
+        with app.app_context():
+            cache.clear()  # rendered public pages
         app.extensions["login_guard"].limiter.reset()  # throttling counts start afresh
 
 

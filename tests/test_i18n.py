@@ -37,3 +37,14 @@ def test_every_string_of_ours_has_a_japanese_translation(tmp_path):
     with (ROOT / "admin_app/translations/ja/LC_MESSAGES/messages.po").open("rb") as f:
         translated = {m.id for m in read_po(f) if m.id and m.string}
     assert sorted(wanted - translated) == []
+
+
+def test_enums_sharing_a_value_keep_their_own_labels(app):
+    from models.registration import CircleCategory, RegistrantStatus
+    from models.staff import StaffStatus
+    from models.talent import TalentField
+    from views.labels import label
+
+    with app.test_request_context("/"):
+        assert label(CircleCategory.ARTS) == "芸術・音楽" and label(TalentField.ARTS) == "芸術"
+        assert label(StaffStatus.ACTIVE) == "有効" and label(RegistrantStatus.ERASED) == "消去済み"

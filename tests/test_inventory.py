@@ -4,16 +4,17 @@ import json
 
 from admin_app.extensions import db
 from models.change_notice import ChangeNotice, RegistrantHistory
-from models.inventory import BY_FIELD, COPIES, ITEMS, NOT_PERSONAL, PAPER, SYSTEM, paper_items
+from models.inventory import BY_MODEL_FIELD, COPIES, ITEMS, NOT_PERSONAL, PAPER, SYSTEM, paper_items
 from models.registration import EligibilityCheck, Registrant, Roster
+from models.talent import TalentEntry
 
-RESIDENT_MODELS = (Registrant, EligibilityCheck, Roster, ChangeNotice, RegistrantHistory)
+RESIDENT_MODELS = (Registrant, EligibilityCheck, Roster, ChangeNotice, RegistrantHistory,
+                   TalentEntry)
 
 
 def declared(model, column: str) -> bool:
     name = model.__name__
-    return (column in BY_FIELD and BY_FIELD[column].model == name) or column in COPIES.get(
-        name, {})
+    return (name, column) in BY_MODEL_FIELD or column in COPIES.get(name, {})
 
 
 def test_every_personal_column_is_in_the_inventory():
@@ -48,8 +49,11 @@ def test_inventory_json_command(app):
     keys = {"field", "label", "required", "storage", "purpose", "visible_to", "public",
             "retention"}
     assert all(keys <= set(item) for item in items)
-    by_field = {i["field"]: i for i in items}
+    by_field = {i["field"]: i for i in items if i["model"] != "TalentEntry"}
     assert by_field["name"]["label"] == "氏名・団体名"
+    talent = {i["field"]: i for i in items if i["model"] == "TalentEntry"}
+    assert talent["display_name"]["public"] and not talent["name"]["public"]
+    assert talent["phone"]["public_contact"] and not talent["phone"]["public"]
     assert by_field["birth_date"]["storage"] == "system"
     assert by_field["member_names"]["storage"] == "paper"
     assert by_field["phone"]["visible_to"] == ["facility_staff", "section_chief"]

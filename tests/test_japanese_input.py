@@ -72,3 +72,10 @@ def test_email_is_optional_but_checked_when_given():
 
 def test_names_are_normalised_to_single_spaces():
     assert normalise_name("  山田　　花子 ") == "山田 花子"
+
+
+def test_control_characters_are_dropped_from_what_people_type():
+    from models.japanese import nfkc, normalise_name
+
+    assert nfkc("ab\x00c\x01\x7f") == "abc"
+    assert normalise_name(" 東村山\x00 太郎\t") == "東村山 太郎"

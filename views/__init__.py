@@ -19,6 +19,7 @@ from models import (
     StaffUser,
     TrainingRecord,
 )
+from models.talent import TalentEntry
 from views import auth, health, public
 from views.access_log import AccessLogView, LogReviewView
 from views.change_notice import ChangeNoticeView
@@ -29,6 +30,7 @@ from views.it_dashboard import ITDashboardView
 from views.organisation import FacilityView, RoomView, SectionView
 from views.registration import RegistrantView
 from views.staff import RoleAssignmentView, StaffUserView
+from views.talent import TalentEntryView
 from views.transfers import TransferView
 
 
@@ -63,6 +65,8 @@ def register_views(app: Flask) -> Admin:
                                   category=registrations, endpoint="registrant"))
     admin.add_view(ChangeNoticeView(name=_l("Change notices"), category=registrations,
                                     endpoint="change_notice", url="change_notice"))
+    admin.add_view(TalentEntryView(TalentEntry, db, name=_l("Talent bank"),
+                                   category=registrations, endpoint="talent_entry"))
     admin.add_view(InventoryView(name=_l("Personal data inventory"), category=registrations,
                                  endpoint="inventory"))
     admin.add_view(ITDashboardView(name=_l("Stale IDs and security"), category=staff,

@@ -11,6 +11,7 @@ from admin_app.security import allowed, current_roles
 from models import AccessLog, Facility, Registrant, Room, Section, StaffUser
 from models.change_notice import OPEN_STATES, ChangeNotice, NoticeState
 from models.clock import today_local
+from models.publication import unconfirmed_circles, unconfirmed_talents
 from models.registrant_input import expiring_soon_condition
 from views.labels import label
 
@@ -42,7 +43,13 @@ class DashboardView(AdminIndexView):
                 .where(ChangeNotice.state.in_(OPEN_STATES),
                        Registrant.facility_id.in_(current_user.facility_ids()))
                 .group_by(ChangeNotice.state)).all())
+        unconfirmed = {}
+        if show_expiring:
+            facilities = current_user.facility_ids()
+            unconfirmed = {"registrant": unconfirmed_circles(today, facilities),
+                           "talent_entry": unconfirmed_talents(today, facilities)}
         return self.render("admin/dashboard.html", assignments=assignments,
+                           unconfirmed=unconfirmed,
                            notice_counts=notice_counts, NoticeState=NoticeState,
                            role_labels=sorted(label(r) for r in current_roles()), label=label,
                            expiring=expiring, expiring_limit=EXPIRING_SHOWN,

@@ -24,15 +24,17 @@ from models.inventory import (
     BY_FIELD,
     GROUP,
     INDIVIDUAL,
-    ITEMS,
+    REGISTRATION_FORM,
     SYSTEM,
     system_items,
     visible_fields,
 )
 from models.japanese import InputError, phone_digits, pre_normalise
 from models.organisation import Facility
+from models.publication import check_circle, confirm
 from models.registrant_input import INPUT_FIELDS, applies, clean_registrant, search_condition
 from models.registration import (
+    CircleCategory,
     EligibilityBasis,
     EligibilityCheck,
     Registrant,
@@ -54,7 +56,7 @@ def _not_in_future(form, field):
         raise ValidationError(gettext("The date cannot be in the future."))
 
 
-def _help(item) -> LazyString:
+def help_text(item) -> LazyString:
     """Purpose, condition and where it is stored, translated when the form is shown."""
     def text() -> str:
         mark = gettext("Stored on the contractor's server") if item.storage == SYSTEM else ""
@@ -124,7 +126,16 @@ BY_DOC = {
     "doc_identity": _l("Identity document"),
 }
 
-META_LABELS = {
+CIRCLE_FIELDS = ["circle_category", "recruiting", "publish_consent_on", "contact_consent"]
+CIRCLE_LABELS = {
+    "circle_category": _l("Category (public circle list)"),
+    "recruiting": _l("Recruiting members"),
+    "publish_consent_on": _l("Consent to publish (date)"),
+    "contact_consent": _l("Consent to publish the contact"),
+    "activity_confirmed_on": _l("Activity last confirmed on"),
+}
+
+META_LABELS = {**CIRCLE_LABELS,
     "registration_number": _l("Registration number"), "kind": _l("Kind"),
     "facility": _l("Facility"), "status": _l("Status"), "registered_on": _l("Registered on"),
     "expires_on": _l("Expires on"), "fee_tier": _l("Fee tier"),
@@ -142,33 +153,46 @@ class RegistrantView(AppModelView):
     column_details_list = (["registration_number", "kind", "facility", "status",
                             "registered_on", "expires_on"]
                            + [f for f in SHOWN if f != "phone_digits"]
-                           + ["fee_tier", "latest_check", "qualification"])
+                           + ["fee_tier", "latest_check", "qualification", *CIRCLE_FIELDS,
+                              "activity_confirmed_on"])
     column_export_list = ["registration_number", "kind", "facility", "status", "registered_on",
                           "expires_on"] + [f for f in SHOWN if f != "phone_digits"]
     column_searchable_list = ["registration_number", "name", "name_kana", "phone"]
     column_sortable_list = ["registration_number", "name_kana", "expires_on"]
     column_filters = ["kind", "status", "expires_on"]
-    column_labels = {**{i.field: i.label for i in ITEMS}, **META_LABELS}
+    column_labels = {**{i.field: i.label for i in REGISTRATION_FORM}, **META_LABELS}
     column_formatters = {"kind": enum_formatter, "status": enum_formatter,
                          "name": _name_formatter, "postal_code": _personal_formatter}
     column_formatters_detail = {**column_formatters, "fee_tier": _tier_formatter,
                                 "registered_on": _date_formatter, "expires_on": _date_formatter,
                                 "birth_date": _date_formatter,
                                 "qualification": _qualification_formatter,
-                                "latest_check": _check_formatter}
+                                "latest_check": _check_formatter,
+                                "circle_category": enum_formatter,
+                                "publish_consent_on": _date_formatter,
+                                "activity_confirmed_on": _date_formatter}
     column_formatters_export = {"kind": enum_formatter, "status": enum_formatter,
                                 "postal_code": _personal_formatter}
-    form_columns = ["facility", "kind", *INPUT_FIELDS]
-    form_choices = {"kind": choices(RegistrantKind)}
+    form_columns = ["facility", "kind", *INPUT_FIELDS, *CIRCLE_FIELDS]
+    form_choices = {"kind": choices(RegistrantKind),
+                    "circle_category": [("", "—"), *choices(CircleCategory)]}
     form_args = {
-        **{i.field: {"label": i.label, "description": _help(i), "validators": _validators(i),
+        **{i.field: {"label": i.label, "description": help_text(i), "validators": _validators(i),
                      "filters": [pre_normalise]}
            for i in system_items() if i.field in INPUT_FIELDS},
         "birth_date": {"label": BY_FIELD["birth_date"].label,
-                       "description": _help(BY_FIELD["birth_date"]),
+                       "description": help_text(BY_FIELD["birth_date"]),
                        "validators": [Optional(), _not_in_future]},
         "kind": {"label": _l("Kind")},
         "facility": {"label": _l("Facility")},
+        "circle_category": {"label": CIRCLE_LABELS["circle_category"],
+                            "validators": [Optional()], "coerce": lambda v: v or None},
+        "recruiting": {"label": CIRCLE_LABELS["recruiting"]},
+        "publish_consent_on": {"label": CIRCLE_LABELS["publish_consent_on"],
+                               "validators": [Optional()], "description": _l(
+                                   "Groups only. Empty: not on the public circle list")},
+        "contact_consent": {"label": CIRCLE_LABELS["contact_consent"], "description": _l(
+            "Representative and phone number; otherwise enquiries go through the facility")},
     }
     # Room for what people type (full-width digits, 〒, hyphens) before it is normalised.
     form_widget_args = {"postal_code": {"maxlength": 12}, "phone": {"maxlength": 20}}
@@ -245,8 +269,11 @@ class RegistrantView(AppModelView):
         for field in INPUT_FIELDS:
             if field not in errors and not form[field].errors:
                 form[field].data = clean[field]
+        circle_errors = check_circle(kind, {f: form[f].data for f in CIRCLE_FIELDS})
+        for field, message in circle_errors.items():
+            form[field].errors = [*form[field].errors, message]
         errors_inline = self._check_inline(form, facility)
-        return valid and not errors and not errors_inline
+        return valid and not errors and not circle_errors and not errors_inline
 
     def _check_inline(self, form, facility) -> bool:
         failed = False
@@ -316,6 +343,14 @@ class RegistrantView(AppModelView):
         if renewed:
             flash(gettext("%(n)s registrations renewed.", n=renewed), "success")
 
+    @action("confirm_activity", _l("Activity confirmed (活動調査)"),
+            _l("Mark the selected circles as confirmed today?"))
+    def action_confirm(self, ids):
+        for registrant in self.get_query().filter(Registrant.id.in_(self._int_ids(ids))):
+            confirm(registrant, today_local())
+        db.session.commit()
+        flash(gettext("Marked as confirmed."), "success")
+
     @staticmethod
     def _int_ids(ids) -> list[int]:
         return [int(i) for i in ids if str(i).isdigit()]
@@ -335,7 +370,8 @@ class RegistrantView(AppModelView):
 
     def _render_form(self, facility, registrant):
         kinds = [registrant.kind] if registrant else list(RegistrantKind)
-        rows = [(item, [k for k in kinds if applies(item, k, facility)]) for item in ITEMS]
+        rows = [(item, [k for k in kinds if applies(item, k, facility)])
+                for item in REGISTRATION_FORM]
         rows = [(item, ks) for item, ks in rows if ks and item.field != "phone_digits"]
         return self.render("print/registration_form.html", facility=facility,
                            registrant=registrant, rows=rows, label=label, BY_DOC=BY_DOC)

@@ -1,0 +1,216 @@
+"""What residents see on the public site: the circle list and the talent bank, read column by
+column so that nothing but the published fields ever leaves the database — and a contact only
+where its publication was consented to."""
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased
+
+from admin_app.extensions import db
+from models.clock import today_local
+from models.japanese import normalise_kana, normalise_name
+from models.organisation import Facility
+from models.publication import circle_listed, matches, talent_listed
+from models.registration import CircleCategory, Registrant
+from models.talent import TalentEntry, TalentField
+
+PAGE_SIZE = 20
+MAX_KEYWORD = 100  # characters
+MAX_PAGE = 10_000
+
+
+class BadQuery(ValueError):
+    """A search the public lists cannot answer (the page says so with 400)."""
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    keyword: str = ""
+    category: str | None = None
+    facility_id: int | None = None
+    page: int = 1
+
+    def cache_key(self) -> str:
+        return f"{self.keyword}\x1f{self.category}\x1f{self.facility_id}\x1f{self.page}"
+
+
+def parse_query(args: Mapping[str, str], categories: type[enum.Enum],
+                with_facility: bool = False) -> ListQuery:
+    """The list's search from the query string; BadQuery for anything it cannot mean."""
+    keyword = normalise_name(args.get("q", ""))
+    if len(keyword) > MAX_KEYWORD:
+        raise BadQuery("keyword")
+    category = args.get("category") or None
+    if category is not None and category not in {c.value for c in categories}:
+        raise BadQuery("category")
+    facility_id = None
+    if with_facility and args.get("facility"):
+        if not args["facility"].isdigit() or len(args["facility"]) > 9:
+            raise BadQuery("facility")
+        facility_id = int(args["facility"])
+    page = args.get("page", "1")
+    if not page.isdigit() or not 1 <= int(page[:6]) <= MAX_PAGE:
+        raise BadQuery("page")
+    return ListQuery(keyword, category, facility_id, int(page))
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str | None
+    phone: str | None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class ViaFacility:
+    """No published contact: enquiries go through the facility."""
+
+    facility: str
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class PublicCircle:
+    id: int
+    name: str
+    name_kana: str
+    category: CircleCategory | None
+    activity: str | None
+    schedule: str | None
+    facility: str
+    recruiting: bool
+    contact: Contact | ViaFacility
+    updated_on: date
+
+
+@dataclass(frozen=True)
+class PublicTalent:
+    id: int
+    display_name: str
+    display_kana: str
+    field: TalentField
+    offer: str
+    area: str | None
+    conditions: str | None
+    qualifications: str | None
+    contact: Contact | ViaFacility
+    updated_on: date
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list
+    total: int
+    page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+
+_place = aliased(Facility)
+
+# Only these columns are read. A contact column is read only where its publication was agreed.
+_CIRCLE = (
+    Registrant.id, Registrant.name, Registrant.name_kana, Registrant.circle_category,
+    Registrant.activity, Registrant.schedule, _place.name.label("facility"),
+    _place.phone.label("facility_phone"), Registrant.recruiting, Registrant.contact_consent,
+    case((Registrant.contact_consent, Registrant.representative_name)).label("contact_name"),
+    case((Registrant.contact_consent, Registrant.phone)).label("contact_phone"),
+    Registrant.updated_at,
+)
+_TALENT = (
+    TalentEntry.id, TalentEntry.display_name, TalentEntry.display_kana, TalentEntry.field,
+    TalentEntry.offer, TalentEntry.area, TalentEntry.conditions, TalentEntry.qualifications,
+    _place.name.label("facility"), _place.phone.label("facility_phone"),
+    TalentEntry.contact_consent,
+    case((TalentEntry.contact_consent, TalentEntry.phone)).label("contact_phone"),
+    case((TalentEntry.contact_consent, TalentEntry.email)).label("contact_email"),
+    TalentEntry.updated_at,
+)
+
+
+def _contact(row, name=None, email=None):
+    if row.contact_consent:
+        return Contact(name, row.contact_phone, email)
+    return ViaFacility(row.facility, row.facility_phone)
+
+
+def _updated(at: datetime) -> date:
+    return today_local(at)
+
+
+def _circle(row) -> PublicCircle:
+    return PublicCircle(row.id, row.name, row.name_kana, row.circle_category, row.activity,
+                        row.schedule, row.facility, row.recruiting,
+                        _contact(row, name=row.contact_name), _updated(row.updated_at))
+
+
+def _talent(row) -> PublicTalent:
+    return PublicTalent(row.id, row.display_name, row.display_kana, row.field, row.offer,
+                        row.area, row.conditions, row.qualifications,
+                        _contact(row, email=row.contact_email), _updated(row.updated_at))
+
+
+def _keyword(text: str, *columns):
+    kana = normalise_kana(text)
+    return matches(text, *columns) if kana == text else matches(text, *columns) | matches(
+        kana, *columns)
+
+
+def circles(query: ListQuery, day: date) -> Page:
+    where = [circle_listed(day)]
+    if query.keyword:
+        where.append(_keyword(query.keyword, Registrant.name, Registrant.name_kana,
+                              Registrant.activity, Registrant.schedule))
+    if query.category:
+        where.append(Registrant.circle_category == query.category)
+    if query.facility_id:
+        where.append(Registrant.facility_id == query.facility_id)
+    total = db.session.scalar(select(func.count()).select_from(Registrant).where(*where))
+    rows = db.session.execute(
+        select(*_CIRCLE).join(_place, _place.id == Registrant.facility_id).where(*where)
+        .order_by(Registrant.name_kana, Registrant.id)
+        .offset((query.page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    return Page([_circle(r) for r in rows], total, query.page)
+
+
+def circle(circle_id: int, day: date) -> PublicCircle | None:
+    row = db.session.execute(
+        select(*_CIRCLE).join(_place, _place.id == Registrant.facility_id)
+        .where(circle_listed(day), Registrant.id == circle_id)).one_or_none()
+    return _circle(row) if row else None
+
+
+def talents(query: ListQuery, day: date) -> Page:
+    where = [talent_listed(day)]
+    if query.keyword:
+        where.append(_keyword(query.keyword, TalentEntry.display_name, TalentEntry.display_kana,
+                              TalentEntry.offer, TalentEntry.area,
+                              TalentEntry.qualifications))
+    if query.category:
+        where.append(TalentEntry.field == query.category)
+    total = db.session.scalar(select(func.count()).select_from(TalentEntry).where(*where))
+    rows = db.session.execute(
+        select(*_TALENT).join(_place, _place.id == TalentEntry.facility_id).where(*where)
+        .order_by(TalentEntry.display_kana, TalentEntry.id)
+        .offset((query.page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    return Page([_talent(r) for r in rows], total, query.page)
+
+
+def talent(entry_id: int, day: date) -> PublicTalent | None:
+    row = db.session.execute(
+        select(*_TALENT).join(_place, _place.id == TalentEntry.facility_id)
+        .where(talent_listed(day), TalentEntry.id == entry_id)).one_or_none()
+    return _talent(row) if row else None
+
+
+def circle_facilities(day: date) -> list[tuple[int, str]]:
+    """Facilities that have at least one listed circle (the list's facility filter)."""
+    return [tuple(r) for r in db.session.execute(
+        select(Facility.id, Facility.name).where(Facility.id.in_(
+            select(Registrant.facility_id).where(circle_listed(day)))).order_by(Facility.id))]

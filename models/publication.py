@@ -1,0 +1,181 @@
+"""What may be published, and keeping it current: the rules staff work under for circles
+(groups' public fields) and the talent bank, the yearly 活動調査 check, and the version stamp
+that tells the public site its pages changed."""
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, and_, event, func, insert, or_, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql import ColumnElement
+
+from admin_app.extensions import db
+from models.clock import now_utc, today_local
+from models.japanese import InputError, check_email, check_phone, nfkc
+from models.kept_connection import KeptConnection
+from models.organisation import Facility
+from models.registrant_input import kana_check, text_check
+from models.registration import Registrant, RegistrantKind, RegistrantStatus
+from models.talent import TalentEntry, end_of_fiscal_year
+from models.types import UTCDateTime
+
+CONFIRM_EVERY = timedelta(days=365)  # 活動調査: a public entry is confirmed once a year
+
+
+# --- who is listed: consented and current on the day of the request --------------------------
+
+def circle_listed(day: date) -> ColumnElement[bool]:
+    return and_(Registrant.kind == RegistrantKind.GROUP,
+                Registrant.status == RegistrantStatus.ACTIVE,
+                Registrant.registered_on <= day, Registrant.expires_on >= day,
+                Registrant.publish_consent_on.is_not(None),
+                Registrant.publish_consent_on <= day)
+
+
+def talent_listed(day: date) -> ColumnElement[bool]:
+    return and_(TalentEntry.registered_on <= day, TalentEntry.expires_on >= day,
+                TalentEntry.publish_consent_on.is_not(None),
+                TalentEntry.publish_consent_on <= day)
+
+
+# --- checking what staff typed -----------------------------------------------------------------
+
+def check_consent(consent_on: date | None, contact_consent: bool) -> dict[str, str]:
+    """Consent dates are never in the future; a contact is published only with publication."""
+    errors = {}
+    if consent_on and consent_on > today_local():
+        errors["publish_consent_on"] = str(_l("The date cannot be in the future."))
+    if contact_consent and not consent_on:
+        errors["contact_consent"] = str(_l(
+            "The contact can be published only when publication itself was consented to."))
+    return errors
+
+
+def check_circle(kind: str | None, values: dict[str, Any]) -> dict[str, str]:
+    """The public fields of a registration: for groups only."""
+    if kind != RegistrantKind.GROUP:
+        given = [f for f in ("circle_category", "publish_consent_on") if values.get(f)] + [
+            f for f in ("recruiting", "contact_consent") if values.get(f)]
+        return {f: str(_l("Only groups are listed on the public circle list.")) for f in given}
+    errors = check_consent(values.get("publish_consent_on"), bool(values.get("contact_consent")))
+    if values.get("publish_consent_on") and not values.get("circle_category"):
+        errors["circle_category"] = str(_l("Choose a category for the public circle list."))
+    return errors
+
+
+TALENT_CHECKS = {
+    "name": text_check(100), "display_name": text_check(100), "display_kana": kana_check,
+    "offer": text_check(500), "area": text_check(100), "conditions": text_check(200),
+    "qualifications": text_check(200), "phone": lambda v: check_phone(str(v)),
+    "email": lambda v: check_email(str(v)),
+}
+TALENT_REQUIRED = ("name", "display_name", "display_kana", "offer")
+
+
+def clean_talent(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Normalised values and per-field Japanese messages, as for registrations."""
+    clean: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, check in TALENT_CHECKS.items():
+        value = raw.get(name)
+        if value is None or (isinstance(value, str) and not nfkc(value)):
+            clean[name] = None
+            if name in TALENT_REQUIRED:
+                errors[name] = str(_l("This item is required."))
+            continue
+        try:
+            clean[name] = check(value)
+        except InputError as error:
+            errors[name] = str(error)
+    errors |= check_consent(raw.get("publish_consent_on"), bool(raw.get("contact_consent")))
+    if raw.get("contact_consent") and not (clean.get("phone") or clean.get("email")):
+        errors.setdefault("contact_consent", str(
+            _l("Enter a phone number or e-mail address to publish.")))
+    return clean, errors
+
+
+def start_talent_entry(entry: TalentEntry, today: date | None = None) -> None:
+    day = today or today_local()
+    entry.registered_on = entry.registered_on or day
+    entry.expires_on = entry.expires_on or end_of_fiscal_year(entry.registered_on)
+
+
+# --- keeping it current: the yearly 活動調査 ---------------------------------------------------
+
+def unconfirmed_circles(day: date, facility_ids: list[int]) -> list[Registrant]:
+    """Listed circles whose activity was last confirmed (or registered) over a year ago."""
+    last = func.coalesce(Registrant.activity_confirmed_on, Registrant.registered_on)
+    return list(db.session.scalars(select(Registrant).where(
+        circle_listed(day), Registrant.facility_id.in_(facility_ids),
+        last < day - CONFIRM_EVERY).order_by(last, Registrant.id).limit(200)))
+
+
+def unconfirmed_talents(day: date, facility_ids: list[int]) -> list[TalentEntry]:
+    last = func.coalesce(TalentEntry.confirmed_on, TalentEntry.registered_on)
+    return list(db.session.scalars(select(TalentEntry).where(
+        talent_listed(day), TalentEntry.facility_id.in_(facility_ids),
+        last < day - CONFIRM_EVERY).order_by(last, TalentEntry.id).limit(200)))
+
+
+def confirm(entry: Registrant | TalentEntry, day: date | None = None) -> None:
+    """The entry was checked with the group or person: still active, details current."""
+    if isinstance(entry, Registrant):
+        entry.activity_confirmed_on = day or today_local()
+    else:
+        entry.confirmed_on = day or today_local()
+
+
+def last_updated(entry: Registrant | TalentEntry) -> date:
+    """最終更新日 on the public page: the last change or yearly confirmation."""
+    return today_local(entry.updated_at)
+
+
+# --- the version stamp of everything public ----------------------------------------------------
+
+class PublicVersion(db.Model):
+    """One row: bumped in the same transaction as any change to what the public site shows,
+    so cached public pages and ETags change the moment staff save."""
+
+    __tablename__ = "public_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter: Mapped[int] = mapped_column(default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    note: Mapped[str | None] = mapped_column(String(40))
+
+
+PUBLISHED_MODELS = (Registrant, TalentEntry, Facility)
+
+
+@event.listens_for(Session, "before_flush")
+def _note_public_changes(session: Session, flush_context, instances) -> None:
+    if any(isinstance(o, PUBLISHED_MODELS)
+           for o in (*session.new, *session.dirty, *session.deleted)):
+        session.info["public_changed"] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _bump_version(session: Session, flush_context) -> None:
+    if session.info.pop("public_changed", False):
+        bumped = session.execute(update(PublicVersion).where(PublicVersion.id == 1).values(
+            counter=PublicVersion.counter + 1, changed_at=now_utc()))
+        if bumped.rowcount == 0:  # a database emptied by hand: start the stamp again
+            session.execute(insert(PublicVersion).values(id=1, counter=1, changed_at=now_utc()))
+
+
+_VERSION = select(PublicVersion.counter, PublicVersion.changed_at).where(PublicVersion.id == 1)
+_reader = KeptConnection()
+
+
+def current_version() -> tuple[int, datetime]:
+    """Read on every public request: one small query on a connection the process keeps (the
+    ORM session and a pool checkout would cost more than the rest of a cached page)."""
+    row = _reader.run(db.engine, lambda conn: conn.execute(_VERSION).one_or_none())
+    return (row.counter, row.changed_at) if row else (0, datetime(2000, 1, 1).astimezone())
+
+
+def matches(text: str, *columns) -> ColumnElement[bool]:
+    """A keyword anywhere in any of the columns (the public lists are a few thousand rows)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return or_(*(c.ilike(f"%{escaped}%", escape="\\") for c in columns))

@@ -1,0 +1,111 @@
+"""The public site in a real browser: axe-core (WCAG 2.x A/AA rules) finds no serious or
+critical violation on any public page; keyboard and phone-width use work."""
+
+from datetime import date
+
+import pytest
+
+from admin_app.extensions import db
+from models.talent import TalentEntry, TalentField
+from tests.builders import facility_id, make_registrant
+from tests.conftest import ARTIFACTS
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, pytestmark  # noqa: F401
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+        "resultTypes": ["violations"]}
+
+
+@pytest.fixture
+def public_entries(app, demo):
+    with app.app_context():
+        circle = make_registrant(name="青葉コーラスの会", name_kana="アオバコーラスノカイ",
+                                 circle_category="arts", schedule="毎週火曜日 10:00〜12:00",
+                                 activity="合唱の練習と年2回の発表会", recruiting=True,
+                                 publish_consent_on=date(2026, 4, 1),
+                                 registered_on=date(2026, 4, 1))
+        for n in range(25):
+            make_registrant(name=f"サークル{n:02d}", name_kana=f"サークル{n:02d}",
+                            circle_category="sports", publish_consent_on=date(2026, 4, 1),
+                            registered_on=date(2026, 4, 1))
+        entry = TalentEntry(facility_id=facility_id("中央公民館"), field=TalentField.ARTS,
+                            name="本名", display_name="水彩 花子", display_kana="スイサイ ハナコ",
+                            offer="水彩画の指導", area="市内全域", conditions="謝礼不要",
+                            phone="042-393-0001", contact_consent=True,
+                            registered_on=date(2026, 4, 1), expires_on=date(2099, 3, 31),
+                            publish_consent_on=date(2026, 4, 1))
+        db.session.add(entry)
+        db.session.commit()
+        return circle, entry.id
+
+
+@pytest.fixture
+def browser_context():
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def serious(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page, options=WCAG).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in violations if v["impact"] in ("serious", "critical")]
+
+
+def test_every_public_page_passes_axe(live_server, public_entries, browser_context):
+    circle, talent = public_entries
+    pages = {
+        "home": "/", "circles": "/circles", "circles-search": "/circles?q=コーラス&category=arts",
+        "circles-page2": "/circles?page=2", "circle": f"/circles/{circle}",
+        "talents": "/talent-bank", "talent": f"/talent-bank/{talent}",
+        "not-found": "/circles/999999", "bad-query": "/circles?page=abc",
+        "english": "/circles?lang=en",
+    }
+    context = browser_context.new_context(locale="ja-JP", viewport={"width": 1280,
+                                                                    "height": 800})
+    page = context.new_page()
+    found = {}
+    for name, url in pages.items():
+        page.goto(live_server + url)
+        assert page.evaluate("document.documentElement.lang") in ("ja", "en")
+        assert page.locator("h1").count() == 1, name
+        found[name] = serious(page)
+        page.screenshot(path=ARTIFACTS / f"public-{name}.png", full_page=True)
+    context.close()
+    assert found == {name: [] for name in pages}
+
+
+def test_keyboard_and_phone_width(live_server, public_entries, browser_context):
+    context = browser_context.new_context(locale="ja-JP", viewport={"width": 375,
+                                                                    "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server}/circles")
+    # No sideways scrolling at 375 px.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # The first Tab shows the skip link, which moves the focus to the content.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="本文へ移動")
+    assert skip.evaluate("e => e === document.activeElement")
+    assert skip.is_visible()
+    outline = skip.evaluate("e => getComputedStyle(e).outlineStyle")
+    assert outline != "none"
+    page.screenshot(path=ARTIFACTS / "public-375-skip-link.png")
+    # Search by keyboard alone: type, choose the category, press Enter.
+    page.get_by_label("キーワード").fill("コーラス")
+    page.get_by_label("分類").select_option(label="芸術・音楽")
+    page.get_by_label("キーワード").press("Enter")
+    page.wait_for_url("**/circles?*")
+    assert page.get_by_role("link", name="青葉コーラスの会").is_visible()
+    page.get_by_role("link", name="青葉コーラスの会").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/circles/*")
+    assert page.get_by_role("heading", name="青葉コーラスの会").is_visible()
+    assert page.get_by_text("お問い合わせは中央公民館").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=ARTIFACTS / "public-375-circle.png", full_page=True)
+    context.close()

@@ -16,7 +16,7 @@ from werkzeug.http import is_resource_modified
 
 from admin_app.extensions import cache
 from models.clock import JST, today_local
-from models.publication import current_version
+from models.public_version import current_version
 
 
 def select_locale() -> str:

@@ -46,7 +46,7 @@ __all__ += ["ContractorCompany", "PersonnelTransfer", "SecurityEvent", "Security
 from models.log_review import LogReview  # noqa: E402
 
 __all__ += ["AccessLogHead", "LogReview"]
-from models.publication import PublicVersion  # noqa: E402
+from models.public_version import PublicVersion  # noqa: E402
 from models.talent import TalentEntry, TalentField  # noqa: E402
 
 __all__ += ["PublicVersion", "TalentEntry", "TalentField"]

@@ -1,5 +1,5 @@
 """Connections a worker process keeps open for one small, frequent job (appending to the
-access log, reading the public version stamp): no pool checkout and no ping per request.
+access log on every back-office request): no pool checkout and no ping per request.
 
 Each is in autocommit mode, so nothing stays open between uses; one per process, used under a
 lock by whichever thread needs it; opened lazily in the process that uses it (a forked worker

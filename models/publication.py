@@ -1,24 +1,20 @@
 """What may be published, and keeping it current: the rules staff work under for circles
-(groups' public fields) and the talent bank, the yearly 活動調査 check, and the version stamp
-that tells the public site its pages changed."""
+(groups' public fields) and the talent bank, and the yearly 活動調査 check. (The version stamp
+that tells the public site its pages changed: models.public_version.)"""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, and_, event, func, insert, or_, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
 from admin_app.extensions import db
-from models.clock import now_utc, today_local
+from models.clock import today_local
 from models.japanese import InputError, check_email, check_phone, nfkc
-from models.kept_connection import KeptConnection
-from models.organisation import Facility
 from models.registrant_input import kana_check, text_check
 from models.registration import Registrant, RegistrantKind, RegistrantStatus
 from models.talent import TalentEntry, end_of_fiscal_year
-from models.types import UTCDateTime
 
 CONFIRM_EVERY = timedelta(days=365)  # 活動調査: a public entry is confirmed once a year
 
@@ -124,55 +120,6 @@ def confirm(entry: Registrant | TalentEntry, day: date | None = None) -> None:
         entry.activity_confirmed_on = day or today_local()
     else:
         entry.confirmed_on = day or today_local()
-
-
-def last_updated(entry: Registrant | TalentEntry) -> date:
-    """最終更新日 on the public page: the last change or yearly confirmation."""
-    return today_local(entry.updated_at)
-
-
-# --- the version stamp of everything public ----------------------------------------------------
-
-class PublicVersion(db.Model):
-    """One row: bumped in the same transaction as any change to what the public site shows,
-    so cached public pages and ETags change the moment staff save."""
-
-    __tablename__ = "public_version"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    counter: Mapped[int] = mapped_column(default=0)
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    note: Mapped[str | None] = mapped_column(String(40))
-
-
-PUBLISHED_MODELS = (Registrant, TalentEntry, Facility)
-
-
-@event.listens_for(Session, "before_flush")
-def _note_public_changes(session: Session, flush_context, instances) -> None:
-    if any(isinstance(o, PUBLISHED_MODELS)
-           for o in (*session.new, *session.dirty, *session.deleted)):
-        session.info["public_changed"] = True
-
-
-@event.listens_for(Session, "after_flush")
-def _bump_version(session: Session, flush_context) -> None:
-    if session.info.pop("public_changed", False):
-        bumped = session.execute(update(PublicVersion).where(PublicVersion.id == 1).values(
-            counter=PublicVersion.counter + 1, changed_at=now_utc()))
-        if bumped.rowcount == 0:  # a database emptied by hand: start the stamp again
-            session.execute(insert(PublicVersion).values(id=1, counter=1, changed_at=now_utc()))
-
-
-_VERSION = select(PublicVersion.counter, PublicVersion.changed_at).where(PublicVersion.id == 1)
-_reader = KeptConnection()
-
-
-def current_version() -> tuple[int, datetime]:
-    """Read on every public request: one small query on a connection the process keeps (the
-    ORM session and a pool checkout would cost more than the rest of a cached page)."""
-    row = _reader.run(db.engine, lambda conn: conn.execute(_VERSION).one_or_none())
-    return (row.counter, row.changed_at) if row else (0, datetime(2000, 1, 1).astimezone())
 
 
 def matches(text: str, *columns) -> ColumnElement[bool]:

@@ -17,6 +17,7 @@ from admin_app.extensions import cache, db
 from models import AccessLogHead
 from models.append_only import APPEND_ONLY_TABLES, create_statements, drop_statements
 from models.audit_chain import forget_lane_heads, initial_heads
+from models.public_version import stop_watching
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
@@ -24,6 +25,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 def reset_database(app) -> None:
     """Start from nothing, then build the schema the way production does: by migration."""
     forget_lane_heads()
+    stop_watching()
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
@@ -72,6 +74,7 @@ def empty_tables(app) -> None:
 
 def dispose(app) -> None:
     forget_lane_heads()
+    stop_watching()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -105,7 +108,8 @@ def _clean_database(request):
         app = request.getfixturevalue("app")
         empty_tables(app)
         with app.app_context():
-            cache.clear()  # rendered public pages
+            cache.clear()  # rendered public pages, and this process's copy of their stamp
+        stop_watching()
         app.extensions["login_guard"].limiter.reset()  # throttling counts start afresh
 
 

@@ -2,6 +2,7 @@
 from the record; current the moment staff change an entry or it expires; never a 500."""
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -295,3 +296,35 @@ def test_dashboard_lists_entries_unconfirmed_for_a_year_and_marks_them(app, logi
         assert db.session.get(Registrant, old).activity_confirmed_on == TODAY
         assert db.session.get(TalentEntry, stale_talent).confirmed_on is None
     assert timedelta(days=365)  # the yearly rule (models.publication.CONFIRM_EVERY)
+
+
+CHANGE_IN_ANOTHER_PROCESS = """
+import sys
+from admin_app import create_app
+from admin_app.config import TestConfig
+from admin_app.extensions import db
+from models.talent import TalentEntry
+app = create_app(TestConfig)
+with app.app_context():
+    db.session.get(TalentEntry, int(sys.argv[1])).display_name = "別プロセスで変更"
+    db.session.commit()
+"""
+
+
+def test_a_change_saved_by_another_worker_process_shows_at_once(app, client, demo):
+    """Workers keep a copy of the version stamp (on PostgreSQL, refreshed by NOTIFY): a change
+    committed by another process is on the next page this process serves."""
+    import os
+    import subprocess
+    import sys
+
+    with app.app_context():
+        entry = talent(display_name="変更前の名前", display_kana="ヘンコウマエ",
+                       expires_on=date(2099, 3, 31))
+    assert "変更前の名前" in client.get("/talent-bank").get_data(as_text=True)
+    assert "変更前の名前" in client.get("/talent-bank").get_data(as_text=True)  # cached
+    env = {**os.environ, "TEST_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
+    subprocess.run([sys.executable, "-c", CHANGE_IN_ANOTHER_PROCESS, str(entry)], env=env,
+                   check=True, cwd=Path(__file__).resolve().parent.parent, timeout=60)
+    body = client.get("/talent-bank").get_data(as_text=True)
+    assert "別プロセスで変更" in body and "変更前の名前" not in body

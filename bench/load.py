@@ -21,6 +21,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 SECRET = "bench-secret-key-not-for-production"
 
 
@@ -77,7 +78,7 @@ def wrk(url: str, seconds: int = 10, connections: int = 8,
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
-def compare(targets: dict[str, tuple[str, dict[str, str]]], rounds: int = 4,
+def compare(targets: dict[str, tuple[str, dict[str, str]]], rounds: int = ROUNDS,
             seconds: int = 5) -> dict[str, float]:
     """Requests per second of each target (url, headers), measured in interleaved rounds after
     a warm-up, so that every target sees the same machine; returns the median of each."""

@@ -46,7 +46,8 @@ AREA_KANA = {"本町": "ホンチョウ", "久米川": "クメガワ", "秋津":
              "多摩湖": "タマコ", "野口": "ノグチ", "諏訪": "スワ", "恩多": "オンタ", "栄": "サカエ"}
 
 
-def _person(fake: Faker) -> tuple[str, str]:
+def person_name(fake: Faker) -> tuple[str, str]:
+    """A Japanese name and its furigana."""
     last, last_kana, _ = fake.last_name_pair()
     first, first_kana, _ = fake.first_name_pair()
     return f"{last} {first}", f"{last_kana} {first_kana}"
@@ -91,14 +92,22 @@ def _circle_listing(registrant: Registrant, topic: str, start, today, rng: rando
         registrant.activity_confirmed_on = max(confirmed, start)
 
 
-def load_demo_registrants(count: int = 300, seed: int = 2026) -> int:
-    """Add demo registrants unless some exist already; return how many were added."""
-    if db.session.scalar(select(func.count()).select_from(Registrant)):
-        return 0
+def demo_start(model, seed: int):
+    """(fake, rng, today, facilities) for a demo set of `model`, or None if it has rows."""
+    if db.session.scalar(select(func.count()).select_from(model)):
+        return None
     fake, rng = Faker("ja_JP"), random.Random(seed)
     Faker.seed(seed)
-    today = today_local()
-    facilities = db.session.scalars(select(Facility).order_by(Facility.id)).all()
+    return fake, rng, today_local(), db.session.scalars(
+        select(Facility).order_by(Facility.id)).all()
+
+
+def load_demo_registrants(count: int = 300, seed: int = 2026) -> int:
+    """Add demo registrants unless some exist already; return how many were added."""
+    start_with = demo_start(Registrant, seed)
+    if start_with is None:
+        return 0
+    fake, rng, today, facilities = start_with
     staff = {u.login: u for u in db.session.scalars(select(StaffUser))}
     clerk = staff.get("staff1") or next(iter(staff.values()))
     for n in range(count):
@@ -129,11 +138,11 @@ def load_demo_registrants(count: int = 300, seed: int = 2026) -> int:
             town, town_kana = rng.choice(list(AREA_KANA.items()))
             registrant.name = f"{town}{topic}{suffix}"
             registrant.name_kana = town_kana + KANA_OF[topic] + KANA_OF[suffix]
-            registrant.representative_name, registrant.representative_kana = _person(fake)
+            registrant.representative_name, registrant.representative_kana = person_name(fake)
             registrant.activity = activity
             _circle_listing(registrant, topic, start, today, rng)
         else:
-            registrant.name, registrant.name_kana = _person(fake)
+            registrant.name, registrant.name_kana = person_name(fake)
             registrant.birth_date = today - timedelta(days=rng.randint(7 * 365, 80 * 365))
         if rng.random() < 0.3:
             registrant.email = f"user{n}@example.jp"

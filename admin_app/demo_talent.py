@@ -1,15 +1,10 @@
 """Demo talent-bank entries 人材バンク in every state: consented or not, contact public or
 not, current, expired and not yet begun, confirmed recently or over a year ago."""
 
-import random
 from datetime import timedelta
 
-from faker import Faker
-from sqlalchemy import func, select
-
+from admin_app.demo_registrants import demo_start, person_name
 from admin_app.extensions import db
-from models.clock import today_local
-from models.organisation import Facility
 from models.talent import TalentEntry, TalentField, end_of_fiscal_year
 
 OFFERS = [
@@ -30,16 +25,13 @@ CONDITIONS = ["謝礼不要（材料費のみ実費）", "謝礼は応相談", "
 
 def load_demo_talent(count: int = 40, seed: int = 2027) -> int:
     """Add demo entries unless some exist already; return how many were added."""
-    if db.session.scalar(select(func.count()).select_from(TalentEntry)):
+    start_with = demo_start(TalentEntry, seed)
+    if start_with is None:
         return 0
-    fake, rng = Faker("ja_JP"), random.Random(seed)
-    Faker.seed(seed)
-    today = today_local()
-    facilities = db.session.scalars(select(Facility).order_by(Facility.id)).all()
+    fake, rng, today, facilities = start_with
     for n in range(count):
         field, offer, qualification = OFFERS[n % len(OFFERS)]
-        last, last_kana, _ = fake.last_name_pair()
-        first, first_kana, _ = fake.first_name_pair()
+        name, kana = person_name(fake)
         state = n % 8
         registered = today - timedelta(days=rng.randint(30, 900))
         expires = end_of_fiscal_year(today)
@@ -50,8 +42,8 @@ def load_demo_talent(count: int = 40, seed: int = 2027) -> int:
             registered = today + timedelta(days=20)
         entry = TalentEntry(
             facility=facilities[n % len(facilities)], field=field,
-            name=f"{last} {first}", display_name=f"{last} {first[0]}." if n % 3 == 0
-            else f"{last} {first}", display_kana=f"{last_kana} {first_kana}", offer=offer,
+            name=name, display_name=f"{name.split()[0]}先生" if n % 3 == 0 else name,
+            display_kana=f"{kana.split()[0]}センセイ" if n % 3 == 0 else kana, offer=offer,
             area=rng.choice(AREAS), conditions=rng.choice(CONDITIONS),
             qualifications=qualification or None, phone=f"042-39{n % 10}-{1000 + n:04d}",
             email=f"talent{n}@example.jp" if n % 2 else None, registered_on=registered,

@@ -162,51 +162,62 @@ def _keyword(text: str, *columns):
         kana, *columns)
 
 
+@dataclass(frozen=True)
+class _Listing:
+    """One public list: its table, the published columns, how rows become entries."""
+
+    model: type
+    columns: tuple
+    make: object  # row -> PublicCircle | PublicTalent
+    listed: object  # day -> condition
+    searched: tuple  # columns a keyword is looked for in
+    category: object
+    kana: object
+
+    def page(self, query: ListQuery, day: date, *extra) -> Page:
+        where = [self.listed(day), *extra]
+        if query.keyword:
+            where.append(_keyword(query.keyword, *self.searched))
+        if query.category:
+            where.append(self.category == query.category)
+        total = db.session.scalar(select(func.count()).select_from(self.model).where(*where))
+        rows = db.session.execute(
+            select(*self.columns).join(_place, _place.id == self.model.facility_id)
+            .where(*where).order_by(self.kana, self.model.id)
+            .offset((query.page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+        return Page([self.make(r) for r in rows], total, query.page)
+
+    def one(self, record_id: int, day: date):
+        row = db.session.execute(
+            select(*self.columns).join(_place, _place.id == self.model.facility_id)
+            .where(self.listed(day), self.model.id == record_id)).one_or_none()
+        return self.make(row) if row else None
+
+
+_CIRCLES = _Listing(Registrant, _CIRCLE, _circle, circle_listed,
+                    (Registrant.name, Registrant.name_kana, Registrant.activity,
+                     Registrant.schedule), Registrant.circle_category, Registrant.name_kana)
+_TALENTS = _Listing(TalentEntry, _TALENT, _talent, talent_listed,
+                    (TalentEntry.display_name, TalentEntry.display_kana, TalentEntry.offer,
+                     TalentEntry.area, TalentEntry.qualifications), TalentEntry.field,
+                    TalentEntry.display_kana)
+
+
 def circles(query: ListQuery, day: date) -> Page:
-    where = [circle_listed(day)]
-    if query.keyword:
-        where.append(_keyword(query.keyword, Registrant.name, Registrant.name_kana,
-                              Registrant.activity, Registrant.schedule))
-    if query.category:
-        where.append(Registrant.circle_category == query.category)
-    if query.facility_id:
-        where.append(Registrant.facility_id == query.facility_id)
-    total = db.session.scalar(select(func.count()).select_from(Registrant).where(*where))
-    rows = db.session.execute(
-        select(*_CIRCLE).join(_place, _place.id == Registrant.facility_id).where(*where)
-        .order_by(Registrant.name_kana, Registrant.id)
-        .offset((query.page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
-    return Page([_circle(r) for r in rows], total, query.page)
+    facility = [Registrant.facility_id == query.facility_id] if query.facility_id else []
+    return _CIRCLES.page(query, day, *facility)
 
 
 def circle(circle_id: int, day: date) -> PublicCircle | None:
-    row = db.session.execute(
-        select(*_CIRCLE).join(_place, _place.id == Registrant.facility_id)
-        .where(circle_listed(day), Registrant.id == circle_id)).one_or_none()
-    return _circle(row) if row else None
+    return _CIRCLES.one(circle_id, day)
 
 
 def talents(query: ListQuery, day: date) -> Page:
-    where = [talent_listed(day)]
-    if query.keyword:
-        where.append(_keyword(query.keyword, TalentEntry.display_name, TalentEntry.display_kana,
-                              TalentEntry.offer, TalentEntry.area,
-                              TalentEntry.qualifications))
-    if query.category:
-        where.append(TalentEntry.field == query.category)
-    total = db.session.scalar(select(func.count()).select_from(TalentEntry).where(*where))
-    rows = db.session.execute(
-        select(*_TALENT).join(_place, _place.id == TalentEntry.facility_id).where(*where)
-        .order_by(TalentEntry.display_kana, TalentEntry.id)
-        .offset((query.page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
-    return Page([_talent(r) for r in rows], total, query.page)
+    return _TALENTS.page(query, day)
 
 
 def talent(entry_id: int, day: date) -> PublicTalent | None:
-    row = db.session.execute(
-        select(*_TALENT).join(_place, _place.id == TalentEntry.facility_id)
-        .where(talent_listed(day), TalentEntry.id == entry_id)).one_or_none()
-    return _talent(row) if row else None
+    return _TALENTS.one(entry_id, day)
 
 
 def circle_facilities(day: date) -> list[tuple[int, str]]:

@@ -2,12 +2,7 @@
 even when the append-only triggers were dropped first; parallel writers keep it whole."""
 
 import hashlib
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +10,7 @@ import requests
 from sqlalchemy import select, text
 
 from admin_app.extensions import db
+from bench.load import served
 from models import AccessLog, audit_chain
 from models.append_only import create_statements, drop_statements
 from tests.conftest import csrf_token
@@ -100,29 +96,12 @@ def test_an_inserted_row_is_found_even_with_a_plausible_hash(app, login_as):
     assert f"BROKEN at row {new_id}: content changed" in result.output
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_parallel_requests_to_several_gunicorn_workers_keep_the_chain_whole(app, demo):
     """Four worker processes, 12 clients, 240 requests at once: one unbroken chain."""
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "SECRET_KEY": app.config["SECRET_KEY"],
-           "AUDIT_CHAIN_KEY": app.config["AUDIT_CHAIN_KEY"]}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "admin_app:create_app()"], cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.1)
+    keys = {"SECRET_KEY": app.config["SECRET_KEY"],
+            "AUDIT_CHAIN_KEY": app.config["AUDIT_CHAIN_KEY"]}
+    with served("admin_app:create_app()", app.config["SQLALCHEMY_DATABASE_URI"], workers=4,
+                env=keys) as base:
         logins = ["staff1", "chief1", "it1", "staff2", "auditor1", "records1"] * 2
         sessions = []
         for login_id in logins:
@@ -147,9 +126,6 @@ def test_parallel_requests_to_several_gunicorn_workers_keep_the_chain_whole(app,
         for t in threads:
             t.join()
         assert errors == []
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     result = verify(app)
     assert result.exit_code == 0, result.output
     rows = int(result.output.split()[1])

@@ -46,3 +46,26 @@ def test_demo_data_cli_if_empty_loads_once(app):
     assert "not loaded" in runner.invoke(args=["demo-data", "--if-empty"]).output
     output = runner.invoke(args=["demo-logins"]).output
     assert "demo-password-2026" in output and "staff1" in output
+
+
+def test_demo_public_entries_come_in_every_state(app, demo_registrants):
+    from admin_app.demo_talent import load_demo_talent
+    from models import Registrant, RegistrantKind
+    from models.clock import today_local
+    from models.publication import circle_listed, talent_listed
+    from models.talent import TalentEntry
+
+    with app.app_context():
+        assert load_demo_talent() == 40
+        today = today_local()
+        entries = db.session.scalars(select(TalentEntry)).all()
+        listed = set(db.session.scalars(select(TalentEntry.id).where(talent_listed(today))))
+        assert {e.publish_consent_on is None for e in entries} == {True, False}
+        assert {e.contact_consent for e in entries if e.id in listed} == {True, False}
+        assert any(e.expires_on < today for e in entries)  # expired
+        assert any(e.registered_on > today for e in entries)  # not begun
+        groups = db.session.scalars(select(Registrant).where(
+            Registrant.kind == RegistrantKind.GROUP)).all()
+        circles = set(db.session.scalars(select(Registrant.id).where(circle_listed(today))))
+        assert circles and len(circles) < len(groups)
+        assert {g.contact_consent for g in groups if g.id in circles} == {True, False}

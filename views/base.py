@@ -4,10 +4,12 @@ honoured by every path that reads a record, and database errors never shown raw.
 from flask import Response, abort, current_app, flash
 from flask_admin.contrib.sqla import ModelView
 from flask_babel import gettext
-from sqlalchemy import inspect
+from flask_login import current_user
+from sqlalchemy import inspect, select
 from werkzeug.utils import secure_filename
 
 from admin_app.csv_export import csv_document
+from admin_app.extensions import db
 from admin_app.security import allowed
 
 
@@ -93,3 +95,28 @@ class AppModelView(ModelView):
         flash(gettext("The record could not be saved. Please check the input and try again."),
               "error")
         return True
+
+
+class FacilityScopedView(AppModelView):
+    """Records that belong to a facility (registrants, talent-bank entries): only those of the
+    user's own facilities in lists, counts, records, actions and exports, and only those
+    facilities to choose from in forms."""
+
+    def scope(self, query):
+        return query.filter(self.model.facility_id.in_(current_user.facility_ids()))
+
+    def facility_choices(self):
+        from models.organisation import Facility
+
+        return db.session.scalars(select(Facility).where(
+            Facility.id.in_(current_user.facility_ids())).order_by(Facility.id)).all()
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        form.facility.query_factory = self.facility_choices
+        return form
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        form.facility.query_factory = self.facility_choices
+        return form

@@ -17,11 +17,6 @@ def index():
     return public_page("index", lambda: render_template("public/index.html"))
 
 
-def _known_range(record_id: int) -> None:
-    if not 0 < record_id < 2**31:  # no such record; never a number the database rejects
-        abort(404)
-
-
 def _query(categories, with_facility: bool = False) -> listing.ListQuery:
     try:
         return listing.parse_query(request.args, categories, with_facility)
@@ -44,14 +39,7 @@ def circles():
 
 @bp.route("/circles/<int:circle_id>")
 def circle(circle_id: int):
-    _known_range(circle_id)
-
-    def render() -> str:
-        entry = listing.circle(circle_id, today_local())
-        if entry is None:
-            abort(404)
-        return render_template("public/circle.html", entry=entry, label=label)
-    return public_page(f"circle:{circle_id}", render)
+    return _detail("circle", circle_id, listing.circle, "public/circle.html")
 
 
 @bp.route("/talent-bank")
@@ -67,11 +55,17 @@ def talents():
 
 @bp.route("/talent-bank/<int:entry_id>")
 def talent(entry_id: int):
-    _known_range(entry_id)
+    return _detail("talent", entry_id, listing.talent, "public/talent.html")
+
+
+def _detail(name: str, record_id: int, fetch, template: str):
+    """One listed entry; 404 (in Japanese) when it is not listed today or does not exist."""
+    if not 0 < record_id < 2**31:  # no such record; never a number the database rejects
+        abort(404)
 
     def render() -> str:
-        entry = listing.talent(entry_id, today_local())
+        entry = fetch(record_id, today_local())
         if entry is None:
             abort(404)
-        return render_template("public/talent.html", entry=entry, label=label)
-    return public_page(f"talent:{entry_id}", render)
+        return render_template(template, entry=entry, label=label)
+    return public_page(f"{name}:{record_id}", render)

@@ -44,7 +44,7 @@ from models.registration import (
     start_registration,
 )
 from models.staff import Role
-from views.base import AppModelView
+from views.base import FacilityScopedView
 from views.labels import choices, enum_formatter, label
 
 COUNTER = frozenset({Role.FACILITY_STAFF, Role.SECTION_CHIEF})
@@ -144,7 +144,7 @@ META_LABELS = {**CIRCLE_LABELS,
 }
 
 
-class RegistrantView(AppModelView):
+class RegistrantView(FacilityScopedView):
     details_template = "admin/registrant_details.html"
     simple_list_pager = True  # no count(*) over 100,000 rows on every page
     column_default_sort = "name_kana"
@@ -225,24 +225,6 @@ class RegistrantView(AppModelView):
                             "destroy_by": {"validators": [Optional()]}},
         }),
     ]
-
-    # --- scoping: only the facilities of the user's own valid assignments ---
-    def scope(self, query):
-        return query.filter(Registrant.facility_id.in_(current_user.facility_ids()))
-
-    def facility_choices(self):
-        return db.session.scalars(select(Facility).where(
-            Facility.id.in_(current_user.facility_ids())).order_by(Facility.id)).all()
-
-    def create_form(self, obj=None):
-        form = super().create_form(obj)
-        form.facility.query_factory = self.facility_choices
-        return form
-
-    def edit_form(self, obj=None):
-        form = super().edit_form(obj)
-        form.facility.query_factory = self.facility_choices
-        return form
 
     # --- search: registration number, phone, furigana or name, from the start, by index ---
     def search_placeholder(self) -> str:

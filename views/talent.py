@@ -6,8 +6,6 @@ from flask_admin.actions import action
 from flask_admin.helpers import is_form_submitted
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
-from sqlalchemy import select
 from wtforms.validators import Optional
 
 from admin_app.extensions import db
@@ -15,7 +13,6 @@ from admin_app.formatting import jdate_wareki
 from models.clock import today_local
 from models.inventory import system_items
 from models.japanese import pre_normalise
-from models.organisation import Facility
 from models.publication import (
     TALENT_CHECKS,
     TALENT_REQUIRED,
@@ -24,7 +21,7 @@ from models.publication import (
     start_talent_entry,
 )
 from models.talent import TalentEntry, TalentField
-from views.base import AppModelView
+from views.base import FacilityScopedView
 from views.labels import choices, enum_formatter
 from views.registration import RequiredMark, help_text
 
@@ -42,7 +39,7 @@ def _date(view, context, model, name):
     return jdate_wareki(getattr(model, name))
 
 
-class TalentEntryView(AppModelView):
+class TalentEntryView(FacilityScopedView):
     column_default_sort = "display_kana"
     column_list = ["display_name", "display_kana", "field", "facility", "publish_consent_on",
                    "contact_consent", "expires_on", "confirmed_on"]
@@ -73,23 +70,6 @@ class TalentEntryView(AppModelView):
                        "description": _l("Empty: 31 March of this fiscal year")},
     }
     form_widget_args = {"phone": {"maxlength": 20}}
-
-    def scope(self, query):
-        return query.filter(TalentEntry.facility_id.in_(current_user.facility_ids()))
-
-    def _facilities(self):
-        return db.session.scalars(select(Facility).where(
-            Facility.id.in_(current_user.facility_ids())).order_by(Facility.id)).all()
-
-    def create_form(self, obj=None):
-        form = super().create_form(obj)
-        form.facility.query_factory = self._facilities
-        return form
-
-    def edit_form(self, obj=None):
-        form = super().edit_form(obj)
-        form.facility.query_factory = self._facilities
-        return form
 
     def validate_form(self, form) -> bool:
         valid = super().validate_form(form)

@@ -7,12 +7,13 @@ from flask import current_app
 from admin_app.extensions import db
 from models.log_review import ReviewStatus, section_statuses
 from models.registration import erase_due, expire_due
+from models.talent import erase_ended
 from models.transfer import apply_due_transfers
 
 
 def run_daily(day: date) -> list[str]:
     """Apply due personnel transfers; expire registrations past their term and erase those
-    past the grace period."""
+    past the grace period (talent-bank entries too)."""
     transfers = apply_due_transfers(day)
     report: list[str] = [f"transfers applied: {len(transfers)}" + "".join(
         f"\n  {t.user.login} {t.kind.value} {t.effective_on}" for t in transfers)]
@@ -23,6 +24,8 @@ def run_daily(day: date) -> list[str]:
     erased = erase_due(day, grace)
     report.append(f"registrations erased (personal data removed): {len(erased)}"
                   + "".join(f"\n  {r.registration_number}" for r in erased))
+    ended = erase_ended(day, grace)
+    report.append(f"talent-bank entries erased (ended before the grace period): {len(ended)}")
     overdue = [(s.name, last) for s, last, status in section_statuses(None, day)
                if status == ReviewStatus.OVERDUE]
     report.append(f"sections with an overdue log review: {len(overdue)}" + "".join(

@@ -4,7 +4,7 @@ public site only with consent, their contact only with a second consent."""
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, false
+from sqlalchemy import ForeignKey, Index, String, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
@@ -78,3 +78,14 @@ class TalentEntry(db.Model):
 
 
 _ONE_DAY = date(2000, 1, 2) - date(2000, 1, 1)
+
+
+def erase_ended(day: date, grace) -> list[str]:
+    """Talent-bank entries ended longer than the grace period ago are deleted: nothing about
+    them is needed afterwards. Returns the public names of those deleted."""
+    ended = db.session.scalars(select(TalentEntry).where(
+        TalentEntry.expires_on < day - grace)).all()
+    names = [entry.display_name for entry in ended]
+    for entry in ended:
+        db.session.delete(entry)
+    return names

@@ -328,3 +328,17 @@ def test_a_change_saved_by_another_worker_process_shows_at_once(app, client, dem
                    check=True, cwd=Path(__file__).resolve().parent.parent, timeout=60)
     body = client.get("/talent-bank").get_data(as_text=True)
     assert "別プロセスで変更" in body and "変更前の名前" not in body
+
+
+def test_daily_job_erases_talent_entries_ended_longer_than_the_grace_period(app, demo):
+    with app.app_context():
+        old = talent(registered_on=date(2024, 4, 1), expires_on=date(2025, 3, 31))
+        recent = talent(registered_on=date(2025, 4, 1), expires_on=date(2026, 3, 31))
+    result = app.test_cli_runner().invoke(args=["jobs", "daily", "--date", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    assert "talent-bank entries erased (ended before the grace period): 1" in result.output
+    with app.app_context():
+        assert db.session.get(TalentEntry, old) is None
+        assert db.session.get(TalentEntry, recent) is not None
+    again = app.test_cli_runner().invoke(args=["jobs", "daily", "--date", "2026-11-26"])
+    assert "talent-bank entries erased (ended before the grace period): 0" in again.output

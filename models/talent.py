@@ -28,6 +28,12 @@ def end_of_fiscal_year(day: date) -> date:
     return date(fiscal_year(day) + 1, 3, 31)
 
 
+def _default_end(context=None) -> date:
+    """31 March of the fiscal year of registration (also the form's prefilled value)."""
+    registered = context.get_current_parameters().get("registered_on") if context else None
+    return end_of_fiscal_year(registered or today_local())
+
+
 class TalentEntry(db.Model):
     __tablename__ = "talent_entry"
     __table_args__ = (
@@ -41,7 +47,7 @@ class TalentEntry(db.Model):
     facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"))
     field: Mapped[TalentField] = mapped_column(str_enum(TalentField, "talent_field"))
     registered_on: Mapped[date] = mapped_column(default=today_local)
-    expires_on: Mapped[date]
+    expires_on: Mapped[date] = mapped_column(default=_default_end)
     # 承諾: published at all only from this date; contact only with its own consent.
     publish_consent_on: Mapped[date | None]
     contact_consent: Mapped[bool] = mapped_column(default=False, server_default=false())

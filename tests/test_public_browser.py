@@ -109,3 +109,34 @@ def test_keyboard_and_phone_width(live_server, public_entries, browser_context):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path=ARTIFACTS / "public-375-circle.png", full_page=True)
     context.close()
+
+
+def test_staff_publish_a_talent_entry_and_residents_see_it(live_server, browser_context):
+    from tests.test_browser import log_in
+
+    context = browser_context.new_context(locale="ja-JP", viewport={"width": 1280,
+                                                                    "height": 900})
+    page = context.new_page()
+    log_in(page, live_server, "staff1")
+    page.goto(f"{live_server}/admin/talent_entry/new/")
+    page.locator("#field").select_option("arts", force=True)  # behind select2
+    page.locator("#publish_consent_on").fill("2026-04-01")
+    page.locator("#name").click()  # closes the date picker
+    page.locator("#name").fill("東村 一郎")
+    page.locator("#display_name").fill("書道の東村先生")
+    page.locator("#display_kana").fill("しょどうのひがしむらせんせい")
+    page.get_by_label("指導内容").fill("毛筆・硬筆の基礎")
+    page.screenshot(path=ARTIFACTS / "talent-new.png", full_page=True)
+    page.get_by_role("button", name="保存", exact=True).click()
+    page.wait_for_url(f"{live_server}/admin/talent_entry/")
+    assert page.get_by_text("書道の東村先生").first.is_visible()
+    page.screenshot(path=ARTIFACTS / "talent-list.png", full_page=True)
+
+    resident = browser_context.new_context(locale="ja-JP").new_page()
+    resident.goto(f"{live_server}/talent-bank")
+    resident.get_by_role("link", name="書道の東村先生").click()
+    assert resident.get_by_role("heading", name="書道の東村先生").is_visible()
+    assert resident.get_by_text("お問い合わせは中央公民館").is_visible()
+    assert resident.get_by_text("東村 一郎").count() == 0  # the real name is not published
+    resident.screenshot(path=ARTIFACTS / "talent-public.png", full_page=True)
+    context.close()

@@ -67,7 +67,7 @@ class TalentEntryView(FacilityScopedView):
         "contact_consent": {"label": META["contact_consent"], "description": _l(
             "Otherwise enquiries go through the facility")},
         "expires_on": {"label": META["expires_on"], "validators": [Optional()],
-                       "description": _l("Empty: 31 March of this fiscal year")},
+                       "description": _l("31 March of the fiscal year; renewable")},
     }
     form_widget_args = {"phone": {"maxlength": 20}}
 

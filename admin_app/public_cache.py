@@ -14,15 +14,10 @@ from datetime import datetime, time
 from flask import Response, request
 from werkzeug.http import is_resource_modified
 
+from admin_app import select_locale  # the language this request is served in
 from admin_app.extensions import cache
 from models.clock import JST, today_local
 from models.public_version import current_version
-
-
-def select_locale() -> str:
-    from admin_app import select_locale as chosen  # the language this request is served in
-
-    return chosen()
 
 
 def public_page(name: str, render: Callable[[], str]) -> Response:

@@ -14,7 +14,6 @@ every lane at once.
 import hashlib
 import hmac
 import os
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -95,7 +94,6 @@ class _Writer:
     lane: int
     head: tuple[int, str] | None = None
     ids: list[int] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 _writers: dict[tuple[int, int], _Writer] = {}  # (engine, process) → its writer
@@ -127,15 +125,19 @@ def append(engine: Engine, key: bytes, values: dict) -> int:
 def _append_to_own_lane(engine: Engine, key: bytes, values: dict) -> int:
     pid = os.getpid()  # a forked worker gets a lane of its own
     writer = _writers.setdefault((id(engine), pid), _Writer(lane=1 + pid % LANES))
-    with writer.lock:
-        try:
-            return _connection.run(engine, lambda conn: _append_on(writer, conn, key, values))
-        except DBAPIError:
-            writer.head = None  # look at the head again next time
-            raise
+    return _connection.run(engine, lambda conn: _append_on(writer, conn, key, values))
 
 
 def _append_on(writer: "_Writer", conn: Connection, key: bytes, values: dict) -> int:
+    """Runs under the kept connection's lock: one append at a time in this process."""
+    try:
+        return _compare_and_append(writer, conn, key, values)
+    except DBAPIError:
+        writer.head = None  # the connection broke mid-way: look at the head again
+        raise
+
+
+def _compare_and_append(writer: "_Writer", conn: Connection, key: bytes, values: dict) -> int:
     action = getattr(values["action"], "value", values["action"])
     for _ in range(50):
         if writer.head is None:

@@ -9,8 +9,10 @@ once.
 
 import os
 import threading
+from contextlib import suppress
 from datetime import datetime
 
+import psycopg
 from sqlalchemy import Engine, String, event, insert, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -98,7 +100,7 @@ class _Watcher:
                 self._listen(engine)
                 if any(True for _ in self._listener[2].notifies(timeout=0)):
                     self._version = None  # something was published or withdrawn
-            except Exception:  # the listening connection broke: read, listen again later
+            except psycopg.Error:  # the listening connection broke: read, listen again later
                 self.close()
             if self._version is None or self._listener is None:
                 self._version = _read(engine)
@@ -108,8 +110,6 @@ class _Watcher:
         owner = (os.getpid(), id(engine))
         if self._listener is not None and self._listener[:2] == owner:
             return
-        import psycopg
-
         url = engine.url.set(drivername="postgresql")
         conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
         conn.execute(f"LISTEN {CHANNEL}")  # before the read below: no change slips between
@@ -117,10 +117,8 @@ class _Watcher:
 
     def close(self) -> None:
         if self._listener is not None and self._listener[0] == os.getpid():
-            try:
+            with suppress(psycopg.Error):  # already broken: nothing to close
                 self._listener[2].close()
-            except Exception:  # already broken
-                pass
         self._listener, self._version = None, None
 
 

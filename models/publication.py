@@ -51,8 +51,8 @@ def check_consent(consent_on: date | None, contact_consent: bool) -> dict[str, s
 def check_circle(kind: str | None, values: dict[str, Any]) -> dict[str, str]:
     """The public fields of a registration: for groups only."""
     if kind != RegistrantKind.GROUP:
-        given = [f for f in ("circle_category", "publish_consent_on") if values.get(f)] + [
-            f for f in ("recruiting", "contact_consent") if values.get(f)]
+        given = [f for f in ("circle_category", "publish_consent_on", "recruiting",
+                             "contact_consent") if values.get(f)]
         return {f: str(_l("Only groups are listed on the public circle list.")) for f in given}
     errors = check_consent(values.get("publish_consent_on"), bool(values.get("contact_consent")))
     if values.get("publish_consent_on") and not values.get("circle_category"):

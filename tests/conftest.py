@@ -22,10 +22,15 @@ from models.public_version import stop_watching
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
-def reset_database(app) -> None:
-    """Start from nothing, then build the schema the way production does: by migration."""
+def let_go_of_connections() -> None:
+    """What this process keeps open beside the pool: log lanes, the public stamp listener."""
     forget_lane_heads()
     stop_watching()
+
+
+def reset_database(app) -> None:
+    """Start from nothing, then build the schema the way production does: by migration."""
+    let_go_of_connections()
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
@@ -73,8 +78,7 @@ def empty_tables(app) -> None:
 
 
 def dispose(app) -> None:
-    forget_lane_heads()
-    stop_watching()
+    let_go_of_connections()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -109,7 +113,7 @@ def _clean_database(request):
         empty_tables(app)
         with app.app_context():
             cache.clear()  # rendered public pages, and this process's copy of their stamp
-        stop_watching()
+        stop_watching()  # its copy of the stamp
         app.extensions["login_guard"].limiter.reset()  # throttling counts start afresh
 
 

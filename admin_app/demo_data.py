@@ -12,8 +12,9 @@ from admin_app.demo_staff import load_demo_reviews, load_demo_staff_extras
 from admin_app.demo_talent import load_demo_talent
 from admin_app.extensions import db
 from admin_app.security import hash_password
+from models.grants import set_up_grant
 from models.organisation import Authority, EligibilityRule, Facility, Room, Section
-from models.staff import Role, RoleAssignment, StaffKind, StaffUser
+from models.staff import Role, StaffKind, StaffUser
 
 DEMO_PASSWORD = "demo-password-2026"
 FISCAL_YEAR_START = date(2026, 4, 1)
@@ -56,6 +57,8 @@ USERS = [
      ["スポーツセンター"]),
     ("chief1", "鈴木 一郎", "E10003", StaffKind.EMPLOYEE, "KOMINKAN", Role.SECTION_CHIEF, None),
     ("it1", "高橋 美咲", "E10004", StaffKind.EMPLOYEE, "JOHO", Role.IT_ADMIN, None),
+    # A second IT administrator: the second person for chief and IT grants and HR's lists.
+    ("it2", "小川 直樹", "E10007", StaffKind.EMPLOYEE, "JOHO", Role.IT_ADMIN, None),
     ("contractor1", "田中 誠", None, StaffKind.CONTRACTOR, "JOHO", Role.CONTRACTOR_OPERATOR,
      None),
     ("records1", "伊藤 由美", "E10005", StaffKind.EMPLOYEE, "SOMU", Role.RECORDS_OFFICER, None),
@@ -109,9 +112,8 @@ def load_demo_data(with_registrants: bool = True) -> dict[str, int]:
                          section=sections[code], valid_from=FISCAL_YEAR_START,
                          password_hash=password_hash)
         db.session.add(user)
-        db.session.add(RoleAssignment(
-            user=user, role=role, section=sections[code], valid_from=FISCAL_YEAR_START,
-            facilities=[facilities[n] for n in facility_names or []]))
+        set_up_grant(user, role, sections[code], FISCAL_YEAR_START,
+                     facilities=[facilities[n] for n in facility_names or []])
         added["users"] += 1
     db.session.commit()
     load_demo_staff_extras(password_hash or hash_password(DEMO_PASSWORD))

@@ -1,6 +1,7 @@
 """Demo data for the IT section: a contractor with a valid Privacy Mark and an approved
-subcontractor, training for contractor1, one pending transfer, one stale ID and one lapsed
-contractor ID — so every IT screen has something to show and every demo login still works."""
+subcontractor, training for contractor1, one pending transfer (its grant waiting for the
+chief's approval), one stale ID and one lapsed contractor ID — so every IT screen has
+something to show and every demo login still works."""
 
 from datetime import date, timedelta
 
@@ -10,8 +11,9 @@ from sqlalchemy import select
 from admin_app.extensions import db
 from models.clock import now_utc, today_local
 from models.contractor import ContractorCompany, TrainingRecord
+from models.grants import set_up_grant
 from models.organisation import Facility, Section
-from models.staff import Role, RoleAssignment, StaffKind, StaffUser
+from models.staff import Role, StaffKind, StaffUser
 from models.transfer import PersonnelTransfer, TransferKind, register_transfer
 
 
@@ -46,8 +48,7 @@ def load_demo_staff_extras(password_hash: str) -> int:
                        section=joho, contractor_company=company, valid_from=date(2025, 4, 1),
                        password_hash=password_hash)
     db.session.add(lapsed)
-    db.session.add(RoleAssignment(user=lapsed, role=Role.CONTRACTOR_OPERATOR, section=joho,
-                                  valid_from=date(2025, 4, 1)))
+    set_up_grant(lapsed, Role.CONTRACTOR_OPERATOR, joho, date(2025, 4, 1))
     db.session.add(TrainingRecord(user=lapsed, trained_on=today - relativedelta(months=14),
                                   course="個人情報保護・情報セキュリティ研修", recorded_by=it))
     # An ID nobody used for 200 days.
@@ -55,10 +56,10 @@ def load_demo_staff_extras(password_hash: str) -> int:
                       valid_from=date(2024, 4, 1), password_hash=password_hash,
                       last_login_at=now_utc() - timedelta(days=200))
     db.session.add(stale)
-    db.session.add(RoleAssignment(user=stale, role=Role.AUDITOR, section=joho,
-                                  valid_from=date(2024, 4, 1)))
+    set_up_grant(stale, Role.AUDITOR, joho, date(2024, 4, 1))
     db.session.flush()
-    # staff2 moves to 富士見公民館 next April (registered in advance, from HR).
+    # staff2 moves to 富士見公民館 next April (registered in advance, from HR); the new grant
+    # waits for chief1, the chief of 公民館, to approve it.
     if db.session.scalar(select(PersonnelTransfer.id).limit(1)) is None:
         kominkan = db.session.scalar(select(Section).where(Section.code == "KOMINKAN"))
         fujimi = db.session.scalar(select(Facility).where(Facility.name == "富士見公民館"))

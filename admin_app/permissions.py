@@ -69,6 +69,7 @@ def _union(*allows: Allow) -> Allow:
 IT = roles(Role.IT_ADMIN)
 COUNTER = roles(Role.FACILITY_STAFF, Role.SECTION_CHIEF)
 ORG_READERS = roles(Role.IT_ADMIN, Role.AUDITOR, Role.FACILITY_STAFF, Role.SECTION_CHIEF)
+APPROVERS = roles(Role.SECTION_CHIEF, Role.IT_ADMIN)
 
 TABLE: dict[str, Rule] = {
     # Public site and infrastructure: open, not part of the back-office log.
@@ -95,7 +96,16 @@ TABLE: dict[str, Rule] = {
                  extra={"issue": Rule(IT, A.VIEW, A.CREATE),
                         "lifecycle": Rule(IT, A.EDIT, A.EDIT),
                         "reset_password": Rule(IT, A.EDIT, A.EDIT)}),
+    # Grants: IT enters them and narrows or ends them (models.grants refuses anything wider);
+    # never deleted, never edited inline.
     **model_view("role_assignment", read=IT, create=IT, edit=IT),
+    "role_assignment.ajax_update": Rule(NOBODY, A.EDIT, A.EDIT),
+    # A second person approves or refuses a grant: the receiving section's chief or a second
+    # IT administrator, decided person by person in models.grants (403 otherwise). HR's lists
+    # are decided by a second IT administrator.
+    "grant.index": Rule(APPROVERS, A.LIST),
+    "grant.decide": Rule(APPROVERS, A.EDIT, A.EDIT),
+    "grant.decide_batch": Rule(IT, A.EDIT, A.EDIT),
     **model_view("personnel_transfer", read=IT,
                  extra={"register": Rule(IT, A.VIEW, A.CREATE),
                         "upload": Rule(IT, A.VIEW, A.CREATE)}),

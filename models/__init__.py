@@ -21,6 +21,7 @@ from models.registration import (
 )
 from models.security_event import SecurityEvent, SecurityEventKind
 from models.staff import (
+    GrantState,
     Role,
     RoleAssignment,
     StaffKind,
@@ -34,15 +35,15 @@ __all__ = [
     "ChangeNotice", "NoticeState", "NoticeType", "ReceivedVia", "RegistrantHistory",
     "EligibilityBasis", "EligibilityCheck", "Registrant", "RegistrantKind", "RegistrantStatus",
     "RegistrationCounter", "Roster",
-    "AccessAction", "AccessLog", "Authority", "EligibilityRule", "Facility", "Role",
+    "AccessAction", "AccessLog", "Authority", "EligibilityRule", "Facility", "GrantState", "Role",
     "RoleAssignment", "Room", "Section", "StaffKind", "StaffSession", "StaffStatus",
     "StaffUser", "assignment_facility",
 ]
 from models.staff_lifecycle import StaffEvent, StaffEventKind  # noqa: E402
-from models.transfer import PersonnelTransfer, TransferKind  # noqa: E402
+from models.transfer import PersonnelTransfer, TransferBatch, TransferKind  # noqa: E402
 
 __all__ += ["ContractorCompany", "PersonnelTransfer", "SecurityEvent", "SecurityEventKind",
-            "StaffEvent", "StaffEventKind", "TrainingRecord", "TransferKind"]
+            "StaffEvent", "StaffEventKind", "TrainingRecord", "TransferBatch", "TransferKind"]
 from models.log_review import LogReview  # noqa: E402
 
 __all__ += ["AccessLogHead", "LogReview"]

@@ -18,6 +18,8 @@ class SecurityEventKind(enum.StrEnum):
     LOCKED_ATTEMPT = "locked_attempt"
     THROTTLED = "throttled"
     LOGIN_REFUSED = "login_refused"  # right password, but the ID may not be used now
+    # Someone tried to grant, change or end their own access, or approve their own entry.
+    SELF_GRANT_REFUSED = "self_grant_refused"
 
 
 class SecurityEvent(db.Model):

@@ -35,6 +35,18 @@ class StaffStatus(enum.StrEnum):
     REVOKED = "revoked"
 
 
+class GrantState(enum.StrEnum):
+    """Where a role assignment stands on its way to being in force (models.grants)."""
+
+    PENDING = "pending"  # entered, waiting for a second person: never in force
+    APPROVED = "approved"
+    REFUSED = "refused"
+    NOT_REQUIRED = "not_required"  # a role that opens no residents' data and no log
+
+
+IN_FORCE = frozenset({GrantState.APPROVED, GrantState.NOT_REQUIRED})
+
+
 assignment_facility = Table(
     "assignment_facility",
     db.metadata,
@@ -93,8 +105,9 @@ class StaffUser(UserMixin, db.Model):
         )
 
     def valid_assignments(self, at: datetime | None = None) -> list["RoleAssignment"]:
+        """Assignments in force (approved, or needing no approval) whose dates cover `at`."""
         day = today_local(at)
-        return [a for a in self.assignments if a.covers(day)]
+        return [a for a in self.assignments if a.in_force and a.covers(day)]
 
     def roles(self, at: datetime | None = None) -> frozenset[Role]:
         if not self.is_usable(at):
@@ -113,6 +126,8 @@ class StaffUser(UserMixin, db.Model):
             reasons.append("outside the ID's validity")
         if not self.valid_assignments(at):
             reasons.append("no valid role assignment")
+            if any(a.state == GrantState.PENDING and a.covers(day) for a in self.assignments):
+                reasons.append("role assignment waiting for approval")
         return reasons + contractor_gate(self, day)
 
     def current_section_id(self, at: datetime | None = None) -> int | None:
@@ -146,12 +161,28 @@ class RoleAssignment(db.Model):
     valid_to: Mapped[date | None]
     # A facility staff member the chief designated to confirm change notices.
     designated_confirmer: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)  # entered at
+    # The approval trail (models.grants). A row made without it is pending: deny by default.
+    state: Mapped[GrantState] = mapped_column(str_enum(GrantState, "grant_state"),
+                                              default=GrantState.PENDING)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refusal_reason: Mapped[str | None] = mapped_column(String(300))
+    # Grants registered from HR's list are approved or refused with their batch.
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("transfer_batch.id"), index=True)
 
     user: Mapped[StaffUser] = relationship(back_populates="assignments", foreign_keys=[user_id])
     section: Mapped[Section] = relationship()
     facilities: Mapped[list[Facility]] = relationship(secondary=assignment_facility,
                                                       order_by=Facility.id)
+    entered_by: Mapped[StaffUser | None] = relationship(foreign_keys=[entered_by_id])
+    decided_by: Mapped[StaffUser | None] = relationship(foreign_keys=[decided_by_id])
+    batch = relationship("TransferBatch")
+
+    @property
+    def in_force(self) -> bool:
+        return self.state in IN_FORCE
 
     def covers(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

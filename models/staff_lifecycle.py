@@ -12,7 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from admin_app.extensions import db
 from models.clock import now_utc, today_local
 from models.japanese import InputError
-from models.staff import RoleAssignment, StaffSession, StaffStatus, StaffUser
+from models.separation import OWN_ACCESS, refuse, refuse_self
+from models.staff import IN_FORCE, RoleAssignment, StaffSession, StaffStatus, StaffUser
 from models.types import UTCDateTime, str_enum
 
 UNUSED_AFTER_DAYS = 90
@@ -27,6 +28,13 @@ class StaffEventKind(enum.StrEnum):
     PASSWORD_RESET = "password_reset"
     TRANSFER_REGISTERED = "transfer_registered"
     TRANSFER_APPLIED = "transfer_applied"
+    # Grants of roles (models.grants): every step of the approval trail, and every end.
+    GRANT_SET_UP = "grant_set_up"  # loaded with the initial organisation, no second person
+    GRANT_ENTERED = "grant_entered"
+    GRANT_APPROVED = "grant_approved"
+    GRANT_REFUSED = "grant_refused"
+    GRANT_NARROWED = "grant_narrowed"
+    GRANT_ENDED = "grant_ended"
 
 
 class StaffEvent(db.Model):
@@ -59,7 +67,11 @@ def random_password() -> str:
 
 
 def issue_id(user: StaffUser, actor: StaffUser, hash_password) -> str:
-    """A new ID with a random first password that must be changed at first login."""
+    """A new ID with a random first password that must be changed at first login. Its role
+    is a grant entered with it (models.grants.enter_grant)."""
+    if actor.employee_number and user.employee_number == actor.employee_number:
+        refuse(actor, f"issue an ID with their own employee number: {user.login}", OWN_ACCESS,
+               "employee_number")
     exists = db.session.scalar(select(StaffUser.id).where(StaffUser.login == user.login))
     if exists is not None:
         raise InputError(_l("This login ID exists (IDs are never reused)."))
@@ -78,6 +90,7 @@ def issue_id(user: StaffUser, actor: StaffUser, hash_password) -> str:
 
 
 def reset_password(user: StaffUser, actor: StaffUser, hash_password) -> str:
+    refuse_self(actor, user, "reset their own password")
     password = random_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
@@ -86,7 +99,7 @@ def reset_password(user: StaffUser, actor: StaffUser, hash_password) -> str:
     return password
 
 
-def _need_reason(reason: str | None) -> str:
+def need_reason(reason: str | None) -> str:
     text = (reason or "").strip()
     if not text:
         raise InputError(_l("Enter the reason."))
@@ -96,7 +109,8 @@ def _need_reason(reason: str | None) -> str:
 
 
 def suspend(user: StaffUser, actor: StaffUser | None, reason: str | None) -> None:
-    text = _need_reason(reason)
+    refuse_self(actor, user, "suspend their own ID")
+    text = need_reason(reason)
     if user.status != StaffStatus.ACTIVE:
         raise InputError(_l("Only an active ID can be suspended."))
     user.status = StaffStatus.SUSPENDED
@@ -105,7 +119,8 @@ def suspend(user: StaffUser, actor: StaffUser | None, reason: str | None) -> Non
 
 
 def reactivate(user: StaffUser, actor: StaffUser, reason: str | None) -> None:
-    text = _need_reason(reason)
+    refuse_self(actor, user, "reactivate their own ID")
+    text = need_reason(reason)
     if user.status != StaffStatus.SUSPENDED:
         raise InputError(_l("Only a suspended ID can be reactivated."))
     user.status = StaffStatus.ACTIVE
@@ -115,7 +130,8 @@ def reactivate(user: StaffUser, actor: StaffUser, reason: str | None) -> None:
 def revoke(user: StaffUser, actor: StaffUser | None, reason: str | None,
            day: date | None = None) -> None:
     """Revoked for good: kept in history, never reused, never deleted."""
-    text = _need_reason(reason)
+    refuse_self(actor, user, "revoke their own ID")
+    text = need_reason(reason)
     if user.status == StaffStatus.REVOKED:
         raise InputError(_l("This ID is already revoked."))
     on = day or today_local()
@@ -159,7 +175,7 @@ def stale_report(now: datetime | None = None) -> dict[str, list[StaffUser]]:
     active = db.session.scalars(select(StaffUser).where(
         StaffUser.status == StaffStatus.ACTIVE).order_by(StaffUser.login)).all()
     valid_now = set(db.session.scalars(select(RoleAssignment.user_id).where(
-        RoleAssignment.valid_from <= day,
+        RoleAssignment.state.in_(IN_FORCE), RoleAssignment.valid_from <= day,
         or_(RoleAssignment.valid_to.is_(None), RoleAssignment.valid_to >= day))))
     cutoff = at - timedelta(days=UNUSED_AFTER_DAYS)
     leavers = set(db.session.scalars(select(PersonnelTransfer.user_id).where(

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from admin_app.extensions import db
 from admin_app.security import hash_password
-from models import Role, RoleAssignment, Section, StaffUser
+from models import Role, Section, StaffUser
+from models.grants import set_up_grant
 
 PASSWORD = "a-long-test-password-2026"
 
@@ -14,15 +15,25 @@ PASSWORD = "a-long-test-password-2026"
 def make_user(login: str, role: Role = Role.FACILITY_STAFF, section_code: str = "KOMINKAN", *,
               valid_from: date = date(2026, 4, 1), role_from: date = date(2026, 4, 1),
               role_to: date | None = None, **fields) -> int:
-    """A staff user with one role assignment; returns its id. Call inside an app context."""
+    """A staff user with one role assignment in force (set up like the initial organisation,
+    no second person); returns its id. Call inside an app context."""
     section = db.session.scalar(select(Section).where(Section.code == section_code))
     user = StaffUser(login=login, name=f"テスト {login}", valid_from=valid_from,
                      password_hash=hash_password(PASSWORD), section=section, **fields)
     db.session.add(user)
-    db.session.add(RoleAssignment(user=user, role=role, section=section, valid_from=role_from,
-                                  valid_to=role_to))
+    set_up_grant(user, role, section, role_from, role_to)
     db.session.commit()
     return user.id
+
+
+def add_role(user_id: int, role: Role, section_code: str, valid_from: date,
+             valid_to: date | None = None) -> int:
+    """Another assignment in force for a test user (set up, no second person); returns its id."""
+    section = db.session.scalar(select(Section).where(Section.code == section_code))
+    grant = set_up_grant(db.session.get(StaffUser, user_id), role, section, valid_from,
+                         valid_to)
+    db.session.commit()
+    return grant.id
 
 
 def facility_id(name: str) -> int:

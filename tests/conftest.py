@@ -168,3 +168,11 @@ def login_as(client, demo):
         assert response.status_code == 302, f"login as {login_id} failed"
         return client
     return _login
+
+
+def decide(client, grant_id: int, action: str = "approve", reason: str = "", *,
+           batch: bool = False):
+    """Approve or refuse a pending grant (or HR's list) over HTTP, as the logged-in person."""
+    token = csrf_token(client.get("/admin/").get_data(as_text=True))
+    url = f"/admin/grants/decide{'-batch' if batch else ''}/?id={grant_id}"
+    return client.post(url, data={"action": action, "reason": reason, "csrf_token": token})

@@ -190,6 +190,16 @@ def test_it_registers_a_transfer_and_after_the_date_staff_sees_the_new_section_o
     page.screenshot(path=ARTIFACTS / "31-transfer-list.png", full_page=True)
     page.get_by_role("button", name="ログアウト").click()
 
+    # 市民スポーツ課 has no chief: a second IT administrator approves the new grant.
+    log_in(page, live_server, "it2")
+    page.goto(f"{live_server}/admin/it_dashboard/")
+    waiting = page.get_by_test_id("grants-to-decide")
+    assert waiting.get_by_role("cell", name="山田 花子 (staff1)").is_visible()
+    page.screenshot(path=ARTIFACTS / "31b-grant-to-approve.png", full_page=True)
+    waiting.get_by_role("button", name="承認する").click()
+    assert page.get_by_text("staff1：承認しました。").is_visible()
+    page.get_by_role("button", name="ログアウト").click()
+
     log_in(page, live_server, "staff1")  # before the date: the old section
     page.goto(f"{live_server}/admin/facility/")
     assert page.get_by_role("cell", name="中央公民館").is_visible()

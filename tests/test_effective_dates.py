@@ -3,11 +3,10 @@
 from datetime import UTC, date, datetime
 
 import time_machine
-from sqlalchemy import select
 
 from admin_app.extensions import db
-from models import Role, RoleAssignment, Section, StaffUser
-from tests.builders import PASSWORD, make_user
+from models import Role, StaffUser
+from tests.builders import PASSWORD, add_role, make_user
 from tests.conftest import login
 
 # 2026-12-01 00:00 in Tokyo is 2026-11-30 15:00 UTC.
@@ -19,10 +18,7 @@ def test_a_transfer_takes_effect_at_midnight_tokyo_on_every_request(app, client,
     """Staff of 公民館 until 30 Nov, IT from 1 Dec: no job runs, the request decides."""
     with app.app_context():
         user_id = make_user("mover1", role_to=date(2026, 11, 30))
-        joho = db.session.scalar(select(Section).where(Section.code == "JOHO"))
-        db.session.add(RoleAssignment(user_id=user_id, role=Role.IT_ADMIN, section=joho,
-                                      valid_from=date(2026, 12, 1)))
-        db.session.commit()
+        add_role(user_id, Role.IT_ADMIN, "JOHO", date(2026, 12, 1))
     with time_machine.travel(BEFORE_MIDNIGHT, tick=False):
         login(client, "mover1", PASSWORD)
         assert client.get("/admin/facility/").status_code == 200

@@ -6,10 +6,18 @@ import pytest
 from sqlalchemy import select
 
 from admin_app.extensions import db
-from models import StaffEvent, StaffEventKind, StaffSession, StaffStatus, StaffUser
+from models import (
+    GrantState,
+    RoleAssignment,
+    StaffEvent,
+    StaffEventKind,
+    StaffSession,
+    StaffStatus,
+    StaffUser,
+)
 from models.japanese import InputError
 from models.password_policy import check_new_password
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token, decide, login
 
 
 def issue(client, **fields):
@@ -44,8 +52,14 @@ def test_it_issues_an_id_with_a_random_first_password_shown_once(app, login_as):
     assert u.must_change_password and u.password_hash.startswith("$argon2id$")
     assert password not in u.password_hash
     with app.app_context():
-        kinds = db.session.scalars(select(StaffEvent.kind).where(StaffEvent.user_id == u.id))
-        assert list(kinds) == [StaffEventKind.ISSUED]
+        kinds = db.session.scalars(select(StaffEvent.kind).where(StaffEvent.user_id == u.id)
+                                   .order_by(StaffEvent.id))
+        assert list(kinds) == [StaffEventKind.ISSUED, StaffEventKind.GRANT_ENTERED]
+        # Counter staff reads residents' data: the role waits for the chief's approval.
+        states = db.session.scalars(select(RoleAssignment.state).where(
+            RoleAssignment.user_id == u.id))
+        assert list(states) == [GrantState.PENDING]
+    assert "鈴木 一郎" in response.get_data(as_text=True)  # who approves: 公民館's chief
     # The ID page never shows it again.
     assert password not in client.get(f"/admin/staff_user/details/?id={u.id}").get_data(
         as_text=True)
@@ -66,6 +80,13 @@ def test_ids_are_never_reused_even_after_revocation(app, login_as):
 def test_first_login_must_change_the_password_then_other_sessions_end(app, login_as, client):
     it = login_as("it1")
     password = first_password(issue(it))
+    assert login(app.test_client(), "newstaff1", password).status_code == 401  # role pending
+    chief = app.test_client()
+    login(chief, "chief1")
+    with app.app_context():
+        grant_id = db.session.scalar(select(RoleAssignment.id).join(RoleAssignment.user).where(
+            StaffUser.login == "newstaff1"))
+    assert decide(chief, grant_id).status_code == 302
     other = app.test_client()
     assert login(client, "newstaff1", password).status_code == 302
     assert login(other, "newstaff1", password).status_code == 302
@@ -144,9 +165,10 @@ def test_suspend_ends_sessions_at_once_reactivate_and_revoke(app, login_as, clie
         open_sessions = db.session.scalars(select(StaffSession).where(
             StaffSession.user_id == staff_id, StaffSession.ended_at.is_(None))).all()
     assert [(k.value, r) for k, r, _ in events] == [
-        ("suspended", "不正アクセスの疑い"), ("reactivated", "調査の結果問題なし"),
-        ("revoked", "退職")]
-    assert {a for _, _, a in events} == {it_id}
+        ("grant_set_up", None), ("suspended", "不正アクセスの疑い"),
+        ("reactivated", "調査の結果問題なし"), ("revoked", "退職")]
+    assert events[0][2] is None  # the demo organisation's set-up
+    assert {a for _, _, a in events[1:]} == {it_id}
     assert open_sessions == []
 
 

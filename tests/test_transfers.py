@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from admin_app.extensions import db
 from models import (
+    GrantState,
     PersonnelTransfer,
     RoleAssignment,
     StaffEvent,
@@ -15,7 +16,7 @@ from models import (
     StaffUser,
 )
 from tests.builders import facility_id
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token, decide, login
 
 REGISTERED = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
 BEFORE = datetime(2026, 11, 30, 14, 59, 59, tzinfo=UTC)  # 23:59:59 on 30 Nov in Tokyo
@@ -45,12 +46,22 @@ def facilities_seen(client) -> set[str]:
     return {n for n in ("中央公民館", "萩山公民館", "スポーツセンター") if n in html}
 
 
+def new_grant_of(app, login_id: str) -> int:
+    with app.app_context():
+        return db.session.scalar(select(RoleAssignment.id).join(RoleAssignment.user).where(
+            StaffUser.login == login_id, RoleAssignment.state == GrantState.PENDING))
+
+
 def test_move_takes_effect_at_midnight_on_every_request_without_any_job(app, demo, client):
     with time_machine.travel(REGISTERED, tick=False):
         it = app.test_client()
         login(it, "it1")
         response = register(it, app)
         assert response.status_code == 302
+        # 市民スポーツ課 has no chief: a second IT administrator approves the new grant.
+        it2 = app.test_client()
+        login(it2, "it2")
+        assert decide(it2, new_grant_of(app, "staff1")).status_code == 302
     with time_machine.travel(BEFORE, tick=False):
         login(client, "staff1")
         assert facilities_seen(client) == {"中央公民館"}
@@ -73,7 +84,9 @@ def test_move_takes_effect_at_midnight_on_every_request_without_any_job(app, dem
         assert user.section.code == "SPORTS"
         kinds = list(db.session.scalars(select(StaffEvent.kind).where(
             StaffEvent.user_id == user.id).order_by(StaffEvent.id)))
-        assert kinds == [StaffEventKind.TRANSFER_REGISTERED, StaffEventKind.TRANSFER_APPLIED]
+        assert kinds == [StaffEventKind.GRANT_SET_UP, StaffEventKind.TRANSFER_REGISTERED,
+                         StaffEventKind.GRANT_ENDED, StaffEventKind.GRANT_ENTERED,
+                         StaffEventKind.GRANT_APPROVED, StaffEventKind.TRANSFER_APPLIED]
         ends = sorted((a.valid_from, a.valid_to) for a in db.session.scalars(
             select(RoleAssignment).where(RoleAssignment.user_id == user.id)))
         assert ends == [(date(2026, 4, 1), date(2026, 11, 30)), (date(2026, 12, 1), None)]

@@ -25,11 +25,12 @@ from views.access_log import AccessLogView, LogReviewView
 from views.change_notice import ChangeNoticeView
 from views.contractors import ContractorCompanyView, TrainingRecordView
 from views.dashboard import DashboardView, SystemHealthView
+from views.grants import GrantView, RoleAssignmentView
 from views.inventory import InventoryView
 from views.it_dashboard import ITDashboardView
 from views.organisation import FacilityView, RoomView, SectionView
 from views.registration import RegistrantView
-from views.staff import RoleAssignmentView, StaffUserView
+from views.staff import StaffUserView
 from views.talent import TalentEntryView
 from views.transfers import TransferView
 
@@ -60,6 +61,7 @@ def register_views(app: Flask) -> Admin:
                                  endpoint="staff_user"))
     admin.add_view(RoleAssignmentView(RoleAssignment, db, name=_l("Role assignments"),
                                       category=staff, endpoint="role_assignment"))
+    admin.add_view(GrantView(name=_l("Grants to approve"), endpoint="grant", url="grants"))
     registrations = _l("Registrations")
     admin.add_view(RegistrantView(Registrant, db, name=_l("Registrants"),
                                   category=registrations, endpoint="registrant"))

@@ -32,7 +32,7 @@ from models.log_review import (
     section_statuses,
 )
 from models.organisation import Section
-from models.staff import Role, RoleAssignment, StaffUser
+from models.staff import IN_FORCE, Role, RoleAssignment, StaffUser
 from views.labels import choices, label
 
 FLAG_LABELS = {"outside_hours": _l("Outside working hours"), "export": _l("Export"),
@@ -82,7 +82,8 @@ class AccessLogView(BaseView):
                       detail_views_per_hour(sections, rows))
         people = db.session.scalars(
             select(StaffUser).join(RoleAssignment, RoleAssignment.user_id == StaffUser.id)
-            .where(RoleAssignment.section_id.in_(sections)).distinct()
+            .where(RoleAssignment.section_id.in_(sections),
+                   RoleAssignment.state.in_(IN_FORCE)).distinct()
             .order_by(StaffUser.login)).all()
         names = {u.id: u for u in people}
         missing = {r.user_id for r in rows if r.user_id and r.user_id not in names}

@@ -13,6 +13,7 @@ from models.change_notice import OPEN_STATES, ChangeNotice, NoticeState
 from models.clock import today_local
 from models.publication import unconfirmed_circles, unconfirmed_talents
 from models.registrant_input import expiring_soon_condition
+from views.grants import pending_context
 from views.labels import label
 
 EXPIRING_SHOWN = 50
@@ -48,7 +49,10 @@ class DashboardView(AdminIndexView):
             facilities = current_user.facility_ids()
             unconfirmed = {"registrant": unconfirmed_circles(today, facilities),
                            "talent_entry": unconfirmed_talents(today, facilities)}
-        return self.render("admin/dashboard.html", assignments=assignments,
+        # Grants (and, for IT, HR's lists) waiting for this person's approval.
+        pending = pending_context(current_user) if allowed("grant.decide") else {}
+        return self.render("admin/dashboard.html", assignments=assignments, pending=pending,
+                           **pending,
                            unconfirmed=unconfirmed,
                            notice_counts=notice_counts, NoticeState=NoticeState,
                            role_labels=sorted(label(r) for r in current_roles()), label=label,

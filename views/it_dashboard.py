@@ -1,11 +1,14 @@
-"""The IT section's dashboard: the stale and orphan report, and security events per day."""
+"""The IT section's dashboard: grants and HR's lists waiting for a second person, the stale
+and orphan report, and security events per day."""
 
 from flask_admin import BaseView, expose
+from flask_login import current_user
 
 from admin_app.security import allowed
 from models.clock import today_local
 from models.security_event import SecurityEventKind, counts_per_day
 from models.staff_lifecycle import UNUSED_AFTER_DAYS, stale_report
+from views.grants import pending_context
 from views.labels import label
 from views.staff import ReasonForm
 
@@ -18,4 +21,5 @@ class ITDashboardView(BaseView):
     def index(self):
         return self.render("admin/it_dashboard.html", report=stale_report(),
                            days=counts_per_day(today_local()), kinds=list(SecurityEventKind),
-                           unused_days=UNUSED_AFTER_DAYS, label=label, reason_form=ReasonForm())
+                           unused_days=UNUSED_AFTER_DAYS, label=label, reason_form=ReasonForm(),
+                           **pending_context(current_user, everything=True))

@@ -16,7 +16,7 @@ from models.registration import (
 )
 from models.school import FeeTier
 from models.security_event import SecurityEventKind
-from models.staff import Role, StaffKind, StaffStatus
+from models.staff import GrantState, Role, StaffKind, StaffStatus
 from models.staff_lifecycle import StaffEventKind
 from models.talent import TalentField
 from models.transfer import TransferKind
@@ -68,6 +68,17 @@ _PAIRS = (
     (StaffEventKind.PASSWORD_RESET, _l("Password reset")),
     (StaffEventKind.TRANSFER_REGISTERED, _l("Transfer registered")),
     (StaffEventKind.TRANSFER_APPLIED, _l("Transfer applied")),
+    (StaffEventKind.GRANT_SET_UP, _l("Granted at initial set-up")),
+    (StaffEventKind.GRANT_ENTERED, _l("Grant entered")),
+    (StaffEventKind.GRANT_APPROVED, _l("Grant approved")),
+    (StaffEventKind.GRANT_REFUSED, _l("Grant refused")),
+    (StaffEventKind.GRANT_NARROWED, _l("Access narrowed")),
+    (StaffEventKind.GRANT_ENDED, _l("End of access set")),
+    (GrantState.PENDING, _l("Waiting for approval")),
+    (GrantState.APPROVED, _l("Approved")),
+    (GrantState.REFUSED, _l("Refused")),
+    (GrantState.NOT_REQUIRED, _l("In force (no approval needed)")),
+    (SecurityEventKind.SELF_GRANT_REFUSED, _l("Refused self-grants")),
     (TransferKind.MOVE, _l("Move to another section")),
     (TransferKind.ROLE_CHANGE, _l("Change of role")),
     (TransferKind.LEAVE, _l("Leaving")),

@@ -40,6 +40,13 @@ class FacilityView(AppModelView):
         ids = visible_facility_ids()
         return query if ids is None else query.filter(Facility.id.in_(ids))
 
+    def edit_form(self, obj=None):
+        # A facility stays in its section: moving it would open its residents' data to another
+        # section's chief and staff without a second person (models.grants).
+        form = super().edit_form(obj)
+        del form.section
+        return form
+
 
 class RoomView(AppModelView):
     column_list = ["facility", "name", "capacity"]

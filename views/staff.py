@@ -1,4 +1,4 @@
-"""Back-office screens for staff IDs and their role assignments (IT section only)."""
+"""Back-office screens for staff IDs (IT section only); their grants are in views.grants."""
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
@@ -10,29 +10,24 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import DateField, HiddenField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from admin_app.extensions import db
 from admin_app.security import hash_password, safe_next
 from models.clock import today_local
 from models.contractor import ContractorCompany
+from models.grants import enter_grant
 from models.japanese import InputError
 from models.organisation import Facility, Section
-from models.staff import Role, RoleAssignment, StaffKind, StaffUser
+from models.separation import refuse_self
+from models.staff import Role, StaffKind, StaffUser
 from models.staff_lifecycle import StaffEvent, issue_id, reactivate, reset_password, revoke, suspend
 from views.base import AppModelView
+from views.grants import approver_text, describe_event, event_by
 from views.labels import choices, enum_formatter, label
 
 LOGIN = Regexp(r"^[a-z0-9][a-z0-9._-]{2,63}$",
                message=_l("Use 3 to 64 lower-case letters, digits, dots, hyphens or underscores."))
-
-
-def _not_before(start_field: str):
-    def check(form, field):
-        start = form[start_field].data
-        if field.data and start and field.data < start:
-            raise ValidationError(_l("The end date must not be before the start date."))
-    return check
 
 
 class IssueForm(FlaskForm):
@@ -94,11 +89,12 @@ class StaffUserView(AppModelView):
                              kind=StaffKind(form.kind.data), section=form.section.data,
                              contractor_company=form.contractor_company.data,
                              valid_from=form.valid_from.data)
-            user.assignments.append(RoleAssignment(
-                role=Role(form.role.data), section=form.section.data,
-                valid_from=form.valid_from.data, facilities=form.facilities.data or []))
             try:
                 password = issue_id(user, current_user, hash_password)
+                # The role is a grant like any other: pending when it needs a second person.
+                grant = enter_grant(user, Role(form.role.data), form.section.data,
+                                    form.valid_from.data, actor=current_user,
+                                    facilities=form.facilities.data or [])
                 db.session.commit()
             except (InputError, IntegrityError) as error:
                 db.session.rollback()
@@ -108,7 +104,8 @@ class StaffUserView(AppModelView):
                                      else gettext("This login ID exists (IDs are never "
                                                   "reused)."))
             else:
-                return self.render("admin/staff_issued.html", user=user, password=password)
+                return self.render("admin/staff_issued.html", user=user, password=password,
+                                   grant=grant)
         return self.render("admin/staff_issue.html", form=form)
 
     @expose("/lifecycle/", methods=("POST",))
@@ -133,34 +130,34 @@ class StaffUserView(AppModelView):
     @expose("/reset-password/", methods=("POST",))
     def reset_password(self):
         user = self.get_one(request.args.get("id", ""))
-        password = reset_password(user, current_user, hash_password)
+        try:
+            password = reset_password(user, current_user, hash_password)
+        except InputError as error:
+            flash(str(error), "error")
+            return redirect(url_for(".details_view", id=user.id))
         db.session.commit()
         return self.render("admin/staff_issued.html", user=user, password=password,
                            reset=True)
 
+    def update_model(self, form, model) -> bool:
+        try:  # nobody edits their own ID (its employee number tells who issues whose ID)
+            refuse_self(current_user, model, "edit their own ID", field="name")
+        except InputError as error:
+            form.name.errors = [*form.name.errors, str(error)]
+            return False
+        return super().update_model(form, model)
+
     def render(self, template, **kwargs):
         kwargs.setdefault("label", label)
         kwargs.setdefault("reason_form", ReasonForm())
+        kwargs.setdefault("approver", approver_text)
         if template == self.details_template and "model" in kwargs:
             user = kwargs["model"]
             kwargs["events"] = db.session.scalars(
                 select(StaffEvent).where(StaffEvent.user_id == user.id)
-                .order_by(StaffEvent.at.desc())).all()
+                .order_by(StaffEvent.at.desc(), StaffEvent.id.desc())).all()
             kwargs["refusals"] = user.refusal_reasons()
+            kwargs["grants"] = sorted(user.assignments, key=lambda a: (a.valid_from, a.id))
+            kwargs["describe"] = describe_event
+            kwargs["event_by"] = event_by
         return super().render(template, **kwargs)
-
-
-class RoleAssignmentView(AppModelView):
-    column_list = ["user", "role", "section", "facilities", "valid_from", "valid_to"]
-    column_default_sort = ("valid_from", True)
-    column_filters = ["role", "valid_from", "valid_to"]
-    form_columns = ["user", "role", "section", "facilities", "valid_from", "valid_to",
-                    "designated_confirmer"]
-    column_labels = {"user": _l("Staff member"), "role": _l("Role"), "section": _l("Section"),
-                     "facilities": _l("Facilities"), "valid_from": _l("Valid from"),
-                     "valid_to": _l("Valid to"),
-                     "designated_confirmer": _l("Designated confirmer of change notices")}
-    column_formatters = {"role": enum_formatter}
-    column_formatters_detail = column_formatters
-    form_choices = {"role": choices(Role)}
-    form_args = {"valid_to": {"validators": [Optional(), _not_before("valid_from")]}}

@@ -19,7 +19,7 @@ from admin_app.extensions import db
 from admin_app.transfer_import import import_transfers
 from models.japanese import InputError
 from models.organisation import Facility, Section
-from models.staff import Role, StaffStatus, StaffUser
+from models.staff import GrantState, Role, StaffStatus, StaffUser
 from models.transfer import TransferKind, register_transfer
 from views.base import AppModelView
 from views.labels import choices, enum_formatter, label
@@ -42,6 +42,10 @@ class TransferForm(FlaskForm):
     facilities = QuerySelectMultipleField(_l("Facilities"), query_factory=lambda: (
         db.session.scalars(select(Facility).order_by(Facility.id)).all()), get_label="name")
     note = StringField(_l("Note"), validators=[Optional(), Length(max=300)])
+
+
+def new_grant_pending(user: StaffUser) -> bool:
+    return any(a.state == GrantState.PENDING for a in user.assignments)
 
 
 class UploadForm(FlaskForm):
@@ -76,10 +80,16 @@ class TransferView(AppModelView):
                 db.session.commit()
             except InputError as error:
                 db.session.rollback()
-                form.effective_on.errors.append(str(error))
+                field = {"role": "new_role"}.get(error.field, error.field)
+                target = form[field] if field in ("user", "new_role", "facilities") \
+                    else form.effective_on
+                target.errors.append(str(error))
             else:
                 flash(gettext("Transfer registered: it takes effect at 00:00 on %(day)s.",
                               day=form.effective_on.data.isoformat()), "success")
+                if new_grant_pending(form.user.data):
+                    flash(gettext("The new role takes effect only once a second person "
+                                  "approves it (see the staff ID's page)."), "warning")
                 return redirect(url_for(".index_view"))
         return self.render("admin/transfer_register.html", form=form)
 
@@ -94,6 +104,8 @@ class TransferView(AppModelView):
             result = import_transfers(raw, actor=current_user, dry_run=not confirmed)
             if confirmed and not result.errors:
                 flash(gettext("%(n)s transfers imported.", n=result.imported), "success")
+                flash(gettext("The list's new roles take effect only once a second IT "
+                              "administrator approves the list."), "warning")
                 return redirect(url_for(".index_view"))
             content = base64.b64encode(raw).decode() if not result.errors else ""
         return self.render("admin/transfer_upload.html", form=form, result=result,

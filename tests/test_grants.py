@@ -670,3 +670,39 @@ def pending_counts_nowhere(app):
     assert "(records1)</option>" in chief.get("/admin/access_log/").get_data(as_text=True)
     report = it1.get("/admin/it_dashboard/").get_data(as_text=True)
     assert 'data-testid="no_assignment"' not in report  # nobody left without a role
+
+
+def test_it_lists_grants_by_approval_state_and_a_bad_filter_is_ignored(app, login_as):
+    it = login_as("it1")
+    enter(it, app, "records1", "facility_staff", facilities=("萩山公民館",))
+    html = it.get("/admin/role_assignment/").get_data(as_text=True)
+    state = html.split('"\\u627f\\u8a8d": [{"arg": "')[1].split('"')[0]  # the 承認 filter
+    pending = it.get(f"/admin/role_assignment/?flt1_{state}=pending").get_data(as_text=True)
+    assert "伊藤 由美" in pending and "山田 花子" not in pending
+    approved = it.get(f"/admin/role_assignment/?flt1_{state}=approved").get_data(as_text=True)
+    assert "山田 花子" in approved and "萩山公民館" not in approved
+    response = it.get(f"/admin/role_assignment/?flt1_{state}=bogus")
+    assert response.status_code == 200 and "伊藤 由美" in response.get_data(as_text=True)
+
+
+def test_a_pending_confirmer_grant_confirms_no_change_notice(app, demo):
+    from models import ChangeNotice, NoticeState
+    from tests.builders import make_entered_notice
+
+    with app.app_context():
+        make_user("helper1")  # counter staff of 公民館, not a confirmer
+        notice_id = make_entered_notice(make_registrant("中央公民館"))
+    enter(logged_in(app, "it1"), app, "helper1", "facility_staff", facilities=("中央公民館",),
+          confirmer=True, reason="変更届の確認者に指定")
+    helper = logged_in(app, "helper1", PASSWORD)
+
+    def confirm():
+        page = helper.get(f"/admin/change_notice/details/?id={notice_id}")
+        return helper.post(f"/admin/change_notice/decide/?id={notice_id}", data={
+            "action": "confirm", "csrf_token": csrf_token(page.get_data(as_text=True))})
+
+    assert confirm().status_code == 403
+    decide(logged_in(app, "chief1"), grant_id(app, "helper1", GrantState.PENDING))
+    assert confirm().status_code == 302
+    with app.app_context():
+        assert db.session.get(ChangeNotice, notice_id).state == NoticeState.CONFIRMED

@@ -38,7 +38,7 @@ from models.transfer import (
     refuse_batch,
 )
 from views.base import AppModelView
-from views.labels import choices, enum_formatter, label
+from views.labels import EnumFilter, choices, enum_formatter, label
 
 
 def _not_before(start_field: str):
@@ -135,7 +135,9 @@ class RoleAssignmentView(AppModelView):
     column_list = ["user", "role", "section", "facilities", "valid_from", "valid_to", "state",
                    "entered_by", "decided_by"]
     column_default_sort = ("valid_from", True)
-    column_filters = ["role", "state", "valid_from", "valid_to"]
+    column_filters = [EnumFilter(RoleAssignment.role, _l("Role"), Role),
+                      EnumFilter(RoleAssignment.state, _l("Approval"), GrantState),
+                      "valid_from", "valid_to"]
     form_columns = ["user", "role", "section", "facilities", "valid_from", "valid_to",
                     "designated_confirmer", "reason"]
     form_extra_fields = {"reason": StringField(_l("Reason"), validators=[InputRequired(),
@@ -213,7 +215,7 @@ class RoleAssignmentView(AppModelView):
 
 class DecisionForm(FlaskForm):
     action = HiddenField(validators=[InputRequired(), AnyOf(["approve", "refuse"])])
-    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
+    reason = StringField(_l("Reason"), validators=[Optional()])  # checked by the rule
     next = HiddenField()
 
 

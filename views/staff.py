@@ -63,7 +63,7 @@ class StaffUserView(AppModelView):
     details_template = "admin/staff_user_details.html"
     column_list = ["login", "name", "employee_number", "kind", "section", "status",
                    "valid_from", "valid_to", "last_login_at"]
-    column_details_list = column_list + ["assignments", "created_at"]
+    column_details_list = column_list + ["created_at"]  # grants: their own table below
     column_default_sort = "login"
     column_searchable_list = ["login", "name", "employee_number"]
     column_filters = ["status", "kind"]

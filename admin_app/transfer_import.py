@@ -39,6 +39,7 @@ class TransferImportResult:
     imported: int = 0
     errors: list[str] = field(default_factory=list)
     batch_id: int | None = None
+    pending: bool = False  # its new grants wait for a second IT administrator
 
 
 def import_transfers(raw: bytes, *, actor: StaffUser | None, dry_run: bool = False,
@@ -85,7 +86,7 @@ def import_transfers(raw: bytes, *, actor: StaffUser | None, dry_run: bool = Fal
         batch.state = GrantState.NOT_REQUIRED
     db.session.commit()
     result.imported = len(result.rows)
-    result.batch_id = batch.id
+    result.batch_id, result.pending = batch.id, batch.state == GrantState.PENDING
     return result
 
 

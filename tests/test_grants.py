@@ -706,3 +706,19 @@ def test_a_pending_confirmer_grant_confirms_no_change_notice(app, demo):
     assert confirm().status_code == 302
     with app.app_context():
         assert db.session.get(ChangeNotice, notice_id).state == NoticeState.CONFIRMED
+
+
+def test_a_list_that_only_ends_access_needs_no_second_person(app, demo):
+    it1 = logged_in(app, "it1")
+    response = upload(it1, (HEADER + "records1,退職,2099-03-31,,,,定年退職\n").encode())
+    assert response.status_code == 302
+    page = it1.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1件の人事異動を取り込みました" in page
+    assert "一覧を承認して初めて有効になります" not in page
+    with app.app_context():
+        assert db.session.scalar(select(TransferBatch.state)) == GrantState.NOT_REQUIRED
+    assert grants_of(app, "records1")[0][3] == date(2099, 3, 30)  # ended at once
+    response = upload(it1, (HEADER + "staff1,異動,2099-12-01,SPORTS,facility_staff,"
+                            "スポーツセンター,\n").encode())
+    assert "一覧を承認して初めて有効になります" in it1.get(response.headers["Location"]).get_data(
+        as_text=True)

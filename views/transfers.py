@@ -104,8 +104,9 @@ class TransferView(AppModelView):
             result = import_transfers(raw, actor=current_user, dry_run=not confirmed)
             if confirmed and not result.errors:
                 flash(gettext("%(n)s transfers imported.", n=result.imported), "success")
-                flash(gettext("The list's new roles take effect only once a second IT "
-                              "administrator approves the list."), "warning")
+                if result.pending:
+                    flash(gettext("The list's new roles take effect only once a second IT "
+                                  "administrator approves the list."), "warning")
                 return redirect(url_for(".index_view"))
             content = base64.b64encode(raw).decode() if not result.errors else ""
         return self.render("admin/transfer_upload.html", form=form, result=result,

@@ -13,6 +13,7 @@ from models.change_notice import OPEN_STATES, ChangeNotice, NoticeState
 from models.clock import today_local
 from models.publication import unconfirmed_circles, unconfirmed_talents
 from models.registrant_input import expiring_soon_condition
+from models.registration_trail import awaiting_confirmation
 from views.labels import label
 
 EXPIRING_SHOWN = 50
@@ -43,13 +44,17 @@ class DashboardView(AdminIndexView):
                 .where(ChangeNotice.state.in_(OPEN_STATES),
                        Registrant.facility_id.in_(current_user.facility_ids()))
                 .group_by(ChangeNotice.state)).all())
+        awaiting = []  # registrations this person may give the final confirmation
+        if show_expiring:
+            awaiting = db.session.scalars(awaiting_confirmation(current_user).order_by(
+                Registrant.created_at).limit(EXPIRING_SHOWN + 1)).all()
         unconfirmed = {}
         if show_expiring:
             facilities = current_user.facility_ids()
             unconfirmed = {"registrant": unconfirmed_circles(today, facilities),
                            "talent_entry": unconfirmed_talents(today, facilities)}
         return self.render("admin/dashboard.html", assignments=assignments,
-                           unconfirmed=unconfirmed,
+                           unconfirmed=unconfirmed, awaiting=awaiting,
                            notice_counts=notice_counts, NoticeState=NoticeState,
                            role_labels=sorted(label(r) for r in current_roles()), label=label,
                            expiring=expiring, expiring_limit=EXPIRING_SHOWN,

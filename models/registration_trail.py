@@ -229,7 +229,7 @@ def _summary(record, committed: bool = False) -> str:
             if committed else getattr(record, name)
     if isinstance(record, EligibilityCheck):
         basis = value("basis")
-        return f"{value('checked_on')} {basis.value if basis else ''}".strip()
+        return f"{value('checked_on')} {getattr(basis, 'value', basis) or ''}".strip()
     return f"{value('submitted_on')} {value('total_members')}"
 
 

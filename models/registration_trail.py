@@ -59,6 +59,7 @@ ALREADY_DONE = _l("This registration is not waiting for confirmation (already co
                   "processed by someone else).")
 RECEIPT_FIXED = _l("The reception record of a confirmed registration cannot be changed. "
                    "Nothing was saved.")
+NOT_AGAIN_PENDING = _l("A confirmed registration cannot go back to waiting for confirmation.")
 RECORDS_FIXED = _l("Recorded eligibility checks and rosters of a confirmed registration "
                    "cannot be changed or deleted; add a new one instead. Nothing was saved.")
 
@@ -79,6 +80,16 @@ def receipt_problems(facility: Facility | None, received_by: StaffUser | None,
     elif facility is not None and facility.id not in received_by.facility_ids():
         errors["received_by"] = str(_l("This person does not serve this facility's counter."))
     return errors
+
+
+def possible_receivers(user: StaffUser) -> list[StaffUser]:
+    """Counter staff serving one of `user`'s facilities: who may have taken a paper form."""
+    mine = user.facility_ids()
+    sections = {a.section_id for a in user.valid_assignments()}
+    candidates = db.session.scalars(select(StaffUser).where(StaffUser.id.in_(
+        select(RoleAssignment.user_id).where(RoleAssignment.section_id.in_(sections))))
+        .order_by(StaffUser.id))
+    return [u for u in candidates if u.is_usable() and u.facility_ids() & mine]
 
 
 def enterers(registrant: Registrant) -> set[int]:
@@ -258,15 +269,20 @@ def _guard(session: Session, flush_context, instances) -> None:
 
 
 def _guard_registrant(session: Session, registrant: Registrant) -> None:
-    if _was_pending(registrant) or session.info.get(APPLYING_NOTICE) \
-            or registrant.status == RegistrantStatus.ERASED:
+    if _was_pending(registrant):
+        return  # still an entry: corrected freely (each correction in the history)
+    if registrant.status == RegistrantStatus.PENDING:
+        raise StepError(NOT_AGAIN_PENDING)
+    if session.info.get(APPLYING_NOTICE):
         return
+    erasing = registrant.status == RegistrantStatus.ERASED  # its personal data may only go
     state = inspect(registrant)
     changed = []
     for name in _FIXED:
         history = state.attrs[name].history
+        new = history.added[0] if history.added else None
         if history.has_changes() and (not history.deleted or as_text(
-                history.deleted[0]) != as_text(history.added[0] if history.added else None)):
+                history.deleted[0]) != as_text(new)) and not (erasing and new is None):
             changed.append(name)
     governed = [f for f in changed if f in GOVERNED or f == "facility_id"]
     if governed:
@@ -277,8 +293,12 @@ def _guard_registrant(session: Session, registrant: Registrant) -> None:
 
 
 def _guard_record(record: EligibilityCheck | Roster) -> None:
-    registrant = record.registrant
-    if registrant is not None and not _was_pending(registrant):
+    state = inspect(record)
+    owners = {record.registrant, *state.attrs.registrant.history.deleted}
+    moved_from = state.attrs.registrant_id.history.deleted
+    if moved_from and moved_from[0] is not None:
+        owners.add(db.session.get(Registrant, moved_from[0]))
+    if any(owner is not None and not _was_pending(owner) for owner in owners):
         raise StepError(RECORDS_FIXED)
 
 
@@ -328,12 +348,3 @@ def renew(registrant: Registrant, by: StaffUser, *, today: date | None = None,
                   HistorySource.RENEWAL)
     return registrant.expires_on
 
-
-def possible_receivers(user: StaffUser) -> list[StaffUser]:
-    """Counter staff serving one of `user`'s facilities: who may have taken a paper form."""
-    mine = user.facility_ids()
-    sections = {a.section_id for a in user.valid_assignments()}
-    candidates = db.session.scalars(select(StaffUser).where(StaffUser.id.in_(
-        select(RoleAssignment.user_id).where(RoleAssignment.section_id.in_(sections))))
-        .order_by(StaffUser.id))
-    return [u for u in candidates if u.is_usable() and u.facility_ids() & mine]

@@ -106,7 +106,10 @@ def designated_confirmer(app, login_id: str = "confirmer1") -> str:
 def test_a_new_registration_is_not_valid_until_someone_who_did_not_enter_it_confirms(
         app, login_as):
     staff = login_as("staff1")
-    rid = entered(staff, app, **CHECK, **ROSTER, **PUBLIC)
+    with app.app_context():
+        chief_id = db.session.scalar(select(StaffUser.id).where(StaffUser.login == "chief1"))
+    forged = {"status": "active", "confirmed_by": str(chief_id), "confirmed_at": "2026-01-01"}
+    rid = entered(staff, app, **CHECK, **ROSTER, **PUBLIC, **forged)
     with app.app_context():
         r = db.session.get(Registrant, rid)
         assert r.status == RegistrantStatus.PENDING and not r.is_current()
@@ -139,6 +142,9 @@ def test_a_new_registration_is_not_valid_until_someone_who_did_not_enter_it_conf
     assert r.status == RegistrantStatus.ACTIVE and r.is_current()
     with app.app_context():
         assert db.session.get(Registrant, rid).confirmed_by.login == "chief1"
+    detail = page(staff, f"/admin/registrant/details/?id={rid}")
+    row = detail.split("最終確認者・確認日")[1].split("</tr>")[0]
+    assert "鈴木 一郎 / " in row and "確認待ち" not in detail.split("<table")[1]
     assert "萩山コーラスの会" in page(public, "/circles")
     assert public.get(f"/circles/{rid}").status_code == 200
     # Once is enough: a second confirmation changes nothing.
@@ -336,6 +342,10 @@ def test_a_forged_edit_of_the_address_is_refused_and_only_a_confirmed_notice_cha
         assert (after.address, after.facility_id, after.kind, after.name,
                 after.updated_at) == (before.address, before.facility_id, before.kind,
                                       before.name, before.updated_at)
+    response = staff.post(f"/admin/registrant/edit/?id={confirmed}",
+                          data=edit_data(form, received_on="2026-01-01"))
+    assert "確定した登録の受付記録は変更できません" in response.get_data(as_text=True)
+    assert registrant(app, confirmed).received_on == before.received_on
     assert history(app, confirmed) == []
     # Inline editing of the list does not exist for registrants at all.
     token = csrf_token(form)
@@ -456,8 +466,18 @@ def test_no_code_path_changes_a_confirmed_registrants_notice_items(app, demo, co
             db.session.commit()
         db.session.rollback()
         r = db.session.get(Registrant, confirmed)
-        assert (r.address, r.received_on, len(r.eligibility_checks)) == (
-            "東村山市本町1丁目2番3号", date(2026, 4, 1), 1)
+        r.status = RegistrantStatus.PENDING  # back to an entry, to be corrected freely?
+        with pytest.raises(StepError):
+            db.session.commit()
+        db.session.rollback()
+        r = db.session.get(Registrant, confirmed)
+        r.status, r.address = RegistrantStatus.ERASED, "東村山市どこか"  # "erased" into a new one
+        with pytest.raises(StepError):
+            db.session.commit()
+        db.session.rollback()
+        r = db.session.get(Registrant, confirmed)
+        assert (r.status, r.address, r.received_on, len(r.eligibility_checks)) == (
+            RegistrantStatus.ACTIVE, "東村山市本町1丁目2番3号", date(2026, 4, 1), 1)
 
 
 # --- 3: renewal needs an eligibility check within RENEWAL_CHECK_MONTHS ----------------------

@@ -72,9 +72,21 @@ def register_domain_cli(app: Flask) -> None:
 
     @imports.command("registrants")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--entered-by", "login", required=True,
+                  help="Login of the counter staff member entering them (the trail's 入力者).")
     @click.option("--dry-run", is_flag=True, help="Check every row; import nothing.")
-    def import_registrants_command(path: str, dry_run: bool) -> None:
-        """Import registrants from CSV (UTF-8 or Shift_JIS); all or nothing."""
+    def import_registrants_command(path: str, login: str, dry_run: bool) -> None:
+        """Import registrants from CSV (UTF-8 or Shift_JIS) as entries waiting for confirmation;
+        all or nothing."""
+        from sqlalchemy import select
+
+        from admin_app.extensions import db
+        from models.staff import StaffUser
+
+        user = db.session.scalar(select(StaffUser).where(StaffUser.login == login))
+        if user is None:
+            click.echo(f"entered-by: no staff ID {login!r}; nothing imported.")
+            sys.exit(1)
         with open(path, "rb") as f:
             raw = f.read()
 
@@ -85,14 +97,15 @@ def register_domain_cli(app: Flask) -> None:
             with click.progressbar(rows, label="checking", file=sys.stderr) as bar:
                 yield from bar
 
-        result = import_registrants(raw, dry_run=dry_run, progress=progress)
+        result = import_registrants(raw, user, dry_run=dry_run, progress=progress)
         for error in result.errors:
             click.echo(error)
         if result.errors:
             click.echo(f"{len(result.errors)} problems in {result.rows} rows; nothing imported.")
             sys.exit(1)
         verb = "checked (dry run)" if dry_run else "imported"
-        click.echo(f"{result.rows} rows {verb}; {result.imported} registrants imported.")
+        click.echo(f"{result.rows} rows {verb}; {result.imported} registrants imported, "
+                   f"waiting for confirmation by the section chief or a designated confirmer.")
 
 
 def register_staff_cli(app: Flask) -> None:

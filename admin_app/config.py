@@ -76,6 +76,8 @@ class Config:
 
     # Personal data of an expired registration are erased this many days after expiry.
     REGISTRATION_GRACE_DAYS = 365
+    # A renewal needs an eligibility check (利用要件確認) recorded within this many months.
+    RENEWAL_CHECK_MONTHS = 3
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the (30-minute idle) session
     # argon2id parameters (RFC 9106, second recommended option).

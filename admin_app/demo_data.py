@@ -56,9 +56,12 @@ USERS = [
     ("staff2", "佐藤 健一", "E10002", StaffKind.EMPLOYEE, "SPORTS", Role.FACILITY_STAFF,
      ["スポーツセンター"]),
     ("chief1", "鈴木 一郎", "E10003", StaffKind.EMPLOYEE, "KOMINKAN", Role.SECTION_CHIEF, None),
+    # The chiefs who confirm registrations at the other sections' facilities.
+    ("chief2", "中村 直樹", "E10009", StaffKind.EMPLOYEE, "SPORTS", Role.SECTION_CHIEF, None),
+    ("chief3", "小川 陽子", "E10010", StaffKind.EMPLOYEE, "KYODO", Role.SECTION_CHIEF, None),
     ("it1", "高橋 美咲", "E10004", StaffKind.EMPLOYEE, "JOHO", Role.IT_ADMIN, None),
     # A second IT administrator: the second person for chief and IT grants and HR's lists.
-    ("it2", "小川 直樹", "E10007", StaffKind.EMPLOYEE, "JOHO", Role.IT_ADMIN, None),
+    ("it2", "木村 直樹", "E10007", StaffKind.EMPLOYEE, "JOHO", Role.IT_ADMIN, None),
     ("contractor1", "田中 誠", None, StaffKind.CONTRACTOR, "JOHO", Role.CONTRACTOR_OPERATOR,
      None),
     ("records1", "伊藤 由美", "E10005", StaffKind.EMPLOYEE, "SOMU", Role.RECORDS_OFFICER, None),

@@ -1,15 +1,17 @@
 """Demo registrants: a few hundred individuals and groups across the facilities, in every state
-(current, expiring within two months, expired, erased), with eligibility checks and rosters."""
+(waiting for confirmation, current, expiring within two months, expired, erased), with
+eligibility checks and rosters. Each is entered by counter staff and confirmed by the section's
+chief through the same trail as at the counter (models.registration_trail)."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 from faker import Faker
 from sqlalchemy import func, select
 
 from admin_app.extensions import db
-from models.clock import today_local
+from models.clock import JST, today_local
 from models.japanese import phone_digits
 from models.organisation import Facility
 from models.registration import (
@@ -23,6 +25,7 @@ from models.registration import (
     expire_due,
     start_registration,
 )
+from models.registration_trail import confirm_registration
 from models.staff import StaffUser
 
 TOWNS = ["本町", "久米川町", "秋津町", "青葉町", "萩山町", "富士見町", "美住町", "廻田町",
@@ -102,6 +105,14 @@ def demo_start(model, seed: int):
         select(Facility).order_by(Facility.id)).all()
 
 
+PENDING_SHOWN = 4  # the newest entries at 中央公民館 wait for chief1's confirmation
+CHIEF_OF = {"KOMINKAN": "chief1", "SPORTS": "chief2", "KYODO": "chief3"}
+
+
+def _at(day, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), JST)
+
+
 def load_demo_registrants(count: int = 300, seed: int = 2026) -> int:
     """Add demo registrants unless some exist already; return how many were added."""
     start_with = demo_start(Registrant, seed)
@@ -110,8 +121,11 @@ def load_demo_registrants(count: int = 300, seed: int = 2026) -> int:
     fake, rng, today, facilities = start_with
     staff = {u.login: u for u in db.session.scalars(select(StaffUser))}
     clerk = staff.get("staff1") or next(iter(staff.values()))
+    pending_left = PENDING_SHOWN
     for n in range(count):
         facility = facilities[n % len(facilities)]
+        enterer = staff.get("staff2") if facility.individual_fee_by_age else clerk
+        chief = staff.get(CHIEF_OF.get(facility.section.code, ""))
         is_sports = facility.individual_fee_by_age
         kind = RegistrantKind.INDIVIDUAL if is_sports and n % 3 else RegistrantKind.GROUP
         # Spread the start dates so that some expire soon and some have expired.
@@ -128,10 +142,15 @@ def load_demo_registrants(count: int = 300, seed: int = 2026) -> int:
         else:
             start = today - timedelta(days=rng.randint(0, 365 * facility.registration_term_years
                                                        - 70))
+        pending = pending_left > 0 and n % len(facilities) == 0 and state > 2
+        if pending:
+            pending_left -= 1
+            start = today - timedelta(days=pending_left)
         postal, address = _address(rng)
         registrant = Registrant(facility=facility, kind=kind, registered_on=start,
                                 postal_code=postal, address=address, phone=_phone(rng),
-                                created_by=clerk)
+                                received_by=enterer, received_on=start, created_by=enterer,
+                                created_at=_at(start, 10))
         if kind == RegistrantKind.GROUP:
             topic, activity = rng.choice(CIRCLES)
             suffix = rng.choice(SUFFIXES)
@@ -148,31 +167,52 @@ def load_demo_registrants(count: int = 300, seed: int = 2026) -> int:
             registrant.email = f"user{n}@example.jp"
         registrant.phone_digits = phone_digits(registrant.phone)
         start_registration(registrant, start)
-        basis = rng.choice([EligibilityBasis.RESIDENT] * 6 + [EligibilityBasis.WORKER,
-                                                              EligibilityBasis.STUDENT])
-        if facility.allows_joint_use and rng.random() < 0.25:
-            basis = EligibilityBasis.JOINT_USE
-        registrant.eligibility_checks.append(EligibilityCheck(
-            basis=basis, doc_identity=True, doc_member_list=kind == RegistrantKind.GROUP,
-            doc_employment_cert=basis == EligibilityBasis.WORKER,
-            doc_student_cert=basis == EligibilityBasis.STUDENT, checked_by=clerk,
-            checked_on=start))
+        # One pending entry still lacks its eligibility check, one group's roster falls
+        # short: the confirmer sees why they cannot be confirmed yet.
+        if not (pending and pending_left == 3):
+            _check(registrant, facility, kind, enterer, start, rng)
+        if state == 0 and rng.random() < 0.5:  # checked again recently: ready to renew
+            _check(registrant, facility, kind, enterer,
+                   today - timedelta(days=rng.randint(1, 60)), rng)
         if kind == RegistrantKind.GROUP:
-            total = rng.randint(2, 30)
-            in_city = total if rng.random() < 0.8 else rng.randint(0, total // 2)
-            resident = rng.randint(0, in_city)
-            registrant.rosters.append(Roster(
-                submitted_on=start, total_members=total, members_resident=resident,
-                members_working=in_city - resident, members_studying=0, verified_by=clerk,
-                paper_location=f"{facility.name} 事務室 書庫{rng.randint(1, 4)}",
-                destroy_by=registrant.expires_on + timedelta(days=365)))
+            _roster(registrant, facility, enterer, start, rng,
+                    qualifying=not (pending and pending_left == 2))
         db.session.add(registrant)
+        db.session.flush()
+        if not pending and chief is not None:
+            confirm_registration(registrant, chief, now=_at(start, 16))
     db.session.flush()
     expire_due(today)
     erase_due(today, timedelta(days=365))
     db.session.commit()
     return count
 
+
+def _check(registrant: Registrant, facility: Facility, kind: RegistrantKind,
+           clerk: StaffUser, day, rng: random.Random) -> None:
+    basis = rng.choice([EligibilityBasis.RESIDENT] * 6 + [EligibilityBasis.WORKER,
+                                                          EligibilityBasis.STUDENT])
+    if facility.allows_joint_use and rng.random() < 0.25:
+        basis = EligibilityBasis.JOINT_USE
+    registrant.eligibility_checks.append(EligibilityCheck(
+        basis=basis, doc_identity=True, doc_member_list=kind == RegistrantKind.GROUP,
+        doc_employment_cert=basis == EligibilityBasis.WORKER,
+        doc_student_cert=basis == EligibilityBasis.STUDENT, checked_by=clerk,
+        checked_on=day))
+
+
+def _roster(registrant: Registrant, facility: Facility, clerk: StaffUser, day,
+            rng: random.Random, qualifying: bool) -> None:
+    total = rng.randint(max(facility.group_min_members, 3), 30)
+    needed = -(-total * facility.group_min_in_city_percent // 100)
+    in_city = (total if rng.random() < 0.8 else rng.randint(needed, total)) if qualifying \
+        else rng.randint(0, max(needed - 1, 0))
+    resident = rng.randint(0, in_city)
+    registrant.rosters.append(Roster(
+        submitted_on=day, total_members=total, members_resident=resident,
+        members_working=in_city - resident, members_studying=0, verified_by=clerk,
+        paper_location=f"{facility.name} 事務室 書庫{rng.randint(1, 4)}",
+        destroy_by=registrant.expires_on + timedelta(days=365)))
 
 
 def load_demo_notices() -> int:

@@ -1,4 +1,9 @@
-"""Importing registrants from the old system's CSV: all or nothing, every bad row reported."""
+"""Importing registrants from the old system's CSV: all or nothing, every bad row reported.
+
+Imported registrations arrive as entries waiting for confirmation, entered by the person who
+imports them (who may import only for the facilities they serve): they become valid only
+through the same final confirmation as a registration typed at the counter, by someone else.
+"""
 
 import csv
 import io
@@ -6,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from admin_app.extensions import db
@@ -18,6 +24,7 @@ from models.registration import (
     reserve_numbers,
     start_registration,
 )
+from models.staff import StaffUser
 
 KINDS = {"individual": RegistrantKind.INDIVIDUAL, "個人": RegistrantKind.INDIVIDUAL,
          "group": RegistrantKind.GROUP, "団体": RegistrantKind.GROUP}
@@ -56,14 +63,20 @@ def _date(text: str) -> date:
     return date.fromisoformat(text.strip().replace("/", "-"))
 
 
-def import_registrants(raw: bytes, *, dry_run: bool = False,
+def import_registrants(raw: bytes, entered_by: StaffUser, *, dry_run: bool = False,
                        progress: Callable[[Iterable], Iterable] = lambda rows: rows
                        ) -> ImportResult:
+    """Stage every row as a pending registration entered by `entered_by`, or none at all."""
     result = ImportResult()
+    if not entered_by.is_usable() or not entered_by.facility_ids():
+        result.errors = [gettext("entered-by: this ID cannot enter registrations (not usable, "
+                                 "or not counter staff of any facility).")]
+        return result
     rows, result.errors = read_csv(raw, ("facility", "kind", "name", "name_kana"))
     if result.errors:
         return result
     facilities = {f.name: f for f in db.session.scalars(select(Facility))}
+    served = entered_by.facility_ids()
     today = today_local()
     staged: list[Registrant] = []
     for number, row in enumerate(progress(rows), start=2):  # row 1 is the header
@@ -73,6 +86,9 @@ def import_registrants(raw: bytes, *, dry_run: bool = False,
         problems = []
         if facility is None:
             problems.append(("facility", "施設名が登録されていません。"))
+        elif facility.id not in served:
+            problems.append(("facility", gettext(
+                "The person importing does not serve this facility's counter.")))
         if kind is None:
             problems.append(("kind", "区分は「個人」または「団体」にしてください。"))
         clean, errors = clean_registrant(row, kind, facility)
@@ -87,7 +103,7 @@ def import_registrants(raw: bytes, *, dry_run: bool = False,
             result.errors += [f"row {number}: {name}: {message}" for name, message in problems]
             continue
         staged.append(Registrant(facility=facility, kind=kind, registered_on=registered_on,
-                                 **clean))
+                                 created_by=entered_by, **clean))
     if result.errors or dry_run:
         db.session.rollback()
         return result

@@ -114,10 +114,14 @@ TABLE: dict[str, Rule] = {
     "it_dashboard.index": Rule(IT, A.VIEW),
     "system_health.index": Rule(roles(Role.IT_ADMIN, Role.CONTRACTOR_OPERATOR), A.VIEW),
     # Residents' registrations: counter staff of the facility only (rows scoped in the view).
+    # Final confirmation 最終確認 (one or several): the chief or a designated confirmer who
+    # did not enter it, which models.registration_trail checks person by person.
     **model_view("registrant", read=COUNTER, create=COUNTER, edit=COUNTER, export=COUNTER,
-                 actions={"renew": COUNTER, "confirm_activity": COUNTER},
+                 actions={"renew": COUNTER, "confirm_activity": COUNTER,
+                          "confirm_registration": COUNTER},
                  extra={"print_view": Rule(COUNTER, A.VIEW),
-                        "blank_form": Rule(COUNTER, A.VIEW)}),
+                        "blank_form": Rule(COUNTER, A.VIEW),
+                        "confirm_view": Rule(COUNTER, A.EDIT, A.EDIT)}),
     # The talent bank 人材バンク: counter staff of the managing facility (rows scoped).
     **model_view("talent_entry", read=COUNTER, create=COUNTER, edit=COUNTER, delete=COUNTER,
                  actions={"renew": COUNTER, "confirm_activity": COUNTER}),

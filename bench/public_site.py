@@ -52,7 +52,8 @@ def build(app) -> None:
             "schedule": "毎週火曜日 10:00〜12:00", "circle_category": rng.choice(list(
                 CircleCategory)), "recruiting": rng.random() < 0.5,
             "publish_consent_on": start if rng.random() < 0.8 else None,
-            "contact_consent": rng.random() < 0.4, "created_at": now, "updated_at": now})
+            "contact_consent": rng.random() < 0.4, "status": "active", "confirmed_at": now,
+            "created_at": now, "updated_at": now})
     db.session.execute(insert(Registrant), circles)
     talents = [{
         "facility_id": rng.choice(facilities), "field": rng.choice(list(TalentField)),

@@ -23,7 +23,8 @@ from models.registration import (
     RegistrantStatus,
     reserve_numbers,
 )
-from models.staff import Role, StaffUser
+from models.staff import StaffUser
+from models.trail import NotAllowed, StepError, applying_notice, may_confirm_for
 from models.types import UTCDateTime, str_enum
 
 NOTICE_SERIES = "N"
@@ -66,20 +67,16 @@ CHANGEABLE = [i.field for i in system_items() if i.changeable_by_notice and i.fi
               INPUT_FIELDS]
 
 
-class NoticeError(Exception):
-    """A step that cannot be taken; str() is the Japanese message for the user."""
-
-    def __init__(self, message, field_errors: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field_errors = field_errors or {}
-
-    def __str__(self) -> str:
-        return str(self.message)
+NoticeError = StepError  # one refusal type for both trails (models.trail)
 
 
-class NotAllowed(NoticeError):
-    """The person may not take this step (answered with 403)."""
+class HistorySource(enum.StrEnum):
+    """How a registrant's item came to change."""
+
+    NOTICE = "notice"  # a confirmed 変更届
+    CORRECTION = "correction"  # corrected before the registration was confirmed
+    EDIT = "edit"  # an item no notice governs (circle publication fields, 活動調査)
+    RENEWAL = "renewal"  # the term was renewed
 
 
 class ChangeNotice(db.Model):
@@ -130,20 +127,22 @@ class ChangeNotice(db.Model):
 
 
 class RegistrantHistory(db.Model):
-    """One changed field of a registrant: old → new, who, when, by which notice."""
+    """One changed field of a registrant: old → new, who, when, how (by which notice)."""
 
     __tablename__ = "registrant_history"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     registrant_id: Mapped[int] = mapped_column(ForeignKey("registrant.id"), index=True)
-    notice_id: Mapped[int] = mapped_column(ForeignKey("change_notice.id"))
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("change_notice.id"))
+    source: Mapped[HistorySource] = mapped_column(
+        str_enum(HistorySource, "history_source"), default=HistorySource.NOTICE)
     field: Mapped[str] = mapped_column(String(40))
     old_value: Mapped[str | None] = mapped_column(String(500), info=PERSONAL)
     new_value: Mapped[str | None] = mapped_column(String(500), info=PERSONAL)
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
-    notice: Mapped[ChangeNotice] = relationship()
+    notice: Mapped[ChangeNotice | None] = relationship()
     changed_by: Mapped[StaffUser] = relationship()
 
 
@@ -156,12 +155,7 @@ def can_handle(user: StaffUser, registrant: Registrant) -> bool:
 
 def can_decide(user: StaffUser, notice: ChangeNotice) -> bool:
     """The chief, or a designated confirmer, of the section the facility belongs to."""
-    section_id = notice.registrant.facility.section_id
-    return any(
-        a.section_id == section_id and (
-            a.role == Role.SECTION_CHIEF
-            or (a.role == Role.FACILITY_STAFF and a.designated_confirmer))
-        for a in user.valid_assignments()) and bool(user.roles())
+    return may_confirm_for(user, notice.registrant.facility.section_id)
 
 
 def _move(notice: ChangeNotice, action: str) -> NoticeState:
@@ -186,6 +180,9 @@ def receive(registrant: Registrant, by: StaffUser, *, notice_type: NoticeType,
     if received_on > day:
         raise NoticeError(_l("The date of receipt cannot be in the future."),
                           {"received_on": str(_l("The date of receipt cannot be in the future."))})
+    if registrant.status == RegistrantStatus.PENDING:
+        raise NoticeError(_l("This registration is not confirmed yet: correct the entry "
+                             "itself; a change notice is for confirmed registrations."))
     if not registrant.is_current(day):
         raise NoticeError(_l("This registration has expired or was erased: no notice can be "
                              "accepted. A new registration is needed."))
@@ -268,6 +265,12 @@ def confirm(notice: ChangeNotice, by: StaffUser, now: datetime | None = None) ->
         raise NoticeError(ALREADY_PROCESSED)
     notice = db.session.get(ChangeNotice, notice_id, populate_existing=True)
     registrant = db.session.get(Registrant, registrant_id, populate_existing=True)
+    with applying_notice(db.session):  # the one way a confirmed registrant's items change
+        _apply(notice, registrant, by, at)
+        db.session.commit()
+
+
+def _apply(notice: ChangeNotice, registrant: Registrant, by: StaffUser, at: datetime) -> None:
     if notice.notice_type == NoticeType.WITHDRAWAL:
         db.session.add(RegistrantHistory(registrant_id=registrant.id, notice_id=notice.id,
                                          field="status", old_value=registrant.status.value,
@@ -288,7 +291,6 @@ def confirm(notice: ChangeNotice, by: StaffUser, now: datetime | None = None) ->
         if "phone" in staged:
             registrant.phone_digits = phone_digits(registrant.phone)
     notice.staged_values = None  # applied: the history keeps old → new
-    db.session.commit()
 
 
 def decide_against(notice: ChangeNotice, by: StaffUser, action: str, reason: str,

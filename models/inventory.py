@@ -143,9 +143,11 @@ NOT_PERSONAL = {
     "Registrant": {
         "id": "record key", "facility_id": "where registered", "kind": "individual or group",
         "number_series": "numbering series", "registration_number": "registration number",
-        "status": "active/expired/erased", "registered_on": "term start",
+        "status": "pending/active/expired/withdrawn/erased", "registered_on": "term start",
         "expires_on": "term end", "expired_on": "statistics", "erased_on": "statistics",
         "created_by_id": "trail", "created_at": "trail", "updated_at": "trail",
+        "received_by_id": "trail", "received_on": "trail", "confirmed_by_id": "trail",
+        "confirmed_at": "trail",
         "circle_category": "category on the public circle list",
         "recruiting": "whether the group recruits members (public)",
         "publish_consent_on": "date of consent to publication", "contact_consent": "consent",
@@ -191,6 +193,7 @@ NOT_PERSONAL |= {
     },
     "RegistrantHistory": {
         "id": "record key", "registrant_id": "owner", "notice_id": "which notice",
+        "source": "how it changed (notice, correction, edit, renewal)",
         "field": "which item changed", "changed_by_id": "trail", "changed_at": "trail",
     },
 }

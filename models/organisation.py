@@ -2,7 +2,7 @@
 
 import enum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
@@ -65,6 +65,9 @@ class Facility(db.Model):
     individual_fee_by_age: Mapped[bool] = mapped_column(default=False)  # birth date collected
     group_min_members: Mapped[int] = mapped_column(default=3)
     group_min_in_city_percent: Mapped[int] = mapped_column(default=50)
+    # 利用要件確認: a registration is confirmed, and renewed, only with a recorded check.
+    eligibility_check_required: Mapped[bool] = mapped_column(default=True,
+                                                             server_default=true())
 
     section: Mapped[Section] = relationship(back_populates="facilities")
     rooms: Mapped[list["Room"]] = relationship(back_populates="facility", order_by="Room.id")

@@ -1,12 +1,22 @@
 """Registrants (individuals and groups), their eligibility checks and rosters, and the rules
-for numbers, qualification, renewal, expiry and erasure."""
+for numbers, qualification, expiry and erasure. (The trail a registration follows — receipt,
+entry, confirmation — and renewal: models.registration_trail.)"""
 
 import enum
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false, select, update
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    false,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
@@ -24,6 +34,7 @@ class RegistrantKind(enum.StrEnum):
 
 
 class RegistrantStatus(enum.StrEnum):
+    PENDING = "pending"  # entered, waiting for the final confirmation (確認待ち)
     ACTIVE = "active"
     EXPIRED = "expired"
     WITHDRAWN = "withdrawn"  # 廃止 by a confirmed change notice
@@ -76,6 +87,11 @@ class Registrant(db.Model):
         Index("ix_registrant_expires_on", "expires_on"),
         # The kana b-tree above serves 五十音順 order; PostgreSQL also needs this for LIKE.
         pattern_index("registrant", "name_kana"),
+        # Nothing is 有効 without a final confirmation, and nobody confirms their own entry.
+        CheckConstraint("status <> 'active' OR confirmed_at IS NOT NULL",
+                        name="active_is_confirmed"),
+        CheckConstraint("confirmed_by_id IS NULL OR created_by_id IS NULL "
+                        "OR confirmed_by_id <> created_by_id", name="confirmer_is_not_enterer"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,7 +100,8 @@ class Registrant(db.Model):
     number_series: Mapped[str] = mapped_column(String(4))
     registration_number: Mapped[str] = mapped_column(String(20))
     status: Mapped[RegistrantStatus] = mapped_column(
-        str_enum(RegistrantStatus, "registrant_status"), default=RegistrantStatus.ACTIVE)
+        str_enum(RegistrantStatus, "registrant_status"), default=RegistrantStatus.PENDING,
+        active_history=True)  # the trail's guard needs the status before a change
     registered_on: Mapped[date]
     expires_on: Mapped[date]
     expired_on: Mapped[date | None]  # the day the registration ended (expiry or withdrawal)
@@ -113,12 +130,21 @@ class Registrant(db.Model):
     contact_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
     activity_confirmed_on: Mapped[date | None]  # the last yearly 活動調査 check
 
+    # The trail of the form's 職員記入欄: 受付 (who took the paper form, when), 入力 (who
+    # entered it: created_by, created_at) and 最終確認 (a chief or designated confirmer who did
+    # not enter it). Rows confirmed before the trail existed have confirmed_by NULL.
+    received_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    received_on: Mapped[date | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
     facility: Mapped[Facility] = relationship()
-    created_by: Mapped[StaffUser | None] = relationship()
+    received_by: Mapped[StaffUser | None] = relationship(foreign_keys=[received_by_id])
+    created_by: Mapped[StaffUser | None] = relationship(foreign_keys=[created_by_id])
+    confirmed_by: Mapped[StaffUser | None] = relationship(foreign_keys=[confirmed_by_id])
     eligibility_checks: Mapped[list["EligibilityCheck"]] = relationship(
         back_populates="registrant", order_by="EligibilityCheck.checked_on.desc()",
         cascade="all, delete-orphan")
@@ -133,8 +159,20 @@ class Registrant(db.Model):
     def is_group(self) -> bool:
         return self.kind == RegistrantKind.GROUP
 
+    @property
+    def is_pending(self) -> bool:
+        return self.status == RegistrantStatus.PENDING
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def entered_on(self) -> date | None:
+        return today_local(self.created_at) if self.created_at else None
+
     def is_current(self, on: date | None = None) -> bool:
-        """Registered and not past its expiry on the given Japan calendar date."""
+        """Confirmed, and not past its expiry on the given Japan calendar date."""
         day = on or today_local()
         return (self.status == RegistrantStatus.ACTIVE
                 and self.registered_on <= day <= self.expires_on)
@@ -281,31 +319,15 @@ def term_end(facility: Facility, start: date) -> date:
     return start + relativedelta(years=facility.registration_term_years) - timedelta(days=1)
 
 
-def renew(registrant: Registrant, today: date | None = None) -> date:
-    """Extend the term. After expiry a fresh eligibility check (after the expiry) is needed."""
-    day = today or today_local()
-    if registrant.status == RegistrantStatus.ERASED:
-        raise InputError(_l("This registration was erased and cannot be renewed."))
-    lapsed = registrant.status == RegistrantStatus.EXPIRED or registrant.expires_on < day
-    if lapsed:
-        check = registrant.latest_check
-        if check is None or check.checked_on <= registrant.expires_on:
-            raise InputError(_l("The registration has expired: record a new eligibility "
-                                "check before renewing."))
-    start = max(day, registrant.expires_on + timedelta(days=1))
-    registrant.expires_on = term_end(registrant.facility, start)
-    registrant.status = RegistrantStatus.ACTIVE
-    registrant.expired_on = None
-    return registrant.expires_on
-
-
 PERSONAL_COLUMNS = [c.key for c in Registrant.__table__.columns if c.info.get("personal")]
 
 
 def expire_due(day: date) -> list[Registrant]:
-    """Mark registrations whose term ended before `day` as expired (idempotent)."""
+    """Mark registrations whose term ended before `day` as expired (idempotent); an entry
+    never confirmed within its term expires too, so that its personal data are erased."""
     due = db.session.scalars(select(Registrant).where(
-        Registrant.status == RegistrantStatus.ACTIVE, Registrant.expires_on < day)).all()
+        Registrant.status.in_((RegistrantStatus.ACTIVE, RegistrantStatus.PENDING)),
+        Registrant.expires_on < day)).all()
     for registrant in due:
         registrant.status = RegistrantStatus.EXPIRED
         registrant.expired_on = registrant.expires_on + timedelta(days=1)

@@ -43,13 +43,37 @@ def facility_id(name: str) -> int:
 
 
 def make_registrant(facility_name: str = "中央公民館", kind: str = "group", *,
-                    registered_on: date | None = None, **fields) -> int:
-    """A registrant created through the domain rules; returns its id (inside an app context)."""
-    from models import Facility, Registrant, RegistrantKind
+                    registered_on: date | None = None, confirmed: bool = True,
+                    check: bool = True, roster: bool = True, entered_by: str | None = None,
+                    confirmed_by: str | None = None, **fields) -> int:
+    """A registrant created through the domain rules — received and entered by counter staff
+    of the facility, with an eligibility check and (groups) a qualifying roster, confirmed by
+    the section's chief as of its registration date unless `confirmed=False`; returns its id
+    (inside an app context)."""
+    from datetime import datetime, time
+
+    from models import (
+        EligibilityBasis,
+        EligibilityCheck,
+        Facility,
+        Registrant,
+        RegistrantKind,
+        Roster,
+    )
+    from models.clock import JST, today_local
     from models.japanese import phone_digits
     from models.registration import start_registration
+    from models.registration_trail import confirm_registration
+    from models.trail import may_confirm_for
 
     facility = db.session.scalar(select(Facility).where(Facility.name == facility_name))
+    users = db.session.scalars(select(StaffUser).order_by(StaffUser.id)).all()
+    by_login = {u.login: u for u in users}
+    section = facility.section_id
+    enterer = by_login[entered_by] if entered_by else next(
+        (u for u in users if facility.id in u.facility_ids()
+         and not may_confirm_for(u, section)), None)
+    day = registered_on or today_local()
     values = {"name": "テスト合唱団", "name_kana": "テストガッショウダン",
               "postal_code": "1890014", "address": "東村山市本町1丁目2番3号",
               "phone": "042-393-5111"}
@@ -57,10 +81,25 @@ def make_registrant(facility_name: str = "中央公民館", kind: str = "group",
         values |= {"representative_name": "代表 太郎", "representative_kana": "ダイヒョウ タロウ"}
     values |= fields
     registrant = Registrant(facility=facility, kind=RegistrantKind(kind),
-                            registered_on=registered_on, **values)
+                            registered_on=registered_on, created_by=enterer,
+                            received_by=enterer, received_on=day, **values)
     registrant.phone_digits = phone_digits(registrant.phone)
     start_registration(registrant, registered_on)
+    clerk = enterer or users[0]
+    if check:
+        registrant.eligibility_checks.append(EligibilityCheck(
+            basis=EligibilityBasis.RESIDENT, doc_identity=True, checked_by=clerk,
+            checked_on=day))
+    if roster and kind == "group":
+        registrant.rosters.append(Roster(
+            submitted_on=day, total_members=10, members_resident=10, verified_by=clerk,
+            paper_location="事務室", destroy_by=registrant.expires_on))
     db.session.add(registrant)
+    db.session.flush()
+    if confirmed:
+        confirmer = by_login[confirmed_by] if confirmed_by else next(
+            u for u in users if may_confirm_for(u, section) and u is not enterer)
+        confirm_registration(registrant, confirmer, now=datetime.combine(day, time(12), JST))
     db.session.commit()
     return registrant.id
 

@@ -190,9 +190,9 @@ def test_it_registers_a_transfer_and_after_the_date_staff_sees_the_new_section_o
     page.screenshot(path=ARTIFACTS / "31-transfer-list.png", full_page=True)
     page.get_by_role("button", name="ログアウト").click()
 
-    # 市民スポーツ課 has no chief: a second IT administrator approves the new grant.
-    log_in(page, live_server, "it2")
-    page.goto(f"{live_server}/admin/it_dashboard/")
+    # The receiving section's chief approves the new grant on their home page.
+    log_in(page, live_server, "chief2")
+    page.goto(f"{live_server}/admin/")
     waiting = page.get_by_test_id("grants-to-decide")
     assert waiting.get_by_role("cell", name="山田 花子 (staff1)").is_visible()
     page.screenshot(path=ARTIFACTS / "31b-grant-to-approve.png", full_page=True)

@@ -90,7 +90,7 @@ def test_received_entered_confirmed_with_history(app, login_as, rid):
     chief = app.test_client()
     login(chief, "chief1")
     assert decide(chief, notice_id, "confirm").status_code == 302
-    assert "確定" in flashes(chief, notice_id) or "反映" in flashes(chief, notice_id) or True
+    assert "変更届 N-000001 を確定し、登録内容に反映しました。" in flashes(chief, notice_id)
     r = registrant(app, rid)
     assert r.phone == "090-2222-3333" and r.phone_digits == "09022223333"
     assert r.address == "東村山市萩山町1丁目"

@@ -69,3 +69,17 @@ def test_demo_public_entries_come_in_every_state(app, demo_registrants):
         circles = set(db.session.scalars(select(Registrant.id).where(circle_listed(today))))
         assert circles and len(circles) < len(groups)
         assert {g.contact_consent for g in groups if g.id in circles} == {True, False}
+
+
+def test_demo_registrations_went_through_the_trail_and_some_wait(app, demo_registrants):
+    from models import Registrant, RegistrantStatus
+
+    with app.app_context():
+        rows = db.session.scalars(select(Registrant)).all()
+        pending = [r for r in rows if r.status == RegistrantStatus.PENDING]
+        confirmed = [r for r in rows if r.status != RegistrantStatus.PENDING]
+        assert 0 < len(pending) < 10
+        assert all(r.confirmed_by is not None and r.confirmed_by_id != r.created_by_id
+                   and r.confirmed_by.login.startswith("chief") for r in confirmed)
+        assert all(r.eligibility_checks for r in confirmed)
+        assert any(not r.eligibility_checks for r in pending)  # the confirmer sees why

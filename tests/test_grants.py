@@ -24,6 +24,7 @@ from models import (
     StaffUser,
     TransferBatch,
 )
+from models.grants import set_end
 from tests.builders import PASSWORD, add_role, make_registrant, make_user
 from tests.conftest import csrf_token, decide, login
 
@@ -279,13 +280,11 @@ def test_approval_after_the_start_date_takes_effect_from_the_approval(app, demo)
 
 
 def test_the_enterer_the_grantee_another_chief_and_it_cannot_approve_the_chief_can(app, demo):
-    with app.app_context():
-        make_user("chief2", Role.SECTION_CHIEF, "SPORTS")
     it1 = logged_in(app, "it1")
     assert enter(it1, app, "it2", "facility_staff").status_code == 302  # whole 公民館
     pending = grant_id(app, "it2", GrantState.PENDING)
     refused = security_events(app)
-    for who, password in (("it1", None), ("it2", None), ("chief2", PASSWORD)):
+    for who, password in (("it1", None), ("it2", None), ("chief2", None)):
         response = decide(logged_in(app, who, password), pending)
         assert response.status_code == 403, who
     assert "承認・却下できません" in decide(it1, pending).get_data(as_text=True)
@@ -330,14 +329,16 @@ def test_it_admin_grants_need_a_second_it_administrator_too(app, demo):
 
 def test_with_no_chief_on_the_start_date_a_second_it_administrator_approves(app, demo):
     """市民スポーツ課's chief leaves on 31 December; a grant from 1 January is IT's to approve."""
-    with app.app_context():
-        make_user("chief2", Role.SECTION_CHIEF, "SPORTS", role_to=date(2026, 12, 31))
+    with app.app_context():  # the demo chief of 市民スポーツ課 leaves at the end of the year
+        chief2 = db.session.scalar(select(StaffUser).where(StaffUser.login == "chief2"))
+        set_end(chief2.assignments[0], date(2026, 12, 31), None, "年度途中の退任（テスト）")
+        db.session.commit()
     with time_machine.travel(DEC_1, tick=False):
         it1 = logged_in(app, "it1")
         enter(it1, app, "records1", "facility_staff", "SPORTS", facilities=("スポーツセンター",),
               valid_from="2027-01-01", reason="1月からの窓口応援")
         pending = grant_id(app, "records1", GrantState.PENDING)
-        assert decide(logged_in(app, "chief2", PASSWORD), pending).status_code == 403
+        assert decide(logged_in(app, "chief2"), pending).status_code == 403
         assert decide(logged_in(app, "chief1"), pending).status_code == 403
         it2 = logged_in(app, "it2")
         assert decide(it2, pending).status_code == 302
@@ -346,7 +347,7 @@ def test_with_no_chief_on_the_start_date_a_second_it_administrator_approves(app,
               valid_from="2026-12-01")
         during = grant_id(app, "auditor1", GrantState.PENDING)
         assert decide(it2, during).status_code == 403
-        assert decide(logged_in(app, "chief2", PASSWORD), during).status_code == 302
+        assert decide(logged_in(app, "chief2"), during).status_code == 302
     assert grants_of(app, "records1")[-1][4] == "approved"
     assert grants_of(app, "auditor1")[-1][4] == "approved"
 

@@ -180,12 +180,11 @@ def test_no_non_public_value_reaches_any_public_response(app, client, demo, at_t
     """Every value the inventory does not publish (or publishes only with a consent that was
     not given) is planted in the data; no public page, list, search or error shows it."""
     with app.app_context():
+        secret_activity = "非公開団体の活動内容"
         ids = [circle(name="公開の会", name_kana="コウカイノカイ", **MARKERS),
                circle(name="非公開の会 秘", name_kana="ヒコウカイノカイ",
-                      publish_consent_on=None, **(MARKERS | {"phone": "042-399-9998"}))]
-        secret_activity = "非公開団体の活動内容"
-        db.session.get(Registrant, ids[1]).activity = secret_activity
-        db.session.commit()
+                      publish_consent_on=None, activity=secret_activity,
+                      **(MARKERS | {"phone": "042-399-9998"}))]
         talents = [talent(**TALENT_MARKERS), talent(publish_consent_on=None,
                                                     display_name="非公開 人材",
                                                     display_kana="ヒコウカイ")]

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 
 from admin_app.extensions import db
 from models import AccessAction, AccessLog, Registrant, RegistrantKind
+from models.clock import today_local
 from tests.builders import facility_id, make_registrant
 from tests.conftest import csrf_token
 
@@ -18,11 +20,19 @@ def count(app) -> int:
         return db.session.scalar(select(func.count()).select_from(Registrant))
 
 
+def selected(page: str, field: str) -> str:
+    """The value a select of the form offers pre-selected (e.g. the receiver: oneself)."""
+    select_html = re.search(rf'<select[^>]*id="{field}".*?</select>', page, re.S).group(0)
+    return re.search(r'<option selected value="([^"]*)"', select_html).group(1)
+
+
 def post_new(client, app, **fields):
     page = client.get("/admin/registrant/new/").get_data(as_text=True)
     with app.app_context():
         default_facility = facility_id("中央公民館")
-    data = {"facility": default_facility, "kind": "group", "name": "萩山コーラスの会",
+    data = {"received_by": selected(page, "received_by"),
+            "received_on": today_local().isoformat(),
+            "facility": default_facility, "kind": "group", "name": "萩山コーラスの会",
             "name_kana": "はぎやまこーらすのかい", "representative_name": "山田 花子",
             "representative_kana": "やまだ はなこ", "postal_code": "１８９－００１４",
             "address": "東村山市本町１丁目２番３号", "phone": "０４２－３９３－５１１１",
@@ -121,7 +131,7 @@ def test_eligibility_check_and_roster_are_recorded_with_the_trail(app, login_as)
 def test_roster_with_too_few_in_city_members_does_not_qualify(app, demo):
     with app.app_context():
         from models import Registrant, Roster, StaffUser
-        rid = make_registrant()
+        rid = make_registrant(roster=False, confirmed=False)  # its only roster is the one below
         r = db.session.get(Registrant, rid)
         clerk = db.session.scalar(select(StaffUser).where(StaffUser.login == "staff1"))
         r.rosters.append(Roster(submitted_on=date(2026, 4, 1), total_members=10,

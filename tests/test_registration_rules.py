@@ -7,9 +7,21 @@ from sqlalchemy import select
 
 from admin_app.extensions import db
 from models import EligibilityBasis, EligibilityCheck, Registrant, RegistrantStatus, StaffUser
-from models.japanese import InputError
-from models.registration import renew
+from models.registration_trail import renew
+from models.trail import StepError
 from tests.builders import make_registrant
+
+
+def clerk() -> StaffUser:
+    return db.session.scalar(select(StaffUser).where(StaffUser.login == "staff1"))
+
+
+def checked(r: Registrant, on: date) -> None:
+    """A fresh eligibility check recorded by staff1."""
+    r.eligibility_checks.append(EligibilityCheck(
+        basis=EligibilityBasis.RESIDENT, doc_identity=True, checked_by=clerk(), checked_on=on))
+    db.session.flush()
+    db.session.refresh(r)
 
 
 def test_numbers_run_per_facility_kind(app, demo):
@@ -30,22 +42,18 @@ def test_term_defaults_to_three_years(app, demo):
 def test_renewal_extends_the_term_from_its_end(app, demo):
     with app.app_context():
         r = db.session.get(Registrant, make_registrant(registered_on=date(2024, 4, 1)))
-        assert renew(r, today=date(2027, 2, 1)) == date(2030, 3, 31)
+        checked(r, date(2027, 1, 20))
+        assert renew(r, clerk(), today=date(2027, 2, 1)) == date(2030, 3, 31)
 
 
 def test_renewal_after_expiry_needs_a_fresh_eligibility_check(app, demo):
     with app.app_context():
         r = db.session.get(Registrant, make_registrant(registered_on=date(2022, 4, 1)))
-        with pytest.raises(InputError) as error:
-            renew(r, today=date(2026, 11, 26))
+        with pytest.raises(StepError) as error:
+            renew(r, clerk(), today=date(2026, 11, 26))
         assert "新しい利用要件確認" in str(error.value)
-        clerk = db.session.scalar(select(StaffUser).where(StaffUser.login == "staff1"))
-        r.eligibility_checks.append(EligibilityCheck(
-            basis=EligibilityBasis.RESIDENT, doc_identity=True, checked_by=clerk,
-            checked_on=date(2026, 11, 26)))
-        db.session.flush()
-        db.session.refresh(r)
-        assert renew(r, today=date(2026, 11, 26)) == date(2029, 11, 25)
+        checked(r, date(2026, 11, 26))
+        assert renew(r, clerk(), today=date(2026, 11, 26)) == date(2029, 11, 25)
         assert r.status == RegistrantStatus.ACTIVE
 
 

@@ -58,10 +58,10 @@ def test_move_takes_effect_at_midnight_on_every_request_without_any_job(app, dem
         login(it, "it1")
         response = register(it, app)
         assert response.status_code == 302
-        # 市民スポーツ課 has no chief: a second IT administrator approves the new grant.
-        it2 = app.test_client()
-        login(it2, "it2")
-        assert decide(it2, new_grant_of(app, "staff1")).status_code == 302
+        # The receiving section's chief approves the new grant.
+        chief2 = app.test_client()
+        login(chief2, "chief2")
+        assert decide(chief2, new_grant_of(app, "staff1")).status_code == 302
     with time_machine.travel(BEFORE, tick=False):
         login(client, "staff1")
         assert facilities_seen(client) == {"中央公民館"}

@@ -13,6 +13,7 @@ from models.change_notice import OPEN_STATES, ChangeNotice, NoticeState
 from models.clock import today_local
 from models.publication import unconfirmed_circles, unconfirmed_talents
 from models.registrant_input import expiring_soon_condition
+from models.registration_trail import awaiting_confirmation
 from views.grants import pending_context
 from views.labels import label
 
@@ -44,6 +45,10 @@ class DashboardView(AdminIndexView):
                 .where(ChangeNotice.state.in_(OPEN_STATES),
                        Registrant.facility_id.in_(current_user.facility_ids()))
                 .group_by(ChangeNotice.state)).all())
+        awaiting = []  # registrations this person may give the final confirmation
+        if show_expiring:
+            awaiting = db.session.scalars(awaiting_confirmation(current_user).order_by(
+                Registrant.created_at).limit(EXPIRING_SHOWN + 1)).all()
         unconfirmed = {}
         if show_expiring:
             facilities = current_user.facility_ids()
@@ -52,8 +57,7 @@ class DashboardView(AdminIndexView):
         # Grants (and, for IT, HR's lists) waiting for this person's approval.
         pending = pending_context(current_user) if allowed("grant.decide") else {}
         return self.render("admin/dashboard.html", assignments=assignments, pending=pending,
-                           **pending,
-                           unconfirmed=unconfirmed,
+                           **pending, unconfirmed=unconfirmed, awaiting=awaiting,
                            notice_counts=notice_counts, NoticeState=NoticeState,
                            role_labels=sorted(label(r) for r in current_roles()), label=label,
                            expiring=expiring, expiring_limit=EXPIRING_SHOWN,

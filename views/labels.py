@@ -6,7 +6,7 @@ from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _l
 
 from models.access_log import AccessAction
-from models.change_notice import NoticeState, NoticeType, ReceivedVia
+from models.change_notice import HistorySource, NoticeState, NoticeType, ReceivedVia
 from models.log_review import Findings, ReviewStatus
 from models.organisation import Authority, EligibilityRule
 from models.registration import (
@@ -41,6 +41,7 @@ _PAIRS = (
     (StaffStatus.REVOKED, _l("Revoked")),
     (RegistrantKind.INDIVIDUAL, _l("Individual")),
     (RegistrantKind.GROUP, _l("Group (circle)")),
+    (RegistrantStatus.PENDING, _l("Waiting for confirmation")),
     (RegistrantStatus.ACTIVE, _l("Current")),
     (RegistrantStatus.EXPIRED, _l("Expired")),
     (RegistrantStatus.ERASED, _l("Erased")),
@@ -59,6 +60,10 @@ _PAIRS = (
     (NoticeState.RETURNED, _l("Returned for correction")),
     (NoticeState.CONFIRMED, _l("Confirmed")),
     (NoticeState.REJECTED, _l("Rejected")),
+    (HistorySource.NOTICE, _l("Change notice")),
+    (HistorySource.CORRECTION, _l("Corrected before confirmation")),
+    (HistorySource.EDIT, _l("Item no notice governs")),
+    (HistorySource.RENEWAL, _l("Renewal")),
     (ReceivedVia.COUNTER, _l("At the counter")),
     (ReceivedVia.MAIL, _l("By mail")),
     (StaffEventKind.ISSUED, _l("ID issued")),

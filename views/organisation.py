@@ -27,14 +27,19 @@ class FacilityView(AppModelView):
     column_list = ["name", "kind", "section", "eligibility_rule", "phone"]
     column_default_sort = "id"
     column_searchable_list = ["name"]
-    form_columns = ["section", "name", "kind", "eligibility_rule", "address", "phone"]
+    form_columns = ["section", "name", "kind", "eligibility_rule", "eligibility_check_required",
+                    "address", "phone"]
     column_labels = {"name": _l("Facility name"), "kind": _l("Kind"), "section": _l("Section"),
                      "eligibility_rule": _l("Eligibility"), "address": _l("Address"),
-                     "phone": _l("Phone"), "rooms": _l("Rooms")}
+                     "phone": _l("Phone"), "rooms": _l("Rooms"),
+                     "eligibility_check_required": _l("Eligibility check required")}
     column_formatters = {"eligibility_rule": enum_formatter}
     column_formatters_detail = column_formatters
     form_choices = {"eligibility_rule": choices(EligibilityRule)}
-    form_args = {"phone": {"validators": [Optional(), PHONE]}}
+    form_args = {"phone": {"validators": [Optional(), PHONE]},
+                 "eligibility_check_required": {"description": _l(
+                     "A registration is confirmed, and renewed, only with a recorded "
+                     "eligibility check (利用要件確認)")}}
 
     def scope(self, query):
         ids = visible_facility_ids()

@@ -1,9 +1,11 @@
 """Registrant screens: forms and columns generated from the field inventory, rows scoped to
-the user's facilities, printable application forms, renewal."""
+the user's facilities, the registration's trail (entry, correction, final confirmation; after
+it, only items no notice governs are edited, each change in the history), renewal with a fresh
+eligibility check, printable application forms. Every rule is in models.registration_trail."""
 
 from datetime import timedelta
 
-from flask import abort, flash, request
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.helpers import is_form_submitted
@@ -40,10 +42,22 @@ from models.registration import (
     Registrant,
     RegistrantKind,
     Roster,
-    renew,
     start_registration,
 )
+from models.registration_trail import (
+    GOVERNED,
+    RECEIPT,
+    confirm_registration,
+    confirmation_problems,
+    may_confirm,
+    possible_receivers,
+    receipt_problems,
+    record_changes,
+    refuse_locked,
+    renew,
+)
 from models.staff import Role
+from models.trail import NotAllowed, StepError, confirmed_sections
 from views.base import FacilityScopedView
 from views.labels import choices, enum_formatter, label
 
@@ -85,10 +99,6 @@ def _personal_formatter(view, context, model, name):
     if name == "postal_code":
         return model.postal_code_display
     return value if value is not None else ""
-
-
-def field_label(field: str) -> str:
-    return str(BY_FIELD[field].label) if field in BY_FIELD else gettext("Status")
 
 
 def _date_formatter(view, context, model, name):
@@ -134,8 +144,13 @@ CIRCLE_LABELS = {
     "contact_consent": _l("Consent to publish the contact"),
     "activity_confirmed_on": _l("Activity last confirmed on"),
 }
+TRAIL_LABELS = {
+    "received_by": _l("Received by"), "received_on": _l("Received on"),
+    "received_trail": _l("Received by / on"), "entered_trail": _l("Entered by / on"),
+    "confirmed_trail": _l("Confirmed by / on"),
+}
 
-META_LABELS = {**CIRCLE_LABELS,
+META_LABELS = {**CIRCLE_LABELS, **TRAIL_LABELS,
     "registration_number": _l("Registration number"), "kind": _l("Kind"),
     "facility": _l("Facility"), "status": _l("Status"), "registered_on": _l("Registered on"),
     "expires_on": _l("Expires on"), "fee_tier": _l("Fee tier"),
@@ -144,8 +159,43 @@ META_LABELS = {**CIRCLE_LABELS,
 }
 
 
+def trail_text(who, when) -> str:
+    """「name / date」 of one step of the trail (empty when the step has not happened)."""
+    if when is None:
+        return ""
+    name = who.name if who else gettext("(before the trail was recorded)")
+    return f"{name} / {jdate_wareki(when)}"
+
+
+def _trail_formatter(view, context, model, name):
+    return {"received_trail": lambda: trail_text(model.received_by, model.received_on),
+            "entered_trail": lambda: trail_text(model.created_by, model.entered_on),
+            "confirmed_trail": lambda: trail_text(model.confirmed_by, model.confirmed_at)
+            }[name]() or "—"
+
+
+def field_label(field: str) -> str:
+    if field in BY_FIELD:
+        return str(BY_FIELD[field].label)
+    return str(META_LABELS.get(field) or gettext("Status"))
+
+
+def history_value(field: str, value: str | None) -> str:
+    """A history value as people read it (labels for codes, yes/no for flags)."""
+    if value is None:
+        return ""
+    if field == "circle_category":
+        return label(CircleCategory(value))
+    if field == "kind":
+        return label(RegistrantKind(value))
+    if value in ("True", "False"):
+        return gettext("Set") if value == "True" else gettext("Not set")
+    return value
+
+
 class RegistrantView(FacilityScopedView):
     details_template = "admin/registrant_details.html"
+    edit_template = "admin/registrant_edit.html"
     simple_list_pager = True  # no count(*) over 100,000 rows on every page
     column_default_sort = "name_kana"
     column_list = ["registration_number", "kind", "name", "name_kana", "facility", "phone",
@@ -154,7 +204,8 @@ class RegistrantView(FacilityScopedView):
                             "registered_on", "expires_on"]
                            + [f for f in SHOWN if f != "phone_digits"]
                            + ["fee_tier", "latest_check", "qualification", *CIRCLE_FIELDS,
-                              "activity_confirmed_on"])
+                              "activity_confirmed_on", "received_trail", "entered_trail",
+                              "confirmed_trail"])
     column_export_list = ["registration_number", "kind", "facility", "status", "registered_on",
                           "expires_on"] + [f for f in SHOWN if f != "phone_digits"]
     column_searchable_list = ["registration_number", "name", "name_kana", "phone"]
@@ -170,10 +221,13 @@ class RegistrantView(FacilityScopedView):
                                 "latest_check": _check_formatter,
                                 "circle_category": enum_formatter,
                                 "publish_consent_on": _date_formatter,
-                                "activity_confirmed_on": _date_formatter}
+                                "activity_confirmed_on": _date_formatter,
+                                "received_trail": _trail_formatter,
+                                "entered_trail": _trail_formatter,
+                                "confirmed_trail": _trail_formatter}
     column_formatters_export = {"kind": enum_formatter, "status": enum_formatter,
                                 "postal_code": _personal_formatter}
-    form_columns = ["facility", "kind", *INPUT_FIELDS, *CIRCLE_FIELDS]
+    form_columns = ["facility", "kind", *INPUT_FIELDS, *CIRCLE_FIELDS, *RECEIPT]
     form_choices = {"kind": choices(RegistrantKind),
                     "circle_category": [("", "—"), *choices(CircleCategory)]}
     form_args = {
@@ -193,6 +247,11 @@ class RegistrantView(FacilityScopedView):
                                    "Groups only. Empty: not on the public circle list")},
         "contact_consent": {"label": CIRCLE_LABELS["contact_consent"], "description": _l(
             "Representative and phone number; otherwise enquiries go through the facility")},
+        "received_by": {"label": TRAIL_LABELS["received_by"], "description": _l(
+            "Staff section (受付者): who took the paper form at the counter")},
+        "received_on": {"label": TRAIL_LABELS["received_on"], "default": today_local,
+                        "validators": [Optional()],
+                        "description": _l("Staff section (受付日)")},
     }
     # Room for what people type (full-width digits, 〒, hyphens) before it is normalised.
     form_widget_args = {"postal_code": {"maxlength": 12}, "phone": {"maxlength": 20}}
@@ -238,11 +297,41 @@ class RegistrantView(FacilityScopedView):
                 count_query = count_query.filter(condition)
         return query, count_query, joins, count_joins
 
+    # --- forms: everything while the entry waits for confirmation; afterwards only what no
+    # notice governs, and new (never rewritten) eligibility checks and rosters ---
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        form.received_by.query_factory = self._receivers
+        if not is_form_submitted():
+            form.received_by.data = current_user._get_current_object()
+        form._registrant = None
+        return form
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        form._registrant = obj
+        if obj is not None and not obj.is_pending:
+            for name in (*GOVERNED, *RECEIPT):
+                if name in form:
+                    del form[name]
+            if not is_form_submitted():  # recorded ones are shown on the details page
+                form.eligibility_checks.entries = []
+                form.rosters.entries = []
+            return form
+        form.received_by.query_factory = self._receivers
+        return form
+
+    def _receivers(self):
+        return possible_receivers(current_user._get_current_object())
+
     # --- validation: the same rules as the import, from models.registrant_input ---
     def validate_form(self, form) -> bool:
         valid = super().validate_form(form)
-        if not is_form_submitted() or not hasattr(form, "kind"):
+        if not is_form_submitted() or not hasattr(form, "_registrant"):
             return valid
+        registrant = form._registrant
+        if registrant is not None and not registrant.is_pending:
+            return self._validate_confirmed(form, registrant) and valid
         facility, kind = form.facility.data, form.kind.data
         raw = {f: form[f].data for f in INPUT_FIELDS}
         clean, errors = clean_registrant(raw, kind, facility)
@@ -252,10 +341,24 @@ class RegistrantView(FacilityScopedView):
             if field not in errors and not form[field].errors:
                 form[field].data = clean[field]
         circle_errors = check_circle(kind, {f: form[f].data for f in CIRCLE_FIELDS})
+        errors |= circle_errors | receipt_problems(
+            facility, form.received_by.data, form.received_on.data)
+        for field, message in errors.items():
+            if field not in INPUT_FIELDS:
+                form[field].errors = [*form[field].errors, message]
+        errors_inline = self._check_inline(form, facility)
+        return valid and not errors and not errors_inline
+
+    def _validate_confirmed(self, form, registrant) -> bool:
+        try:
+            refuse_locked(registrant, request.form)
+        except StepError as error:
+            flash(str(error), "error")
+            return False
+        circle_errors = check_circle(registrant.kind, {f: form[f].data for f in CIRCLE_FIELDS})
         for field, message in circle_errors.items():
             form[field].errors = [*form[field].errors, message]
-        errors_inline = self._check_inline(form, facility)
-        return valid and not errors and not circle_errors and not errors_inline
+        return not circle_errors and not self._check_inline(form, registrant.facility)
 
     def _check_inline(self, form, facility) -> bool:
         failed = False
@@ -287,6 +390,10 @@ class RegistrantView(FacilityScopedView):
         if is_created:
             model.created_by_id = current_user.id
             start_registration(model, today)
+        elif model.is_pending and model.number_series != model.facility.number_prefix:
+            # corrected to a facility of another kind: its own number series and term
+            model.registration_number, model.expires_on = None, None
+            start_registration(model, today)
         for check in model.eligibility_checks:
             check.checked_by_id = check.checked_by_id or current_user.id
             check.checked_on = check.checked_on or today
@@ -295,7 +402,34 @@ class RegistrantView(FacilityScopedView):
             roster.submitted_on = roster.submitted_on or today
             roster.destroy_by = roster.destroy_by or model.expires_on + timedelta(days=365)
 
-    # --- change notices on the detail page ---
+    def update_model(self, form, model) -> bool:
+        """Save an edit: refused (nothing changed) when it touches what confirmation fixed;
+        every change goes into the history."""
+        try:
+            refuse_locked(model, request.form)
+            form.populate_obj(model)
+            self._on_model_change(form, model, False)
+            record_changes(model, current_user._get_current_object())
+            db.session.commit()
+        except StepError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return False
+        except Exception as ex:
+            db.session.rollback()
+            if not self.handle_view_exception(ex):
+                raise
+            return False
+        self.after_model_change(form, model, False)
+        return True
+
+    def after_model_change(self, form, model, is_created):
+        if is_created:
+            flash(gettext("Registration %(n)s entered. It becomes valid when the section chief "
+                          "or a designated confirmer confirms it.",
+                          n=model.registration_number), "info")
+
+    # --- the detail page: trail, history, open notice, what confirmation still needs ---
     @staticmethod
     def open_notice(registrant):
         return open_notice_of(registrant.id)
@@ -306,30 +440,84 @@ class RegistrantView(FacilityScopedView):
             select(RegistrantHistory).where(RegistrantHistory.registrant_id == registrant.id)
             .order_by(RegistrantHistory.changed_at.desc(), RegistrantHistory.id.desc())).all()
 
+    @staticmethod
+    def confirmation_problems(registrant) -> list[str]:
+        return confirmation_problems(registrant) if registrant.is_pending else []
+
+    @staticmethod
+    def may_confirm(registrant) -> bool:
+        return may_confirm(current_user._get_current_object(), registrant)
+
     def render(self, template, **kwargs):
         kwargs.setdefault("label", label)
         kwargs.setdefault("field_label", field_label)
+        kwargs.setdefault("history_value", history_value)
         return super().render(template, **kwargs)
 
-    # --- renewal ---
+    # --- final confirmation 最終確認: one record, or the selected ones ---
+    @expose("/confirm/", methods=("POST",))
+    def confirm_view(self):
+        registrant = self.get_one(request.args.get("id", ""))
+        number = registrant.registration_number
+        try:
+            confirm_registration(registrant, current_user._get_current_object())
+            db.session.commit()
+            flash(gettext("Registration %(n)s confirmed: it is now valid.", n=number),
+                  "success")
+        except NotAllowed:
+            db.session.rollback()
+            abort(403)
+        except StepError as error:
+            db.session.rollback()
+            flash(gettext("Registration %(n)s was not confirmed: %(reason)s", n=number,
+                          reason=str(error)), "error")
+        return redirect(url_for(".details_view", id=registrant.id))
+
+    def get_actions_list(self):
+        actions, confirmations = super().get_actions_list()
+        if not confirmed_sections(current_user._get_current_object()):
+            actions = [a for a in actions if a[0] != "confirm_registration"]
+        return actions, confirmations
+
+    @action("confirm_registration", _l("Confirm (final check)"),
+            _l("Confirm the selected registrations? They become valid."))
+    def action_confirm_registration(self, ids):
+        user = current_user._get_current_object()
+        done = self._each(ids, lambda r: confirm_registration(r, user))
+        if done:
+            flash(gettext("%(n)s registrations confirmed.", n=done), "success")
+
+    # --- renewal: only with an eligibility check recorded within RENEWAL_CHECK_MONTHS ---
     @action("renew", _l("Renew"), _l("Renew the selected registrations?"))
     def action_renew(self, ids):
-        renewed = 0
-        for registrant in self.get_query().filter(Registrant.id.in_(self._int_ids(ids))):
+        user = current_user._get_current_object()
+        done = self._each(ids, lambda r: renew(r, user))
+        if done:
+            flash(gettext("%(n)s registrations renewed.", n=done), "success")
+
+    def _each(self, ids, step) -> int:
+        """Take `step` on each selected registration in scope; those refused stay unchanged
+        and are listed with the reason (registration number: reason)."""
+        done, refused = 0, []
+        for registrant in self.get_query().filter(Registrant.id.in_(self._int_ids(ids))) \
+                .order_by(Registrant.registration_number):
             try:
-                renew(registrant)
-                renewed += 1
-            except InputError as error:
-                flash(f"{registrant.registration_number}: {error}", "error")
+                step(registrant)  # refuses before it changes anything
+                done += 1
+            except StepError as error:
+                refused.append(f"{registrant.registration_number}: {error}")
         db.session.commit()
-        if renewed:
-            flash(gettext("%(n)s registrations renewed.", n=renewed), "success")
+        for line in refused:
+            flash(line, "error")
+        return done
 
     @action("confirm_activity", _l("Activity confirmed (活動調査)"),
             _l("Mark the selected circles as confirmed today?"))
     def action_confirm(self, ids):
+        user = current_user._get_current_object()
         for registrant in self.get_query().filter(Registrant.id.in_(self._int_ids(ids))):
             confirm(registrant, today_local())
+            record_changes(registrant, user)
         db.session.commit()
         flash(gettext("Marked as confirmed."), "success")
 
@@ -356,4 +544,5 @@ class RegistrantView(FacilityScopedView):
                 for item in REGISTRATION_FORM]
         rows = [(item, ks) for item, ks in rows if ks and item.field != "phone_digits"]
         return self.render("print/registration_form.html", facility=facility,
-                           registrant=registrant, rows=rows, label=label, BY_DOC=BY_DOC)
+                           registrant=registrant, rows=rows, label=label, BY_DOC=BY_DOC,
+                           trail_text=trail_text)

@@ -206,7 +206,11 @@ def keep_checkpoint() -> tuple[str, str]:
 
     from admin_app.audit_checkpoints import append_to_file, checkpoint_file, current_checkpoint
 
-    line = current_checkpoint()
+    try:
+        line = current_checkpoint()
+    except RuntimeError as error:  # the lanes' heads are incomplete: the log itself is broken
+        click.echo(f"no checkpoint taken: {error}", err=True)
+        sys.exit(1)
     try:
         path = append_to_file(line)
     except OSError as error:

@@ -219,20 +219,31 @@ def rule_for(endpoint: str | None) -> Rule | None:
 def screen_name(endpoint: str) -> str:
     """What the log shows for an endpoint: its screen name (the endpoint itself only for one
     that has none — which tests/test_access_log_words.py does not let pass)."""
-    if endpoint == UNROUTED:
-        return str(UNROUTED_SCREEN)
-    rule = TABLE.get(endpoint)
-    return str(rule.screen) if rule is not None and rule.screen is not None else endpoint
+    return _names()[0].get(endpoint, endpoint)
 
 
 def logged_screens() -> list[tuple[str, list[tuple[str, str]]]]:
     """[(area, [(endpoint, screen name)])] of every logged endpoint, areas in table order."""
-    areas: dict[str, list[tuple[str, str]]] = {}
-    for endpoint, rule in TABLE.items():
-        if rule.action is not None and ":" not in endpoint:
-            area = str(rule.area) if rule.area is not None else "—"
-            areas.setdefault(area, []).append((endpoint, screen_name(endpoint)))
-    return list(areas.items())
+    return _names()[1]
+
+
+_NAMES: dict[str, tuple[dict[str, str], list]] = {}  # per locale: the table never changes
+
+
+def _names() -> tuple[dict[str, str], list[tuple[str, list[tuple[str, str]]]]]:
+    from flask_babel import get_locale
+
+    locale = str(get_locale())
+    if locale not in _NAMES:
+        names = {e: str(r.screen) for e, r in TABLE.items() if r.screen is not None}
+        names[UNROUTED] = str(UNROUTED_SCREEN)
+        areas: dict[str, list[tuple[str, str]]] = {}
+        for endpoint, rule in TABLE.items():
+            if rule.action is not None and ":" not in endpoint:
+                area = str(rule.area) if rule.area is not None else "—"
+                areas.setdefault(area, []).append((endpoint, names.get(endpoint, endpoint)))
+        _NAMES[locale] = names, list(areas.items())
+    return _NAMES[locale]
 
 
 def allows(endpoint: str | None, user_roles: frozenset[Role], authenticated: bool) -> bool:

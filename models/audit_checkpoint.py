@@ -120,6 +120,14 @@ def parse(line: str, chain_key: bytes) -> Checkpoint:
     return Checkpoint(at, heads)
 
 
+def time_of(line: str) -> datetime | None:
+    """The time a line says it was taken (unverified: for display next to it)."""
+    fields = line.split(" ", 2)
+    if len(fields) < 2 or fields[0] != VERSION or not _TIME.fullmatch(fields[1]):
+        return None
+    return datetime.strptime(fields[1], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
 def check(conn: Connection, chain_key: bytes,
           lines: Iterable[tuple[str, str]]) -> tuple[int, list[Problem]]:
     """Check (source, line) pairs against the log; returns (checkpoints read, problems).

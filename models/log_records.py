@@ -108,7 +108,7 @@ def _ref(kind: str, raw: str, found: dict, facilities: set[int]) -> RecordRef:
 def find_record(text: str, kind: str | None) -> tuple[str | None, list[str]]:
     """What the chief typed into the record filter → (kind, logged ids): an id as it is, or a
     registration number, notice number or login ID (full-width and lower case accepted)."""
-    text = unicodedata.normalize("NFKC", text).strip()[:40]
+    text = unicodedata.normalize("NFKC", text).strip()
     if text.isdigit():
         return kind, [text]
     for name, spec in KINDS.items():

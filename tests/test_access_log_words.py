@@ -382,3 +382,17 @@ def test_only_a_chief_exports_the_log(app, login_as, login_id):
     write(app, "staff1", "KOMINKAN", "facility.index_view")
     response = login_as(login_id).get("/admin/access_log/export/")
     assert response.status_code == 403 and "facility" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", [
+    {"record": "1\x00'"}, {"screen": "registrant.details_view\x00"}, {"screen": "no.such"},
+    {"record": "1", "record_screen": "no_such_kind"}, {"record": "9" * 60},
+    {"record": "山田花子"}, {"record": "1", "record_screen": "x\x00"}])
+def test_junk_in_the_filters_matches_nothing_and_never_fails(app, login_as, query):
+    write(app, "staff1", "KOMINKAN", "registrant.details_view", "1")
+    client = login_as("chief1")
+    html = client.get("/admin/access_log/", query_string=query)
+    assert html.status_code == 200 and rows_of(html.get_data(as_text=True)) == []
+    export = client.get("/admin/access_log/export/", query_string=query)
+    assert export.status_code == 200
+    assert len(export.get_data().decode("utf-8-sig").splitlines()) == 1  # the header only

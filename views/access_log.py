@@ -1,6 +1,7 @@
 """The access log for section chiefs (their own section only), in words: screen names, records
 by their numbers, refusals flagged and counted per person; and its CSV export."""
 
+import unicodedata
 from datetime import date, datetime
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
@@ -10,9 +11,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from admin_app.audit import SAFE_ID
 from admin_app.csv_export import csv_document
 from admin_app.extensions import db
-from admin_app.permissions import TABLE, logged_screens, rule_for, screen_name
+from admin_app.permissions import TABLE, UNROUTED, logged_screens, rule_for, screen_name
 from admin_app.security import allowed, from_review_terminal
 from models.access_log import (
     PAGE_SIZE,
@@ -65,18 +67,23 @@ def endpoints_naming(kind: str) -> list[str]:
 
 def request_filter() -> LogFilter:
     """The filter from the query string; the record may be an id (with the kind of record it
-    names) or what the chief reads in the log: K-000201, N-000007, a login ID."""
+    names) or what the chief reads in the log: K-000201, N-000007, a login ID. A screen or
+    record that no row can have (not a screen of the table, junk) matches nothing."""
     action = request.args.get("action", "")
-    record = (request.args.get("record") or "").strip()[:40]
+    screen = request.args.get("screen") or None
+    record = unicodedata.normalize("NFKC", request.args.get("record") or "").strip()
+    kind = request.args.get("record_screen") or None
     record_ids = record_endpoints = None
-    if record:
-        kind, record_ids = find_record(record, request.args.get("record_screen") or None)
+    if record and SAFE_ID.fullmatch(record) and (kind is None or SAFE_ID.fullmatch(kind)):
+        kind, record_ids = find_record(record, kind)
         record_endpoints = endpoints_naming(kind) if kind else None
     return LogFilter(user_id=_int("user"), date_from=_date("from"), date_to=_date("to"),
-                     endpoint=request.args.get("screen") or None,
+                     endpoint=screen,
                      action=AccessAction(action) if action in set(AccessAction) else None,
                      record_ids=record_ids, record_endpoints=record_endpoints,
-                     before=_cursor())
+                     before=_cursor(), matches_nothing=bool(
+                         screen and screen not in TABLE and screen != UNROUTED
+                         or record and record_ids is None))
 
 
 def _people(ids: set[int]) -> dict[int, StaffUser]:

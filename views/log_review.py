@@ -16,7 +16,7 @@ from admin_app.audit import chain_key, not_found
 from admin_app.audit_checkpoints import append_to_file, current_checkpoint
 from admin_app.extensions import db
 from admin_app.security import allowed, current_roles
-from models.audit_checkpoint import CheckpointError, parse
+from models.audit_checkpoint import CheckpointError, parse, time_of
 from models.clock import JST, today_local
 from models.japanese import InputError
 from models.log_review import (
@@ -61,7 +61,8 @@ class LogReviewView(BaseView):
             .order_by(LogReview.recorded_at.desc()).limit(50)).all()
         return self.render("admin/log_review.html", statuses=statuses, reviews=reviews,
                            form=self._form() if own else None, label=label,
-                           show_text=bool(own) and not sees_all, own=own)
+                           show_text=bool(own) and not sees_all, own=own, JST=JST,
+                           checkpoint_time=time_of)
 
     @expose("/record/", methods=("POST",))
     def record(self):

@@ -65,15 +65,19 @@ ACTION_NAMES = {"delete": _l("Delete"), "renew": _l("Renew"),
                 "confirm_activity": _l("Activity check")}
 
 
-def screens(endpoint: str, name: Text, area: Text, rules: dict[str, Rule]) -> dict[str, Rule]:
+def screens(endpoint: str, name: Text | None, area: Text | None,
+            rules: dict[str, Rule]) -> dict[str, Rule]:
     """The pages of one screen family: each named "<name> <page>" (the page from the rule's
-    own `screen`), all in one area."""
+    own `screen`), all in one area. Without a name the pages stay unnamed (and the log shows
+    their endpoints until they are named: tests/test_access_log_words.py fails meanwhile)."""
     return {f"{endpoint}.{page}": replace(
-        rule, screen=compose(name, rule.screen) if rule.screen is not None else None,
-        area=rule.area or area) for page, rule in rules.items()}
+        rule, screen=compose(name, rule.screen)
+        if name is not None and rule.screen is not None else None,
+        area=rule.area if rule.area is not None else area) for page, rule in rules.items()}
 
 
-def model_view(endpoint: str, *, name: Text, area: Text, read: Allow, create: Allow = NOBODY,
+def model_view(endpoint: str, *, read: Allow, name: Text | None = None,
+               area: Text | None = None, create: Allow = NOBODY,
                edit: Allow = NOBODY, delete: Allow = NOBODY, export: Allow = NOBODY,
                actions: dict[str, Allow] | None = None,
                extra: dict[str, Rule] | None = None) -> dict[str, Rule]:

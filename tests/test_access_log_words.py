@@ -106,6 +106,13 @@ def test_every_logged_endpoint_has_a_japanese_screen_name_and_area(app):
     assert unnamed == []
 
 
+def test_a_screen_family_added_without_a_name_stays_unnamed_for_the_strict_check(app):
+    from admin_app.permissions import IT, model_view
+
+    rules = model_view("new_screen", read=IT)  # another branch's view, not yet named
+    assert rules and all(r.screen is None for r in rules.values())
+
+
 def test_screen_names_are_composed_of_the_screen_and_the_page(app):
     with app.test_request_context("/?lang=ja"):
         names = {e: str(TABLE[e].screen) for e in (
@@ -396,3 +403,26 @@ def test_junk_in_the_filters_matches_nothing_and_never_fails(app, login_as, quer
     export = client.get("/admin/access_log/export/", query_string=query)
     assert export.status_code == 200
     assert len(export.get_data().decode("utf-8-sig").splitlines()) == 1  # the header only
+
+
+def test_records_are_looked_up_once_per_kind_not_per_row(app, demo):
+    from sqlalchemy import event
+
+    from models.log_records import describe
+
+    with app.app_context():
+        registrants = [make_registrant("中央公民館") for _ in range(12)]
+        notice = make_received_notice(registrants[0]).id
+        rows = [AccessLog(id=n, endpoint="registrant.details_view", record_ids=str(r))
+                for n, r in enumerate(registrants)]
+        rows += [AccessLog(id=100 + n, endpoint="change_notice.details", record_ids=str(notice))
+                 for n in range(12)]
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            words = describe(rows, set())
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(statements) == 2
+    assert {ref.text[:2] for refs in words.values() for ref in refs} == {"K-", "N-"}

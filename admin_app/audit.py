@@ -1,8 +1,9 @@
 """The central access-log hook: one row per back-office request, written by nobody else."""
 
 import re
+from typing import NoReturn
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, abort, current_app, g, request
 from flask_login import current_user
 
 from admin_app.extensions import db
@@ -50,9 +51,23 @@ def _action(response: Response) -> AccessAction | None:
         return None  # public site and static assets are not back-office requests
     if request.endpoint is None and not request.path.startswith(current_app.config["ADMIN_URL"]):
         return None
-    if g.get("access_denied") or response.status_code in (401, 403) or rule is None:
+    if g.get("access_denied") or g.get("out_of_scope") or response.status_code in (401, 403) \
+            or rule is None:
         return AccessAction.DENIED
     return rule.action_for(request.method)
+
+
+def mark_out_of_scope() -> None:
+    """This request asked for a record outside the user's scope: its log row says 拒否."""
+    g.out_of_scope = True
+
+
+def not_found(out_of_scope: bool) -> NoReturn:
+    """404 for a record the user may not see, whether it is absent or outside their scope
+    (the same answer: nothing leaks); the log row of one outside their scope says 拒否."""
+    if out_of_scope:
+        mark_out_of_scope()
+    abort(404)
 
 
 def write_access_log(response: Response) -> Response:

@@ -73,6 +73,8 @@ class Config:
     LOG_REVIEW_NETWORKS = ""
     WORKING_HOURS = (8, 20)  # weekdays; access outside is flagged
     BULK_VIEWS_PER_HOUR = 100  # more detail views than this in an hour is flagged
+    # Checkpoints of the log's chain are appended here when set (a file on the city's side).
+    AUDIT_CHECKPOINT_FILE = ""
 
     # Personal data of an expired registration are erased this many days after expiry.
     REGISTRATION_GRACE_DAYS = 365
@@ -94,6 +96,7 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY") or _derived(self.SECRET_KEY)
         self.LOG_REVIEW_NETWORKS = os.environ.get("LOG_REVIEW_NETWORKS", "")
+        self.AUDIT_CHECKPOINT_FILE = os.environ.get("AUDIT_CHECKPOINT_FILE", "")
 
 
 class ProductionConfig(Config):

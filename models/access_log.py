@@ -4,7 +4,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, SmallInteger, String, func, select, tuple_
+from sqlalchemy import ForeignKey, Index, SmallInteger, String, false, func, select, tuple_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from admin_app.extensions import db
@@ -75,34 +75,68 @@ class LogFilter:
     date_to: date | None = None
     endpoint: str | None = None
     action: AccessAction | None = None
-    record_screen: str | None = None  # e.g. "registrant": every screen of that record type
-    record_id: str | None = None
+    # One record (the pivot): rows naming exactly one of these ids, on one of these screens
+    # (every screen whose ids name that kind of record; None = any screen).
+    record_ids: list[str] | None = None
+    record_endpoints: list[str] | None = None
     before: tuple[datetime, int] | None = None  # keyset cursor: (at, id) of the last row seen
+    matches_nothing: bool = False  # a value no row can have (a screen or record not logged)
 
 
-def review_query(section_ids: set[int], f: LogFilter):
-    """Newest first, one page, by index: every filter starts with the section."""
+def _filtered(query, section_ids: set[int], f: LogFilter, *, action: bool = True,
+              few_of_action: bool = False):
+    """Every filter, each starting with the section (by index); not the cursor.
+
+    few_of_action: the query keeps to one rare action (denied): person and screen are then
+    compared as expressions, so that SQLite walks the action index, not a person's or a
+    screen's whole log (it knows no value's frequency).
+    """
     from models.clock import start_of_day
 
-    query = select(AccessLog).where(AccessLog.section_id.in_(section_ids or {-1}))
+    user, endpoint = AccessLog.user_id, AccessLog.endpoint
+    if few_of_action:
+        user, endpoint = AccessLog.user_id + 0, AccessLog.endpoint.concat("")
+    query = query.where(AccessLog.section_id.in_(section_ids or {-1}))
+    if f.matches_nothing:
+        query = query.where(false())
     if f.user_id is not None:
-        query = query.where(AccessLog.user_id == f.user_id)
+        query = query.where(user == f.user_id)
     if f.date_from is not None:
         query = query.where(AccessLog.at >= start_of_day(f.date_from))
     if f.date_to is not None:
         query = query.where(AccessLog.at < start_of_day(f.date_to + timedelta(days=1)))
     if f.endpoint:
-        query = query.where(AccessLog.endpoint == f.endpoint)
-    if f.action is not None:
+        query = query.where(endpoint == f.endpoint)
+    if action and f.action is not None:
         query = query.where(AccessLog.action == f.action)
-    if f.record_id:
-        query = query.where(AccessLog.record_ids == f.record_id)
-        if f.record_screen:
-            query = query.where(AccessLog.endpoint.startswith(f.record_screen + ".",
-                                                              autoescape=True))
+    if f.record_ids is not None:
+        query = query.where(AccessLog.record_ids.in_(f.record_ids) if f.record_ids
+                            else false())
+        if f.record_endpoints is not None:
+            query = query.where(AccessLog.endpoint.in_(f.record_endpoints))
+    return query
+
+
+def review_query(section_ids: set[int], f: LogFilter, limit: int = PAGE_SIZE):
+    """Newest first, one page, by index: every filter starts with the section."""
+    query = _filtered(select(AccessLog), section_ids, f)
     if f.before is not None:
         query = query.where(tuple_(AccessLog.at, AccessLog.id) < tuple_(*f.before))
-    return query.order_by(AccessLog.at.desc(), AccessLog.id.desc()).limit(PAGE_SIZE)
+    return query.order_by(AccessLog.at.desc(), AccessLog.id.desc()).limit(limit)
+
+
+def denied_per_person(section_ids: set[int], f: LogFilter) -> list[tuple[int, int]]:
+    """[(user id, denied requests)] under the filter (its action aside), most first: one
+    grouped query."""
+    # Denied rows are few: grouping by an expression keeps SQLite from walking the section's
+    # whole log by the person index (to group without sorting) instead of the action index.
+    person = (AccessLog.user_id + 0).label("person")
+    query = _filtered(select(person, func.count()), section_ids, f, action=False,
+                      few_of_action=True)
+    return [(user_id, n) for user_id, n in db.session.execute(
+        query.where(AccessLog.action == AccessAction.DENIED)
+        .group_by(person).order_by(func.count().desc(), person))
+        if user_id is not None]
 
 
 def flags(rows: list[AccessLog], working_hours: tuple[int, int], bulk_limit: int,

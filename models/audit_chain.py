@@ -195,14 +195,16 @@ def verify(conn: Connection, key: bytes, batch: int = 20_000,
                 unchained += 1
                 continue
             if lane not in prev:
-                return VerifyResult(False, checked, unchained, row_id, "unknown lane")
-            if prev_hash != prev[lane]:
                 return VerifyResult(False, checked, unchained, row_id,
-                                    "does not link to the previous row (deleted or inserted)")
+                                    f"unknown lane (lane {lane})")
+            if prev_hash != prev[lane]:
+                return VerifyResult(False, checked, unchained, row_id, "does not link to the "
+                                    f"previous row (deleted or inserted) (lane {lane})")
             digest = hmac.new(key, prev_hash.encode() + b"|" + canonical_fields(*row[:width]),
                               hashlib.sha256).hexdigest()
             if not hmac.compare_digest(digest_stored or "", digest):
-                return VerifyResult(False, checked, unchained, row_id, "content changed")
+                return VerifyResult(False, checked, unchained, row_id,
+                                    f"content changed (lane {lane})")
             prev[lane], last[lane], checked = digest_stored, row_id, checked + 1
         after = rows[-1][0]
         progress(checked + unchained)

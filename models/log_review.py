@@ -1,7 +1,8 @@
 """点検記録: a section chief's sign-off of a review of their section's access log.
 
 Records cannot be changed or deleted (database triggers). Reviews are due weekly and overdue
-after a month.
+after a month. Each sign-off keeps the access log's checkpoint of its moment, which the chief
+prints and keeps on the city's side.
 """
 
 import enum
@@ -44,6 +45,9 @@ class LogReview(db.Model):
     findings: Mapped[Findings] = mapped_column(str_enum(Findings, "review_findings"))
     findings_text: Mapped[str | None] = mapped_column(String(2000))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # The log's checkpoint at the moment of sign-off (models.audit_checkpoint): printed and kept
+    # by the chief; `audit verify` checks it. Empty on sign-offs from before checkpoints.
+    checkpoint: Mapped[str | None] = mapped_column(String(2000))
 
     section: Mapped[Section] = relationship()
     reviewer: Mapped[StaffUser] = relationship()
@@ -56,7 +60,8 @@ def chief_sections(user: StaffUser, at: datetime | None = None) -> set[int]:
 
 
 def record_review(user: StaffUser, section_id: int, period_from: date, period_to: date,
-                  findings: Findings, text: str | None) -> LogReview:
+                  findings: Findings, text: str | None, checkpoint: str) -> LogReview:
+    """Sign off a review, with the log's checkpoint taken at this moment."""
     if section_id not in chief_sections(user):
         raise InputError(_l("Only the chief of the section can sign off its review."))
     if period_from > period_to:
@@ -68,7 +73,8 @@ def record_review(user: StaffUser, section_id: int, period_from: date, period_to
         raise InputError(_l("Describe what was noted."), "findings_text")
     review = LogReview(section_id=section_id, reviewer=user, period_from=period_from,
                        period_to=period_to, findings=findings,
-                       findings_text=text if findings == Findings.NOTED else None)
+                       findings_text=text if findings == Findings.NOTED else None,
+                       checkpoint=checkpoint)
     db.session.add(review)
     return review
 

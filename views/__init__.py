@@ -21,13 +21,14 @@ from models import (
 )
 from models.talent import TalentEntry
 from views import auth, health, public
-from views.access_log import AccessLogView, LogReviewView
+from views.access_log import AccessLogView
 from views.change_notice import ChangeNoticeView
 from views.contractors import ContractorCompanyView, TrainingRecordView
 from views.dashboard import DashboardView, SystemHealthView
 from views.grants import GrantView, RoleAssignmentView
 from views.inventory import InventoryView
 from views.it_dashboard import ITDashboardView
+from views.log_review import LogReviewView
 from views.organisation import FacilityView, RoomView, SectionView
 from views.registration import RegistrantView
 from views.staff import StaffUserView

@@ -1,42 +1,41 @@
-"""The access log for section chiefs (their own section only), and the review sign-offs."""
+"""The access log for section chiefs (their own section only), in words: screen names, records
+by their numbers, refusals flagged and counted per person; and its CSV export."""
 
+import unicodedata
 from datetime import date, datetime
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
 
+from admin_app.audit import SAFE_ID
+from admin_app.csv_export import csv_document
 from admin_app.extensions import db
-from admin_app.permissions import TABLE
-from admin_app.security import allowed, current_roles, from_review_terminal
+from admin_app.permissions import TABLE, UNROUTED, logged_screens, rule_for, screen_name
+from admin_app.security import allowed, from_review_terminal
 from models.access_log import (
+    PAGE_SIZE,
     AccessAction,
+    AccessLog,
     LogFilter,
+    denied_per_person,
     detail_views_per_hour,
     flags,
     review_query,
 )
-from models.clock import JST, as_utc, today_local
-from models.japanese import InputError
-from models.log_review import (
-    Findings,
-    LogReview,
-    chief_sections,
-    record_review,
-    section_statuses,
-)
+from models.clock import JST, as_utc, now_utc
+from models.log_records import describe, find_record, record_kind
+from models.log_review import chief_sections
 from models.organisation import Section
-from models.staff import IN_FORCE, Role, RoleAssignment, StaffUser
-from views.labels import choices, label
+from models.staff import IN_FORCE, RoleAssignment, StaffUser
+from views.labels import label
 
 FLAG_LABELS = {"outside_hours": _l("Outside working hours"), "export": _l("Export"),
                "denied": _l("Denied"), "bulk": _l("Many records in an hour")}
+EXPORT_MAX = 10_000  # rows in one export; a longer period is exported in parts
 
 
 def _int(name: str) -> int | None:
@@ -60,22 +59,51 @@ def _cursor() -> tuple[datetime, int] | None:
         return None
 
 
+def endpoints_naming(kind: str) -> list[str]:
+    """Every logged screen whose record ids name this kind of record."""
+    return [e for e, rule in TABLE.items()
+            if rule.action is not None and ":" not in e and record_kind(e) == kind]
+
+
+def request_filter() -> LogFilter:
+    """The filter from the query string; the record may be an id (with the kind of record it
+    names) or what the chief reads in the log: K-000201, N-000007, a login ID. A screen or
+    record that no row can have (not a screen of the table, junk) matches nothing."""
+    action = request.args.get("action", "")
+    screen = request.args.get("screen") or None
+    record = unicodedata.normalize("NFKC", request.args.get("record") or "").strip()
+    kind = request.args.get("record_screen") or None
+    record_ids = record_endpoints = None
+    if record and SAFE_ID.fullmatch(record) and (kind is None or SAFE_ID.fullmatch(kind)):
+        kind, record_ids = find_record(record, kind)
+        record_endpoints = endpoints_naming(kind) if kind else None
+    return LogFilter(user_id=_int("user"), date_from=_date("from"), date_to=_date("to"),
+                     endpoint=screen,
+                     action=AccessAction(action) if action in set(AccessAction) else None,
+                     record_ids=record_ids, record_endpoints=record_endpoints,
+                     before=_cursor(), matches_nothing=bool(
+                         screen and screen not in TABLE and screen != UNROUTED
+                         or record and record_ids is None))
+
+
+def _people(ids: set[int]) -> dict[int, StaffUser]:
+    return {u.id: u for u in db.session.scalars(select(StaffUser).where(
+        StaffUser.id.in_(ids)))} if ids else {}
+
+
 class AccessLogView(BaseView):
     def is_accessible(self) -> bool:
         return allowed("access_log.index")
 
-    @expose("/")
-    def index(self):
+    def _sections(self) -> set[int]:
         if not from_review_terminal():
             abort(403)  # only from registered terminals, when configured
-        sections = chief_sections(current_user)
-        action = request.args.get("action", "")
-        f = LogFilter(user_id=_int("user"), date_from=_date("from"), date_to=_date("to"),
-                      endpoint=request.args.get("screen") or None,
-                      action=AccessAction(action) if action in set(AccessAction) else None,
-                      record_screen=request.args.get("record_screen") or None,
-                      record_id=(request.args.get("record") or "")[:40] or None,
-                      before=_cursor())
+        return chief_sections(current_user)
+
+    @expose("/")
+    def index(self):
+        sections = self._sections()
+        f = request_filter()
         rows = db.session.scalars(review_query(sections, f)).all()
         cfg = current_app.config
         marks = flags(rows, cfg["WORKING_HOURS"], cfg["BULK_VIEWS_PER_HOUR"],
@@ -85,69 +113,54 @@ class AccessLogView(BaseView):
             .where(RoleAssignment.section_id.in_(sections),
                    RoleAssignment.state.in_(IN_FORCE)).distinct()
             .order_by(StaffUser.login)).all()
+        denied = denied_per_person(sections, f)
         names = {u.id: u for u in people}
-        missing = {r.user_id for r in rows if r.user_id and r.user_id not in names}
-        names |= {u.id: u for u in db.session.scalars(select(StaffUser).where(
-            StaffUser.id.in_(missing)))}
-        screens = sorted(e for e, rule in TABLE.items() if rule.action and ":" not in e)
-        next_cursor = f"{rows[-1].at.isoformat()}_{rows[-1].id}" if len(rows) == 50 else None
+        names |= _people({r.user_id for r in rows if r.user_id} | {u for u, _ in denied}
+                         - set(names))
+        next_cursor = f"{rows[-1].at.isoformat()}_{rows[-1].id}" \
+            if len(rows) == PAGE_SIZE else None
         args = {k: v for k, v in request.args.items() if k != "before"}
-        return self.render("admin/access_log.html", rows=rows, marks=marks, people=people,
-                           names=names, screens=screens, actions=list(AccessAction),
-                           args=args, next_cursor=next_cursor, label=label, JST=JST,
-                           flag_labels=FLAG_LABELS, sections=db.session.scalars(
-                               select(Section).where(Section.id.in_(sections))).all())
+        return self.render(
+            "admin/access_log.html", rows=rows, marks=marks, people=people, names=names,
+            screens=logged_screens(), screen_name=screen_name,
+            records=describe(rows, current_user.facility_ids()), denied=denied,
+            actions=list(AccessAction), args=args, next_cursor=next_cursor, label=label,
+            JST=JST, flag_labels=FLAG_LABELS, sections=db.session.scalars(
+                select(Section).where(Section.id.in_(sections))).all())
+
+    @expose("/export/")
+    def export(self):
+        """The filtered log as CSV (UTF-8 with BOM, formulas neutralised), newest first, in
+        words like the page; the export itself is a log row."""
+        sections = self._sections()
+        f = request_filter()
+        f.before = None
+        rows = db.session.scalars(review_query(sections, f, limit=EXPORT_MAX + 1)).all()
+        if len(rows) > EXPORT_MAX:
+            flash(gettext("More than %(n)s rows match: narrow the period and export in parts.",
+                          n=f"{EXPORT_MAX:,}"), "error")
+            return redirect(url_for(".index", **{k: v for k, v in request.args.items()
+                                                 if k != "before"}))
+        cfg = current_app.config
+        marks = flags(rows, cfg["WORKING_HOURS"], cfg["BULK_VIEWS_PER_HOUR"],
+                      detail_views_per_hour(sections, rows))
+        people = _people({r.user_id for r in rows if r.user_id})
+        records = describe(rows, current_user.facility_ids())
+        header = [gettext("Time"), gettext("Person"), gettext("Login ID"), gettext("Area"),
+                  gettext("Screen"), gettext("Record"), gettext("Action"),
+                  gettext("Network address"), gettext("Result"), gettext("Flags")]
+        body = csv_document([header, *(_csv_row(r, people.get(r.user_id), records, marks)
+                                       for r in rows)])
+        name = f"access_log_{now_utc().astimezone(JST).strftime('%Y%m%d_%H%M')}.csv"
+        return Response(body, mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
-class ReviewForm(FlaskForm):
-    section = SelectField(_l("Section"), coerce=int)
-    period_from = DateField(_l("Period from"), validators=[InputRequired()])
-    period_to = DateField(_l("Period to"), validators=[InputRequired()], default=today_local)
-    findings = SelectField(_l("Findings"), choices=choices(Findings))
-    findings_text = TextAreaField(_l("What was noted"), validators=[Optional(),
-                                                                    Length(max=2000)])
-
-
-class LogReviewView(BaseView):
-    """点検記録: chiefs record reviews; chiefs and the auditor see every section's status."""
-
-    def is_accessible(self) -> bool:
-        return allowed("log_review.index")
-
-    def _form(self) -> ReviewForm:
-        form = ReviewForm()
-        form.section.choices = [(s.id, s.name) for s in db.session.scalars(
-            select(Section).where(Section.id.in_(chief_sections(current_user))))]
-        return form
-
-    @expose("/", methods=("GET",))
-    def index(self):
-        sees_all = Role.AUDITOR in current_roles()
-        own = chief_sections(current_user)
-        statuses = section_statuses(None if sees_all else own)
-        reviews = db.session.scalars(
-            select(LogReview).where(True if sees_all else LogReview.section_id.in_(own))
-            .order_by(LogReview.recorded_at.desc()).limit(50)).all()
-        return self.render("admin/log_review.html", statuses=statuses, reviews=reviews,
-                           form=self._form() if own else None, label=label,
-                           show_text=bool(own) and not sees_all, own=own)
-
-    @expose("/record/", methods=("POST",))
-    def record(self):
-        form = self._form()
-        if not form.validate_on_submit():
-            for field, errors in form.errors.items():
-                for error in errors:
-                    flash(f"{form[field].label.text}: {error}", "error")
-            return redirect(url_for(".index"))
-        try:
-            record_review(current_user, form.section.data, form.period_from.data,
-                          form.period_to.data, Findings(form.findings.data),
-                          form.findings_text.data)
-            db.session.commit()
-        except InputError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            flash(gettext("The review was recorded."), "success")
-        return redirect(url_for(".index"))
+def _csv_row(row: AccessLog, person: StaffUser | None, records, marks) -> list:
+    rule = rule_for(row.endpoint)
+    return [row.at.astimezone(JST).strftime("%Y/%m/%d %H:%M:%S"),
+            person.name if person else "", person.login if person else "",
+            str(rule.area) if rule is not None and rule.area is not None else "",
+            screen_name(row.endpoint), "、".join(ref.text for ref in records.get(row.id, [])),
+            label(row.action), row.remote_addr or "", row.status,
+            "、".join(str(FLAG_LABELS[m]) for m in marks[row.id])]

@@ -1,13 +1,14 @@
 """The ModelView every back-office screen builds on: permissions from the table, row scoping
 honoured by every path that reads a record, and database errors never shown raw."""
 
-from flask import Response, abort, current_app, flash
+from flask import Response, abort, current_app, flash, request
 from flask_admin.contrib.sqla import ModelView
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import inspect, select
 from werkzeug.utils import secure_filename
 
+from admin_app.audit import mark_out_of_scope, not_found
 from admin_app.csv_export import csv_document
 from admin_app.extensions import db
 from admin_app.security import allowed
@@ -60,16 +61,26 @@ class AppModelView(ModelView):
 
     def get_one(self, id):
         pk = inspect(self.model).primary_key[0]
-        try:
-            key = pk.type.python_type(id)
-        except (TypeError, ValueError):
-            abort(404)
-        if isinstance(key, int) and not 0 < key < 2**63:
+        key = _key(pk, id)
+        if key is None:
             abort(404)
         record = self.get_query().filter(pk == key).one_or_none()
         if record is None:
-            abort(404)  # out of scope or absent: the same answer, so nothing leaks
+            # Out of scope or absent: the same answer, so nothing leaks; the log knows which.
+            not_found(out_of_scope=exists(pk, key))
         return record
+
+    def handle_action(self, return_view=None):
+        """Bulk actions touch only records in scope; asking for others is logged as 拒否."""
+        pk = inspect(self.model).primary_key[0]
+        keys = {k for k in (_key(pk, i) for i in request.form.getlist("rowid")[:1000])
+                if k is not None}
+        if keys:
+            in_scope = {getattr(r, pk.key) for r in self.get_query().filter(pk.in_(keys))}
+            if db.session.scalar(select(pk).where(pk.in_(keys - in_scope)).limit(1)) \
+                    is not None:
+                mark_out_of_scope()
+        return super().handle_action(return_view)
 
     def _export_csv(self, return_url):
         """CSV that Excel opens (UTF-8 with BOM) and that cannot smuggle in formulas."""
@@ -95,6 +106,22 @@ class AppModelView(ModelView):
         flash(gettext("The record could not be saved. Please check the input and try again."),
               "error")
         return True
+
+
+def _key(pk, raw):
+    """The primary key value a request names, or None when it cannot be one."""
+    try:
+        key = pk.type.python_type(raw)
+    except (TypeError, ValueError):
+        return None
+    if isinstance(key, int) and not 0 < key < 2**63:
+        return None
+    return key
+
+
+def exists(column, value) -> bool:
+    """Does a row with this value exist at all, whoever may see it?"""
+    return db.session.scalar(select(column).where(column == value).limit(1)) is not None
 
 
 class FacilityScopedView(AppModelView):

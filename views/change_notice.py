@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
+from admin_app.audit import not_found
 from admin_app.extensions import db
 from admin_app.security import allowed
 from models.change_notice import (
@@ -39,6 +40,7 @@ from models.change_notice import (
 from models.clock import start_of_day, today_local
 from models.inventory import BY_FIELD
 from models.registration import Registrant
+from views.base import exists
 from views.labels import choices, label
 
 RECENT_DAYS = 30
@@ -80,7 +82,7 @@ class ChangeNoticeView(BaseView):
             abort(404)
         notice = db.session.scalar(scoped_notices().where(ChangeNotice.id == int(raw)))
         if notice is None:
-            abort(404)
+            not_found(out_of_scope=exists(ChangeNotice.id, int(raw)))
         return notice
 
     @expose("/")
@@ -116,11 +118,12 @@ class ChangeNoticeView(BaseView):
     @expose("/receive/", methods=("GET", "POST"))
     def receive(self):
         raw = request.args.get("registrant_id", "")
+        registrant_id = int(raw) if raw.isdigit() and int(raw) < 2**63 else -1
         registrant = db.session.scalar(select(Registrant).where(
-            Registrant.id == (int(raw) if raw.isdigit() and int(raw) < 2**63 else -1),
+            Registrant.id == registrant_id,
             Registrant.facility_id.in_(current_user.facility_ids())))
         if registrant is None:
-            abort(404)
+            not_found(out_of_scope=exists(Registrant.id, registrant_id))
         form = ReceiveForm()
         if form.validate_on_submit():
             notice = self._step(form, lambda: receive(

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
+from admin_app.audit import not_found
 from admin_app.extensions import db
 from admin_app.formatting import jdate_wareki
 from models.change_notice import RegistrantHistory, open_notice_of
@@ -58,7 +59,7 @@ from models.registration_trail import (
 )
 from models.staff import Role
 from models.trail import NotAllowed, StepError, confirmed_sections
-from views.base import FacilityScopedView
+from views.base import FacilityScopedView, exists
 from views.labels import choices, enum_formatter, label
 
 COUNTER = frozenset({Role.FACILITY_STAFF, Role.SECTION_CHIEF})
@@ -534,8 +535,10 @@ class RegistrantView(FacilityScopedView):
     @expose("/blank/")
     def blank_form(self):
         facility_id = request.args.get("facility_id", "")
-        if not facility_id.isdigit() or int(facility_id) not in current_user.facility_ids():
+        if not facility_id.isdigit() or int(facility_id) >= 2**63:
             abort(404)
+        if int(facility_id) not in current_user.facility_ids():
+            not_found(out_of_scope=exists(Facility.id, int(facility_id)))
         return self._render_form(db.session.get(Facility, int(facility_id)), None)
 
     def _render_form(self, facility, registrant):

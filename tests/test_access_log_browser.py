@@ -1,0 +1,50 @@
+"""The chief's access-log review in a real browser: the log in words, a refusal flagged, the
+sign-off and its printable checkpoint."""
+
+from sqlalchemy import select
+
+from admin_app.extensions import db
+from models import LogReview, Registrant
+from tests.builders import make_registrant
+from tests.conftest import ARTIFACTS
+from tests.test_browser import log_in, page  # noqa: F401  (the browser fixture)
+
+
+def test_the_chief_reads_the_log_in_words_and_prints_the_sign_off(app, live_server,
+                                                                  page):  # noqa: F811
+    with app.app_context():
+        hall = make_registrant("中央公民館")
+        sports = make_registrant("スポーツセンター", "individual", birth_date=None)
+        hall_number, sports_number = (db.session.get(Registrant, i).registration_number
+                                      for i in (hall, sports))
+    log_in(page, live_server, "staff1")
+    page.goto(f"{live_server}/admin/registrant/details/?id={hall}")
+    assert page.goto(f"{live_server}/admin/registrant/details/?id={sports}").status == 404
+    page.goto(f"{live_server}/admin/")
+    page.get_by_role("button", name="ログアウト").click()
+
+    log_in(page, live_server, "chief1")
+    page.goto(f"{live_server}/admin/access_log/")
+    table = page.get_by_test_id("log")
+    assert table.get_by_text(hall_number).is_visible()
+    refused = table.locator("tr", has_text=sports_number)
+    assert refused.get_by_text("利用登録者 詳細").is_visible()
+    assert refused.locator('[data-flag="denied"]').is_visible()
+    assert page.get_by_test_id("denied").get_by_text("山田 花子 (staff1)").is_visible()
+    assert "registrant.details_view" not in page.inner_text("body")
+    page.screenshot(path=ARTIFACTS / "40-access-log-in-words.png", full_page=True)
+
+    page.get_by_label("画面").select_option(label="利用登録者 詳細")
+    page.get_by_role("button", name="絞り込む").click()
+    assert page.get_by_test_id("log").locator("tr[data-row]").count() == 2
+
+    page.goto(f"{live_server}/admin/log_review/")
+    page.get_by_label("対象期間（開始）").fill("2026-01-05")
+    page.get_by_role("button", name="点検記録を登録する").click()
+    assert page.get_by_text("チェックポイントを印刷し").is_visible()
+    line = page.get_by_test_id("checkpoint").inner_text()
+    with app.app_context():
+        assert [line] == db.session.scalars(select(LogReview.checkpoint).where(
+            LogReview.checkpoint.is_not(None))).all()
+    page.emulate_media(media="print")
+    page.screenshot(path=ARTIFACTS / "41-review-checkpoint-print.png", full_page=True)

@@ -18,6 +18,7 @@ from models.registration import (
     reserve_numbers,
     start_registration,
 )
+from models.typed_input import date_problem
 
 KINDS = {"individual": RegistrantKind.INDIVIDUAL, "個人": RegistrantKind.INDIVIDUAL,
          "group": RegistrantKind.GROUP, "団体": RegistrantKind.GROUP}
@@ -83,6 +84,9 @@ def import_registrants(raw: bytes, *, dry_run: bool = False,
                 registered_on = _date(row["registered_on"])
             except ValueError:
                 problems.append(("registered_on", "日付は YYYY-MM-DD で入力してください。"))
+            else:
+                if problem := date_problem(registered_on):
+                    problems.append(("registered_on", problem))
         if problems:
             result.errors += [f"row {number}: {name}: {message}" for name, message in problems]
             continue

@@ -24,6 +24,7 @@ from models.registration import (
     reserve_numbers,
 )
 from models.staff import Role, StaffUser
+from models.typed_input import date_problem, text_problem, visible
 from models.types import UTCDateTime, str_enum
 
 NOTICE_SERIES = "N"
@@ -186,6 +187,8 @@ def receive(registrant: Registrant, by: StaffUser, *, notice_type: NoticeType,
     if received_on > day:
         raise NoticeError(_l("The date of receipt cannot be in the future."),
                           {"received_on": str(_l("The date of receipt cannot be in the future."))})
+    if problem := date_problem(received_on):
+        raise NoticeError(problem, {"received_on": problem})
     if not registrant.is_current(day):
         raise NoticeError(_l("This registration has expired or was erased: no notice can be "
                              "accepted. A new registration is needed."))
@@ -297,8 +300,10 @@ def decide_against(notice: ChangeNotice, by: StaffUser, action: str, reason: str
     target = _move(notice, action)
     if not can_decide(by, notice):
         raise NotAllowed(_l("Only the section chief or a designated confirmer can decide."))
+    if problem := text_problem(reason):
+        raise NoticeError(problem, {"reason": problem})
     reason = (reason or "").strip()
-    if not reason:
+    if not visible(reason):
         raise NoticeError(_l("Enter the reason."), {"reason": str(_l("Enter the reason."))})
     if len(reason) > 500:
         raise NoticeError(_l("Enter at most %(n)s characters.", n=500),

@@ -113,8 +113,8 @@ def _clean_database(request):
         empty_tables(app)
         with app.app_context():
             cache.clear()  # rendered public pages, and this process's copy of their stamp
+            app.extensions["login_guard"].reset()  # throttling counts start afresh
         stop_watching()  # its copy of the stamp
-        app.extensions["login_guard"].limiter.reset()  # throttling counts start afresh
 
 
 @pytest.fixture

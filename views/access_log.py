@@ -7,7 +7,6 @@ from flask_admin import BaseView, expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
@@ -33,6 +32,7 @@ from models.log_review import (
 )
 from models.organisation import Section
 from models.staff import Role, RoleAssignment, StaffUser
+from views.forms import AppForm
 from views.labels import choices, label
 
 FLAG_LABELS = {"outside_hours": _l("Outside working hours"), "export": _l("Export"),
@@ -98,7 +98,7 @@ class AccessLogView(BaseView):
                                select(Section).where(Section.id.in_(sections))).all())
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(AppForm):
     section = SelectField(_l("Section"), coerce=int)
     period_from = DateField(_l("Period from"), validators=[InputRequired()])
     period_to = DateField(_l("Period to"), validators=[InputRequired()], default=today_local)

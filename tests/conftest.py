@@ -132,6 +132,22 @@ def demo_registrants(app, demo):
 
 
 @pytest.fixture
+def full_demo(app, demo):
+    """The whole demo set (registrants, notices, talent bank) plus a suspended ID and an
+    expired registration, so that list filters have rows on both sides."""
+    from models import Registrant, RegistrantStatus, StaffStatus, StaffUser
+    from tests.builders import make_registrant, make_user
+
+    with app.app_context():
+        load_demo_data()
+        suspended = db.session.get(StaffUser, make_user("suspended1"))
+        suspended.status = StaffStatus.SUSPENDED
+        expired = db.session.get(Registrant, make_registrant(name="期限切れ合唱団"))
+        expired.status = RegistrantStatus.EXPIRED
+        db.session.commit()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -13,11 +13,10 @@ import pytest
 from flask_admin.contrib.sqla import filters as sqla
 from sqlalchemy import select
 
-from admin_app.demo_data import USERS, load_demo_data
+from admin_app.demo_data import USERS
 from admin_app.extensions import db
 from admin_app.permissions import TABLE
-from models import Registrant, RegistrantStatus, StaffStatus, StaffUser
-from tests.builders import make_registrant, make_user
+from models import Registrant, RegistrantStatus
 from tests.conftest import login
 from views import filters as ours
 from views.base import AppModelView
@@ -25,19 +24,6 @@ from views.base import AppModelView
 INVALID_JA = "無効なフィルター値"  # Flask-Admin's flash for a value it cannot use
 ROW_ID = re.compile(r"details/\?id=(\d+)")
 DEMO_LOGIN_OF_ROLE = {role: login_id for login_id, *_, role, _ in reversed(USERS)}
-
-
-@pytest.fixture
-def full_demo(app, demo):
-    """The whole demo set (registrants, notices, talent bank) plus a suspended ID, an expired
-    registration and a leaver, so that every filter has rows on both sides."""
-    with app.app_context():
-        load_demo_data()
-        suspended = db.session.get(StaffUser, make_user("suspended1"))
-        suspended.status = StaffStatus.SUSPENDED
-        expired = db.session.get(Registrant, make_registrant(name="期限切れ合唱団"))
-        expired.status = RegistrantStatus.EXPIRED
-        db.session.commit()
 
 
 def filtered_views(app) -> list[AppModelView]:

@@ -32,6 +32,7 @@ from models.log_review import (
 )
 from models.organisation import Section
 from models.staff import Role, RoleAssignment, StaffUser
+from models.typed_input import query_date
 from views.forms import AppForm
 from views.labels import choices, label
 
@@ -45,10 +46,7 @@ def _int(name: str) -> int | None:
 
 
 def _date(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+    return query_date(request.args.get(name))  # unusable or out of range: no date given
 
 
 def _cursor() -> tuple[datetime, int] | None:

@@ -62,6 +62,10 @@ def register_domain_cli(app: Flask) -> None:
                   help="Run as of this date (default: today in Japan).")
     def daily_command(day) -> None:
         """Expire registrations, erase personal data after the grace period."""
+        from models.typed_input import date_problem
+
+        if day and (problem := date_problem(day)):
+            raise click.BadParameter(problem, param_hint="--date")
         on = day.date() if day else today_local()
         click.echo(f"daily job for {on.isoformat()}")
         for line in run_daily(on):

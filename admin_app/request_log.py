@@ -76,17 +76,27 @@ class DatabaseErrorFilter(logging.Filter):
         error = _database_error(exc)
         if error is None:
             return True
-        orig = getattr(error, "orig", None)
-        diag = getattr(orig, "diag", None)
-        facts = [f"{type(error).__name__}",
-                 f"driver={type(orig).__module__}.{type(orig).__name__}" if orig else "",
-                 f"sqlstate={getattr(orig, 'sqlstate', None) or ''}",
-                 f"constraint={getattr(diag, 'constraint_name', None) or ''}"]
         frames = "".join(traceback.format_tb(exc.__traceback__))
         record.exc_info = None
-        record.exc_text = (f"Traceback (most recent call last):\n{frames}"
-                           f"{' '.join(f for f in facts if f)} (message not logged)")
+        record.exc_text = f"Traceback (most recent call last):\n{frames}{describe(error)}"
         return True
+
+
+def describe(error: SQLAlchemyError) -> str:
+    """What went wrong, in names only: the error's kind and the schema objects involved."""
+    orig = getattr(error, "orig", None)
+    facts = [type(error).__name__]
+    if orig is not None:
+        facts.append(f"driver={type(orig).__module__}.{type(orig).__name__}")
+    diag = getattr(orig, "diag", None)  # PostgreSQL (psycopg): its messages may quote values
+    if diag is not None:
+        facts += [f"{name}={getattr(diag, attr)}" for name, attr in (
+            ("sqlstate", "sqlstate"), ("table", "table_name"), ("column", "column_name"),
+            ("constraint", "constraint_name")) if getattr(diag, attr, None)]
+        return " ".join(facts) + " (server message not logged)"
+    if type(orig).__module__ == "sqlite3":  # SQLite names tables and columns, never values
+        facts.append(f"message={orig}")
+    return " ".join(facts)
 
 
 def _add_filter(logger: logging.Logger, kind: type[logging.Filter]) -> None:

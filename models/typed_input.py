@@ -1,6 +1,6 @@
 """What a person can type: free text without control characters and not made only of
 invisible characters, and dates within a sensible range. One rule for forms, imports and the
-query parameters of custom screens; every refusal is an InputError with a Japanese message."""
+query parameters of custom screens; every refusal comes with a Japanese message."""
 
 import re
 from datetime import date, datetime
@@ -38,7 +38,9 @@ def text_problem(value: str | None, *, required: bool = False) -> str | None:
     if CONTROL.search(value):
         return str(HAS_CONTROL)
     if not visible(value):
-        return str(REQUIRED) if required else str(ONLY_INVISIBLE)
+        if required:
+            return str(REQUIRED)
+        return str(ONLY_INVISIBLE) if value.strip() else None  # white space only: empty
     return None
 
 
@@ -53,14 +55,6 @@ def typed_value_problem(value) -> tuple[str | None, bool]:
     if CONTROL.search(value):
         return str(HAS_CONTROL), False
     return None, not visible(nfkc(value))
-
-
-def check_text(value: str | None, *, required: bool = False) -> str | None:
-    """The text as typed when acceptable; InputError otherwise."""
-    problem = text_problem(value, required=required)
-    if problem:
-        raise InputError(problem)
-    return value
 
 
 def date_bounds(today: date | None = None) -> tuple[date, date]:

@@ -349,3 +349,15 @@ def test_date_parameters_of_custom_screens_out_of_range_count_as_absent(login_as
 def test_today_and_1900_are_inside_the_bounds():
     first, last = date_bounds(date(2026, 11, 27))
     assert first == date(1900, 1, 1) and last == date(2126, 11, 27)
+
+
+def test_the_daily_job_refuses_a_date_out_of_range(app):
+    result = app.test_cli_runner().invoke(args=["jobs", "daily", "--date", "0001-01-01"])
+    assert result.exit_code == 2 and DATE_JA in result.output
+
+
+def test_white_space_in_an_optional_field_is_just_empty(app, it_client):
+    before = count(app, StaffUser)
+    response = issue(it_client, employee_number="  ")
+    assert response.status_code == 200 and INVISIBLE_JA not in response.get_data(as_text=True)
+    assert count(app, StaffUser) == before + 1

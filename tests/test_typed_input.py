@@ -361,3 +361,22 @@ def test_white_space_in_an_optional_field_is_just_empty(app, it_client):
     response = issue(it_client, employee_number="  ")
     assert response.status_code == 200 and INVISIBLE_JA not in response.get_data(as_text=True)
     assert count(app, StaffUser) == before + 1
+
+
+def test_every_form_of_ours_has_the_typed_input_checks(app):
+    """A new FlaskForm or ModelView cannot forget the checks: they all build on our bases."""
+    from flask_wtf import FlaskForm
+
+    from views.base import AppModelView
+    from views.forms import AdminForm, AppForm
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = [f for f in subclasses(FlaskForm) if f.__module__.startswith("views.")]
+    assert ours and all(issubclass(f, AppForm) for f in ours), ours
+    views = [v for v in app.extensions["admin"][0]._views if hasattr(v, "form_base_class")]
+    assert views and all(isinstance(v, AppModelView) and v.form_base_class is AdminForm
+                         for v in views)

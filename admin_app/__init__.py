@@ -27,6 +27,12 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     app.config.from_object(config_class())
     app.config.setdefault("ADMIN_URL", "/admin")
 
+    from admin_app.input_guard import init_input_guard
+    from admin_app.request_log import init_request_log
+
+    # First of all: time and name the request, then refuse NUL before CSRF, login or any view.
+    init_request_log(app)
+    init_input_guard(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True, render_item=render_migration_item,
@@ -65,6 +71,6 @@ def _register_error_pages(app: Flask) -> None:
             return render_template("errors/error.html", status=status), status
         return handler
 
-    for status in (400, 403, 404, 405, 500, 503):
+    for status in (400, 403, 404, 405, 413, 500, 503):
         app.register_error_handler(status, page(status))
     app.register_error_handler(CSRFError, page(400))

@@ -63,6 +63,10 @@ def register_domain_cli(app: Flask) -> None:
     def daily_command(day) -> None:
         """Apply transfers, expire registrations, erase personal data after the grace period,
         list overdue log reviews, write a checkpoint of the access log."""
+        from models.typed_input import date_problem
+
+        if day and (problem := date_problem(day)):
+            raise click.BadParameter(problem, param_hint="--date")
         on = day.date() if day else today_local()
         click.echo(f"daily job for {on.isoformat()}")
         for line in run_daily(on):

@@ -29,8 +29,10 @@ def _dev_secret_key() -> str:
 
 
 def engine_options(url: str) -> dict:
-    """Ping pooled connections to a server before use; a local SQLite file needs no ping."""
-    return {} if url.startswith("sqlite") else {"pool_pre_ping": True}
+    """Ping pooled connections to a server before use (a local SQLite file needs no ping);
+    never put bound values (what people typed) into error messages and logs."""
+    options: dict = {"hide_parameters": True}
+    return options if url.startswith("sqlite") else options | {"pool_pre_ping": True}
 
 
 def _derived(secret: str) -> str:
@@ -53,13 +55,13 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_NAME = "fbo_session"
 
-    # Login throttling (Flask-Limiter): memory in development, Redis in production.
-    RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_STRATEGY = "moving-window"
-    LOGIN_ACCOUNT_FAILURES = 5  # failures within LOGIN_WINDOW lock the account ...
+    # Login throttling (admin_app.login_guard): failures only, in a store every worker shares
+    # and a restart keeps: Redis when REDIS_URL is set, else the database ("database").
+    LOGIN_THROTTLE_STORAGE = "database"
+    LOGIN_ACCOUNT_FAILURES = 5  # failures within LOGIN_WINDOW lock the typed login ...
     LOGIN_WINDOW_MINUTES = 15
     LOGIN_LOCK_MINUTES = 15  # ... for this long
-    LOGIN_ADDRESS_LIMIT = "30 per 15 minutes"  # login attempts per address
+    LOGIN_ADDRESS_FAILURES = 30  # failed logins per address within LOGIN_WINDOW
 
     # Rendered public pages, per worker process; keys carry the public version stamp and the
     # date, so a change or an expiry is never served from here.
@@ -97,6 +99,9 @@ class Config:
         self.AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY") or _derived(self.SECRET_KEY)
         self.LOG_REVIEW_NETWORKS = os.environ.get("LOG_REVIEW_NETWORKS", "")
         self.AUDIT_CHECKPOINT_FILE = os.environ.get("AUDIT_CHECKPOINT_FILE", "")
+        self.LOGIN_THROTTLE_STORAGE = os.environ.get("REDIS_URL") or "database"
+        self.LOGIN_ADDRESS_FAILURES = int(os.environ.get("LOGIN_ADDRESS_FAILURES",
+                                                         self.LOGIN_ADDRESS_FAILURES))
 
 
 class ProductionConfig(Config):
@@ -107,7 +112,6 @@ class ProductionConfig(Config):
             if not os.environ.get(name):
                 raise RuntimeError(f"{name} must be set in production")
         super().__init__()
-        self.RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 class TestConfig(Config):
@@ -126,3 +130,5 @@ class TestConfig(Config):
         self.SECRET_KEY = "test-secret-key-not-for-production"
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.AUDIT_CHAIN_KEY = _derived(self.SECRET_KEY)
+        # LOGIN_THROTTLE_STORAGE stays "database" whatever REDIS_URL says: the suite never
+        # touches a shared Redis (the Redis store's own tests name TEST_REDIS_URL).

@@ -25,6 +25,7 @@ from models.registration import (
     start_registration,
 )
 from models.staff import StaffUser
+from models.typed_input import date_problem
 
 KINDS = {"individual": RegistrantKind.INDIVIDUAL, "個人": RegistrantKind.INDIVIDUAL,
          "group": RegistrantKind.GROUP, "団体": RegistrantKind.GROUP}
@@ -99,6 +100,9 @@ def import_registrants(raw: bytes, entered_by: StaffUser, *, dry_run: bool = Fal
                 registered_on = _date(row["registered_on"])
             except ValueError:
                 problems.append(("registered_on", "日付は YYYY-MM-DD で入力してください。"))
+            else:
+                if problem := date_problem(registered_on):
+                    problems.append(("registered_on", problem))
         if problems:
             result.errors += [f"row {number}: {name}: {message}" for name, message in problems]
             continue

@@ -15,6 +15,7 @@ from models.organisation import Facility, Section
 from models.separation import SelfActionRefused, refuse_self
 from models.staff import GrantState, Role, StaffUser
 from models.transfer import TransferBatch, TransferKind, register_transfer
+from models.typed_input import date_problem, text_problem
 
 KINDS = {"move": TransferKind.MOVE, "異動": TransferKind.MOVE,
          "role_change": TransferKind.ROLE_CHANGE, "役割変更": TransferKind.ROLE_CHANGE,
@@ -105,6 +106,11 @@ def _parse(get: dict[str, str], users: dict, sections: dict,
     except ValueError:
         problems.append(("effective_on", "発令日は YYYY-MM-DD で入力してください。"))
         effective_on = None
+    else:
+        if problem := date_problem(effective_on):
+            problems.append(("effective_on", problem))
+    if problem := text_problem(get["note"]):
+        problems.append(("note", problem))
     section = sections.get(get["section_code"]) if get["section_code"] else None
     if get["section_code"] and section is None:
         problems.append(("section_code", "課コードが登録されていません。"))

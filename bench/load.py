@@ -33,14 +33,15 @@ def free_port() -> int:
 
 @contextmanager
 def served(app_spec: str, database_url: str, workers: int = WORKERS,
-           env: dict[str, str] | None = None):
+           env: dict[str, str] | None = None, output=None):
     """gunicorn serving `app_spec` on a free port; yields the base URL. (Also the tests' way
-    to run real worker processes.)"""
+    to run real worker processes.) `output`: a file for what the server process prints."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, **(env or {})}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", app_spec], cwd=ROOT, env=env)
+         "--log-level", "warning", app_spec], cwd=ROOT, env=env, stdout=output,
+        stderr=output)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):

@@ -51,3 +51,6 @@ from models.public_version import PublicVersion  # noqa: E402
 from models.talent import TalentEntry, TalentField  # noqa: E402
 
 __all__ += ["PublicVersion", "TalentEntry", "TalentField"]
+from models.login_attempt import LoginAttempt  # noqa: E402
+
+__all__ += ["LoginAttempt"]

@@ -25,6 +25,7 @@ from models.registration import (
 )
 from models.staff import StaffUser
 from models.trail import NotAllowed, StepError, applying_notice, may_confirm_for
+from models.typed_input import date_problem, text_problem, visible
 from models.types import UTCDateTime, str_enum
 
 NOTICE_SERIES = "N"
@@ -180,6 +181,8 @@ def receive(registrant: Registrant, by: StaffUser, *, notice_type: NoticeType,
     if received_on > day:
         raise NoticeError(_l("The date of receipt cannot be in the future."),
                           {"received_on": str(_l("The date of receipt cannot be in the future."))})
+    if problem := date_problem(received_on):
+        raise NoticeError(problem, {"received_on": problem})
     if registrant.status == RegistrantStatus.PENDING:
         raise NoticeError(_l("This registration is not confirmed yet: correct the entry "
                              "itself; a change notice is for confirmed registrations."))
@@ -299,8 +302,10 @@ def decide_against(notice: ChangeNotice, by: StaffUser, action: str, reason: str
     target = _move(notice, action)
     if not can_decide(by, notice):
         raise NotAllowed(_l("Only the section chief or a designated confirmer can decide."))
+    if problem := text_problem(reason):
+        raise NoticeError(problem, {"reason": problem})
     reason = (reason or "").strip()
-    if not reason:
+    if not visible(reason):
         raise NoticeError(_l("Enter the reason."), {"reason": str(_l("Enter the reason."))})
     if len(reason) > 500:
         raise NoticeError(_l("Enter at most %(n)s characters.", n=500),

@@ -11,10 +11,11 @@ from sqlalchemy.sql import ColumnElement
 
 from admin_app.extensions import db
 from models.clock import today_local
-from models.japanese import InputError, check_email, check_phone, nfkc
+from models.japanese import InputError, check_email, check_phone
 from models.registrant_input import kana_check, text_check
 from models.registration import Registrant, RegistrantKind, RegistrantStatus
 from models.talent import TalentEntry, end_of_fiscal_year
+from models.typed_input import typed_value_problem
 
 CONFIRM_EVERY = timedelta(days=365)  # 活動調査: a public entry is confirmed once a year
 
@@ -75,7 +76,11 @@ def clean_talent(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
     for name, check in TALENT_CHECKS.items():
         value = raw.get(name)
-        if value is None or (isinstance(value, str) and not nfkc(value)):
+        problem, empty = typed_value_problem(value)
+        if problem:
+            errors[name] = problem
+            continue
+        if empty:
             clean[name] = None
             if name in TALENT_REQUIRED:
                 errors[name] = str(_l("This item is required."))

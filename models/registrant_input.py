@@ -26,6 +26,7 @@ from models.japanese import (
 )
 from models.organisation import Facility
 from models.registration import Registrant, RegistrantStatus
+from models.typed_input import typed_value_problem
 
 REQUIRED = _l("This item is required.")
 NOT_COLLECTED = _l("This item is not collected for this registration: leave it empty.")
@@ -96,7 +97,10 @@ def clean_registrant(raw: dict[str, Any], kind: str | None,
         if item.field not in CHECKS:
             continue
         value = raw.get(item.field)
-        empty = value is None or (isinstance(value, str) and not nfkc(value))
+        problem, empty = typed_value_problem(value)
+        if problem:
+            errors[item.field] = problem
+            continue
         if not applies(item, kind, facility):
             if not empty:
                 errors[item.field] = str(NOT_COLLECTED)

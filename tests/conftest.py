@@ -113,8 +113,8 @@ def _clean_database(request):
         empty_tables(app)
         with app.app_context():
             cache.clear()  # rendered public pages, and this process's copy of their stamp
+            app.extensions["login_guard"].reset()  # throttling counts start afresh
         stop_watching()  # its copy of the stamp
-        app.extensions["login_guard"].limiter.reset()  # throttling counts start afresh
 
 
 @pytest.fixture
@@ -129,6 +129,22 @@ def demo_registrants(app, demo):
     """A few hundred demo registrants on top of the demo organisation."""
     with app.app_context():
         load_demo_registrants()
+
+
+@pytest.fixture
+def full_demo(app, demo):
+    """The whole demo set (registrants, notices, talent bank) plus a suspended ID and an
+    expired registration, so that list filters have rows on both sides."""
+    from models import Registrant, RegistrantStatus, StaffStatus, StaffUser
+    from tests.builders import make_registrant, make_user
+
+    with app.app_context():
+        load_demo_data()
+        suspended = db.session.get(StaffUser, make_user("suspended1"))
+        suspended.status = StaffStatus.SUSPENDED
+        expired = db.session.get(Registrant, make_registrant(name="期限切れ合唱団"))
+        expired.status = RegistrantStatus.EXPIRED
+        db.session.commit()
 
 
 @pytest.fixture

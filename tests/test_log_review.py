@@ -104,7 +104,7 @@ def test_the_two_pivots_and_the_filters(app, login_as):
     assert edits.split('data-testid="log"')[1].count('data-row="') == 0
     assert log_page(client, screen="registrant.edit_view").split('data-testid="log"')[1].count(
         'data-row="') == 1
-    today = today_local().isoformat()  # the filter takes Japan dates
+    today = today_local().isoformat()  # the filter takes Japan calendar days
     assert log_page(client, **{"from": "2020-01-01", "to": "2020-01-31"}).count(
         'data-row="') == 0
     assert log_page(client, **{"from": today, "to": today, "user": staff9}).count(

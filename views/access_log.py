@@ -31,6 +31,7 @@ from models.log_records import describe, find_record, record_kind
 from models.log_review import chief_sections
 from models.organisation import Section
 from models.staff import IN_FORCE, RoleAssignment, StaffUser
+from models.typed_input import query_date
 from views.labels import label
 
 FLAG_LABELS = {"outside_hours": _l("Outside working hours"), "export": _l("Export"),
@@ -44,10 +45,7 @@ def _int(name: str) -> int | None:
 
 
 def _date(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+    return query_date(request.args.get(name))  # unusable or out of range: no date given
 
 
 def _cursor() -> tuple[datetime, int] | None:

@@ -3,19 +3,18 @@
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
 from admin_app.extensions import db
-from admin_app.login_guard import guard
+from admin_app.login_guard import guard, record_failed_login
 from admin_app.security import authenticate, hash_password, safe_next, user_password_matches
 from models.clock import now_utc
 from models.japanese import InputError
 from models.security_event import SecurityEventKind, security_event
-from models.staff import StaffSession, StaffUser
+from models.staff import StaffSession
 from models.staff_lifecycle import change_password as change_own_password
+from views.forms import AppForm
 
 bp = Blueprint("auth", __name__)
 
@@ -24,12 +23,12 @@ TOO_MANY = _l("Too many failed attempts. Logging in is suspended for a while; "
               "please try again in 15 minutes.")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     login = StringField(_l("Login ID"), validators=[InputRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=128)])
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(AppForm):
     """No fields: the POST carries only the CSRF token."""
 
 
@@ -38,12 +37,10 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         address, typed = request.remote_addr, form.login.data
-        if guard().address_throttled(address):
-            security_event(SecurityEventKind.THROTTLED, remote_addr=address)
-            form.password.errors.append(TOO_MANY)
-            return render_template("auth/login.html", form=form), 429
-        if guard().account_locked(typed):
-            security_event(SecurityEventKind.LOCKED_ATTEMPT, remote_addr=address)
+        refusal = SecurityEventKind.THROTTLED if guard().address_throttled(address) else \
+            SecurityEventKind.LOCKED_ATTEMPT if guard().account_locked(typed) else None
+        if refusal is not None:
+            security_event(refusal, remote_addr=address)
             form.password.errors.append(TOO_MANY)
             return render_template("auth/login.html", form=form), 429
         user = authenticate(typed, form.password.data)
@@ -56,10 +53,7 @@ def login():
             login_user(user)
             session.permanent = True
             return redirect(safe_next(request.args.get("next"), url_for("admin.index")))
-        locked = guard().failed(typed)
-        known = db.session.scalar(select(StaffUser.id).where(StaffUser.login == typed.strip()))
-        security_event(SecurityEventKind.LOCKOUT if locked else SecurityEventKind.LOGIN_FAILED,
-                       user_id=known, remote_addr=address)
+        locked = record_failed_login(typed, address)
         form.password.errors.append(TOO_MANY if locked else BAD_LOGIN)
         return render_template("auth/login.html", form=form), 429 if locked else 401
     return render_template("auth/login.html", form=form)
@@ -81,7 +75,7 @@ def logout():
     return render_template("auth/logout.html", form=form)
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(AppForm):
     current = PasswordField(_l("Current password"), validators=[InputRequired(),
                                                                  Length(max=128)])
     new = PasswordField(_l("New password"), validators=[InputRequired()],

@@ -12,6 +12,10 @@ from admin_app.audit import mark_out_of_scope, not_found
 from admin_app.csv_export import csv_document
 from admin_app.extensions import db
 from admin_app.security import allowed
+from views.filters import AppFilterConverter
+from views.forms import AdminForm, AdminInlineConverter
+
+LAST_PAGE = 10**9  # beyond any list; a larger page number would overflow the OFFSET
 
 
 class AppModelView(ModelView):
@@ -22,6 +26,11 @@ class AppModelView(ModelView):
     edit_modal = False
     # No inline editing: /ajax/update/ would bypass the form's validation.
     column_editable_list: list[str] = []
+    # Enum filters by stored value with Japanese labels; dates in a sensible range.
+    filter_converter = AppFilterConverter()
+    # Text refuses control and invisible-only characters, dates a sensible range.
+    form_base_class = AdminForm
+    inline_model_form_converter = AdminInlineConverter
 
     # Whatever the table says, per request.
     @property
@@ -48,6 +57,12 @@ class AppModelView(ModelView):
 
     def is_action_allowed(self, name: str) -> bool:
         return allowed(f"{self.endpoint}.action_view:{name}") and super().is_action_allowed(name)
+
+    def _get_list_extra_args(self):
+        args = super()._get_list_extra_args()
+        if not 0 <= (args.page or 0) <= LAST_PAGE:
+            args.page = 0  # a negative or absurd page number shows the first page
+        return args
 
     # Row scoping: one hook, applied to lists, counts, single records, actions and exports.
     def scope(self, query):

@@ -10,7 +10,6 @@ from flask_admin import BaseView, expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
@@ -41,13 +40,14 @@ from models.clock import start_of_day, today_local
 from models.inventory import BY_FIELD
 from models.registration import Registrant
 from views.base import exists
+from views.forms import AppForm
 from views.labels import choices, label
 
 RECENT_DAYS = 30
 QUEUE_LIMIT = 200
 
 
-class ReceiveForm(FlaskForm):
+class ReceiveForm(AppForm):
     notice_type = SelectField(_l("Kind of notice"), choices=choices(NoticeType),
                               validators=[InputRequired()])
     received_on = DateField(_l("Received on"), validators=[InputRequired()],
@@ -56,15 +56,15 @@ class ReceiveForm(FlaskForm):
                                validators=[InputRequired()])
 
 
-class DecideForm(FlaskForm):
+class DecideForm(AppForm):
     action = HiddenField(validators=[InputRequired()])
     reason = TextAreaField(_l("Reason (for rejecting or returning)"), validators=[Optional()])
 
 
-def enter_form_class(fields: list[str]) -> type[FlaskForm]:
+def enter_form_class(fields: list[str]) -> type[AppForm]:
     """One optional input per item that a notice may change (empty = no change)."""
     attrs = {f: StringField(BY_FIELD[f].label, validators=[Optional()]) for f in fields}
-    return type("EnterForm", (FlaskForm,), attrs)
+    return type("EnterForm", (AppForm,), attrs)
 
 
 def scoped_notices():

@@ -8,7 +8,6 @@ from flask_admin.form import BaseForm
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, HiddenField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
@@ -38,7 +37,8 @@ from models.transfer import (
     refuse_batch,
 )
 from views.base import AppModelView
-from views.labels import EnumFilter, choices, enum_formatter, label
+from views.forms import AppForm
+from views.labels import choices, enum_formatter, label
 
 
 def _not_before(start_field: str):
@@ -135,9 +135,7 @@ class RoleAssignmentView(AppModelView):
     column_list = ["user", "role", "section", "facilities", "valid_from", "valid_to", "state",
                    "entered_by", "decided_by"]
     column_default_sort = ("valid_from", True)
-    column_filters = [EnumFilter(RoleAssignment.role, _l("Role"), Role),
-                      EnumFilter(RoleAssignment.state, _l("Approval"), GrantState),
-                      "valid_from", "valid_to"]
+    column_filters = ["role", "state", "valid_from", "valid_to"]
     form_columns = ["user", "role", "section", "facilities", "valid_from", "valid_to",
                     "designated_confirmer", "reason"]
     form_extra_fields = {"reason": StringField(_l("Reason"), validators=[InputRequired(),
@@ -159,7 +157,7 @@ class RoleAssignmentView(AppModelView):
     def create_form(self, obj=None):
         form = super().create_form(obj)
         wanted = request.args.get("user", "")
-        if request.method == "GET" and wanted.isdigit():
+        if request.method == "GET" and wanted.isdigit() and int(wanted) < 2**63:
             form.user.data = db.session.get(StaffUser, int(wanted))
         return form
 
@@ -213,7 +211,7 @@ class RoleAssignmentView(AppModelView):
 
 # --- approving and refusing (the receiving section's chief, or a second IT administrator) -----
 
-class DecisionForm(FlaskForm):
+class DecisionForm(AppForm):
     action = HiddenField(validators=[InputRequired(), AnyOf(["approve", "refuse"])])
     reason = StringField(_l("Reason"), validators=[Optional()])  # checked by the rule
     next = HiddenField()

@@ -2,7 +2,6 @@
 
 import enum
 
-from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _l
 
 from models.access_log import AccessAction
@@ -139,15 +138,3 @@ def choices(enum_cls) -> list[tuple[str, object]]:
 
 def enum_formatter(view, context, model, name) -> str:
     return label(getattr(model, name))
-
-
-class EnumFilter(FilterEqual):
-    """A list filter on an enum column: its stored values with their labels; any other value is
-    ignored (Flask-Admin's own enum filter looks members up by name)."""
-
-    def __init__(self, column, name, enum_cls) -> None:
-        super().__init__(column, name, options=choices(enum_cls))
-        self.values = {member.value for member in enum_cls}
-
-    def validate(self, value) -> bool:
-        return value in self.values

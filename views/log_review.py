@@ -7,7 +7,6 @@ from flask_admin import BaseView, expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
@@ -29,10 +28,11 @@ from models.log_review import (
 from models.organisation import Section
 from models.staff import Role
 from views.base import exists
+from views.forms import AppForm
 from views.labels import choices, label
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(AppForm):
     section = SelectField(_l("Section"), coerce=int)
     period_from = DateField(_l("Period from"), validators=[InputRequired()])
     period_to = DateField(_l("Period to"), validators=[InputRequired()], default=today_local)

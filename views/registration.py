@@ -337,7 +337,8 @@ class RegistrantView(FacilityScopedView):
         raw = {f: form[f].data for f in INPUT_FIELDS}
         clean, errors = clean_registrant(raw, kind, facility)
         for field, message in errors.items():
-            form[field].errors = [*form[field].errors, message]
+            if message not in form[field].errors:  # the form's own check may have said it
+                form[field].errors = [*form[field].errors, message]
         for field in INPUT_FIELDS:
             if field not in errors and not form[field].errors:
                 form[field].data = clean[field]

@@ -6,7 +6,6 @@ from flask_admin.contrib.sqla.fields import QuerySelectField, QuerySelectMultipl
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import DateField, HiddenField, SelectField, StringField
@@ -23,6 +22,7 @@ from models.separation import refuse_self
 from models.staff import Role, StaffKind, StaffUser
 from models.staff_lifecycle import StaffEvent, issue_id, reactivate, reset_password, revoke, suspend
 from views.base import AppModelView
+from views.forms import AppForm
 from views.grants import approver_text, describe_event, event_by
 from views.labels import choices, enum_formatter, label
 
@@ -30,7 +30,7 @@ LOGIN = Regexp(r"^[a-z0-9][a-z0-9._-]{2,63}$",
                message=_l("Use 3 to 64 lower-case letters, digits, dots, hyphens or underscores."))
 
 
-class IssueForm(FlaskForm):
+class IssueForm(AppForm):
     login = StringField(_l("Login ID"), validators=[InputRequired(), LOGIN])
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=100)])
     employee_number = StringField(_l("Employee number"), validators=[Optional(),
@@ -51,7 +51,7 @@ class IssueForm(FlaskForm):
                            default=today_local)
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(AppForm):
     action = HiddenField(validators=[InputRequired()])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
 

@@ -80,7 +80,8 @@ class TalentEntryView(FacilityScopedView):
             "contact_consent": form.contact_consent.data}
         clean, errors = clean_talent(raw)
         for field, message in errors.items():
-            form[field].errors = [*form[field].errors, message]
+            if message not in form[field].errors:  # the form's own check may have said it
+                form[field].errors = [*form[field].errors, message]
         for field in TALENT_CHECKS:
             if field not in errors and not form[field].errors:
                 form[field].data = clean[field]

@@ -9,7 +9,6 @@ from flask_admin.contrib.sqla.fields import QuerySelectField, QuerySelectMultipl
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField
@@ -22,12 +21,13 @@ from models.organisation import Facility, Section
 from models.staff import GrantState, Role, StaffStatus, StaffUser
 from models.transfer import TransferKind, register_transfer
 from views.base import AppModelView
+from views.forms import AppForm
 from views.labels import choices, enum_formatter, label
 
 MAX_UPLOAD = 2 * 1024 * 1024
 
 
-class TransferForm(FlaskForm):
+class TransferForm(AppForm):
     user = QuerySelectField(_l("Staff member"), query_factory=lambda: db.session.scalars(
         select(StaffUser).where(StaffUser.status != StaffStatus.REVOKED)
         .order_by(StaffUser.login)).all(), get_label=lambda u: f"{u.login} {u.name}")
@@ -48,7 +48,7 @@ def new_grant_pending(user: StaffUser) -> bool:
     return any(a.state == GrantState.PENDING for a in user.assignments)
 
 
-class UploadForm(FlaskForm):
+class UploadForm(AppForm):
     file = FileField(_l("CSV file from HR"))
     content = StringField()  # the previewed file, sent back to import it
 

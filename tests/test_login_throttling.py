@@ -1,0 +1,149 @@
+"""Login throttling an office can live with: only failures count against an address, and the
+counters live in a store shared by every worker and kept across restarts — Redis when
+REDIS_URL is set, the database otherwise. Each behaviour is checked on both stores."""
+
+import os
+import socket
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import func, select
+
+from admin_app import create_app
+from admin_app.config import Config, ProductionConfig, TestConfig
+from admin_app.extensions import db
+from admin_app.login_guard import DatabaseWindow, RedisWindow
+from models import LoginAttempt, SecurityEvent, SecurityEventKind
+from tests.conftest import dispose, login
+
+REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+DEMO_LOGINS = ["staff1", "staff2", "chief1", "it1", "contractor1", "records1", "auditor1"]
+LOCKED_JA = "失敗が続いたため、しばらくログインを制限しています"
+
+
+def redis_reachable() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+needs_redis = pytest.mark.skipif(not redis_reachable() and os.environ.get("CI") != "true",
+                                 reason="no Redis on 127.0.0.1:6379 (CI starts one and never "
+                                        "skips)")
+STORES = ["database", pytest.param(REDIS, id="redis", marks=needs_redis)]
+
+
+@contextmanager
+def app_instance(storage: str, **settings):
+    """Another app process on the test database (a worker, or the app after a restart)."""
+    config = type("ThrottleConfig", (TestConfig,), {"LOGIN_THROTTLE_STORAGE": storage,
+                                                    **settings})
+    app = create_app(config)
+    try:
+        yield app
+    finally:
+        dispose(app)
+
+
+@pytest.fixture
+def fresh_redis():
+    """The Redis store starts and ends empty (only our key prefix on the tests' database)."""
+    if not redis_reachable():
+        yield
+        return
+    with app_instance(REDIS) as app:
+        app.extensions["login_guard"].reset()
+        yield
+        app.extensions["login_guard"].reset()
+
+
+def events(app, kind) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(SecurityEvent).where(
+            SecurityEvent.kind == kind))
+
+
+@pytest.mark.parametrize("storage", STORES)
+def test_forty_successful_logins_from_one_address_are_never_throttled(demo, fresh_redis,
+                                                                      storage):
+    """A city office behind one NAT address logs in at 8:30: nobody is refused."""
+    with app_instance(storage) as app:
+        for n in range(40):
+            client = app.test_client()
+            response = login(client, DEMO_LOGINS[n % len(DEMO_LOGINS)])
+            assert response.status_code == 302, f"login {n + 1} from the office was refused"
+        assert events(app, SecurityEventKind.THROTTLED) == 0
+
+
+@pytest.mark.parametrize("storage", STORES)
+def test_failures_from_one_address_lock_that_address(demo, fresh_redis, storage):
+    with app_instance(storage, LOGIN_ADDRESS_FAILURES=6) as app:
+        client = app.test_client()
+        for n in range(6):  # different logins: no single account reaches its own limit
+            assert login(client, f"guess{n}", "wrong-password-xyz").status_code == 401
+        # The address is locked now: even a right password from it is refused.
+        refused = login(client, "staff1")
+        assert refused.status_code == 429 and LOCKED_JA in refused.get_data(as_text=True)
+        assert events(app, SecurityEventKind.THROTTLED) == 1
+        # Another address is not affected.
+        other = app.test_client()
+        other.environ_base["REMOTE_ADDR"] = "192.0.2.7"
+        assert login(other, "staff1").status_code == 302
+
+
+def test_successes_between_failures_do_not_hide_them(demo):
+    """Only failures count, and a success does not wipe the address's failures."""
+    with app_instance("database", LOGIN_ADDRESS_FAILURES=4) as app:
+        client = app.test_client()
+        colleagues = []
+        for n in range(4):
+            assert login(client, f"guess{n}", "wrong-password-xyz").status_code == 401
+            colleagues.append(login(app.test_client(), "chief1").status_code)
+        # Three successes in between; the fourth failure locks the address all the same.
+        assert colleagues == [302, 302, 302, 429]
+
+
+def test_locks_survive_a_restart_on_the_database_store(demo):
+    with app_instance("database", LOGIN_ADDRESS_FAILURES=30) as before:
+        client = before.test_client()
+        statuses = [login(client, "staff1", "wrong-password-xyz").status_code
+                    for _ in range(5)]
+        assert statuses == [401, 401, 401, 401, 429]  # the fifth failure locks staff1
+    with app_instance("database") as after:  # the restarted app
+        response = login(after.test_client(), "staff1")
+        assert response.status_code == 429 and LOCKED_JA in response.get_data(as_text=True)
+        with after.app_context():
+            keys = db.session.scalars(select(LoginAttempt.key)).all()
+        # The store holds hashes: neither the typed login nor the address in clear.
+        assert keys and all(len(k) == 64 and "staff1" not in k and "127.0.0.1" not in k
+                            for k in keys)
+
+
+@needs_redis
+def test_redis_counters_are_shared_between_app_instances(demo, fresh_redis):
+    with app_instance(REDIS) as first, app_instance(REDIS) as second:
+        assert isinstance(first.extensions["login_guard"].store, RedisWindow)
+        for _ in range(4):
+            assert login(first.test_client(), "staff1", "wrong-password-xyz").status_code == 401
+        # The fifth failure, seen by another worker, locks the login for both.
+        assert login(second.test_client(), "staff1", "wrong-password-xyz").status_code == 429
+        assert login(first.test_client(), "staff1").status_code == 429
+        with first.app_context():  # nothing of it went to the database store
+            assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 0
+
+
+def test_redis_url_is_honoured_by_every_config(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", REDIS)
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db.example/fbo")
+    assert Config().LOGIN_THROTTLE_STORAGE == REDIS
+    assert ProductionConfig().LOGIN_THROTTLE_STORAGE == REDIS
+    monkeypatch.delenv("REDIS_URL")
+    assert Config().LOGIN_THROTTLE_STORAGE == "database"
+    assert ProductionConfig().LOGIN_THROTTLE_STORAGE == "database"
+
+
+def test_the_database_store_is_what_runs_without_redis(app):
+    assert isinstance(app.extensions["login_guard"].store, DatabaseWindow)

@@ -1,0 +1,198 @@
+"""No 500 from any byte: every endpoint of the app, as anonymous and as each demo role, with a
+NUL in each parameter it reads and in each field of each form it posts (a Japanese 400, nothing
+changed), and with other bytes nobody types (never a 500). Runs on SQLite and PostgreSQL.
+
+The parameters an endpoint reads are observed, not listed: a first, plain request records
+every query parameter the app asks for."""
+
+import re
+from urllib.parse import urlencode
+
+import pytest
+from flask import request, url_for
+from sqlalchemy import func, select
+from werkzeug.datastructures import ImmutableMultiDict
+
+from admin_app.demo_data import USERS
+from admin_app.extensions import db
+from admin_app.permissions import allows
+from tests.conftest import csrf_token, login
+
+NUL = "a\x00b"
+NUL_JA = "入力できない文字（NUL）が含まれているため、処理しませんでした。"
+HOSTILE = ["\x01\x1b[31m", "\u202e\u200b", "-1", "99999999999999999999", "0001-01-01",
+           "9999-12-31", "1899-12-31 to 2999-01-01", "x" * 2000]
+ROLE_OF = {login_id: role for login_id, *_, role, _ in USERS}
+WALKERS = [None, "staff1", "chief1", "it1", "contractor1", "records1", "auditor1"]
+# Rows the walk itself writes (its requests are logged, its logins counted and sessions kept).
+WRITTEN_BY_THE_WALK = {"access_log", "access_log_head", "security_event", "login_attempt",
+                       "staff_session", "public_version"}
+# Endpoints whose URL names a record: the parameter carrying it.
+RECORD_PARAM = {"registrant_id": ("change_notice.receive",),
+                "facility_id": ("registrant.blank_form",)}
+ID_ENDPOINTS = ("details_view", "edit_view", "delete_view", "print_view", "lifecycle",
+                "reset_password", "change_notice.details", "change_notice.enter",
+                "change_notice.decide", "change_notice.print_view")
+# Where the form of an endpoint that only takes POSTs is found.
+FORM_HOST = {"lifecycle": "details_view", "reset_password": "details_view",
+             "decide": "details", "record": "index", "action_view": "index_view",
+             "delete_view": "details_view", "ajax_update": "index_view"}
+# Sent when the host page shows no form to this user (the names our POST-only views read).
+GENERIC_FIELDS = ["action", "id", "next", "reason", "rowid", "url"]
+FORM_FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
+
+read_params: set[str] = set()
+
+
+class RecordingArgs(ImmutableMultiDict):
+    """request.args that notes every parameter the app asks for."""
+
+    def get(self, key, default=None, type=None):
+        read_params.add(key)
+        return super().get(key, default, type)
+
+    def getlist(self, key, type=None):
+        read_params.add(key)
+        return super().getlist(key, type)
+
+    def __getitem__(self, key):
+        read_params.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        read_params.add(key)
+        return super().__contains__(key)
+
+
+def answer(client, method: str, url: str, **kwargs) -> tuple[int, str]:
+    """Status and body of a request; the response is closed (static files are streamed)."""
+    with client.open(url, method=method, **kwargs) as response:
+        return response.status_code, response.get_data(as_text=True)
+
+
+def record_reads() -> None:
+    request.__dict__["args"] = RecordingArgs(request.args)
+
+
+def counts(app) -> dict[str, int]:
+    with app.app_context():
+        return {t.name: db.session.scalar(select(func.count()).select_from(t))
+                for t in db.metadata.sorted_tables if t.name not in WRITTEN_BY_THE_WALK}
+
+
+def reachable(endpoint: str, login_id: str | None) -> bool:
+    if login_id is None:
+        return True  # anonymous tries everything (and is sent to the login)
+    return allows(endpoint, frozenset({ROLE_OF[login_id]}), True)
+
+
+def first_id(client, url: str, pattern: str = r"details/\?id=(\d+)") -> str:
+    match = re.search(pattern, answer(client, "GET", url)[1])
+    return match.group(1) if match else "1"
+
+
+class Walk:
+    def __init__(self, app, client, login_id):
+        self.app, self.client, self.login_id = app, client, login_id
+        admin = app.extensions["admin"][0]
+        self.filter_args = {v.endpoint: [f"flt0_{a}" for a in (v._filter_args or {})]
+                            for v in admin._views if hasattr(v, "_filter_args")}
+        self.ids: dict[str, str] = {}
+
+    def record_id(self, endpoint: str) -> str:
+        view = endpoint.split(".")[0]
+        if view not in self.ids:
+            if view == "change_notice":
+                self.ids[view] = first_id(self.client, "/admin/change_notice/")
+            else:
+                self.ids[view] = first_id(self.client, f"/admin/{view}/")
+        return self.ids[view]
+
+    def url(self, endpoint: str, **query) -> str:
+        rule = next(self.app.url_map.iter_rules(endpoint))
+        values = {"export_type": "csv", "filename": "site.css", "circle_id": 1, "entry_id": 1}
+        if endpoint == "admin.static":
+            values["filename"] = "admin/js/helpers.js"
+        args = {a: values[a] for a in rule.arguments}
+        if endpoint.endswith(ID_ENDPOINTS):
+            args["id"] = self.record_id(endpoint)
+        if endpoint in RECORD_PARAM["registrant_id"]:
+            args["registrant_id"] = self.record_id("registrant.index_view")
+        if endpoint in RECORD_PARAM["facility_id"]:
+            with self.app.app_context():
+                from models import StaffUser
+
+                user = db.session.scalar(select(StaffUser).where(
+                    StaffUser.login == (self.login_id or "")))
+                ids = sorted(user.facility_ids()) if user else []
+            args["facility_id"] = str(ids[0]) if ids else "1"
+        with self.app.test_request_context():
+            base = url_for(endpoint, **args)
+        extra = urlencode(query)
+        return f"{base}{'&' if '?' in base else '?'}{extra}" if extra else base
+
+    def get_params(self, endpoint: str) -> set[str]:
+        read_params.clear()
+        assert answer(self.client, "GET", self.url(endpoint))[0] < 500, endpoint
+        view = endpoint.split(".")[0]
+        listed = self.filter_args.get(view, []) if endpoint.endswith(
+            ("index_view", "export")) else []
+        return set(read_params) | set(listed)
+
+    def form(self, endpoint: str) -> tuple[list[str], str]:
+        """The fields of the endpoint's form and a CSRF token of this session."""
+        suffix = endpoint.split(".")[1]
+        host = endpoint if "GET" in next(self.app.url_map.iter_rules(endpoint)).methods \
+            else f"{endpoint.split('.')[0]}.{FORM_HOST.get(suffix, 'index_view')}"
+        html = answer(self.client, "GET", self.url(host))[1] \
+            if host in {r.endpoint for r in self.app.url_map.iter_rules()} else ""
+        if 'name="csrf_token"' not in html:
+            html += answer(self.client, "GET", "/login")[1]
+        fields = sorted(set(FORM_FIELD.findall(html)) - {"csrf_token"}) or GENERIC_FIELDS
+        return fields, csrf_token(html)
+
+
+@pytest.mark.parametrize("login_id", WALKERS, ids=lambda v: v or "anonymous")
+def test_no_byte_in_any_parameter_or_field_gives_a_500(app, full_demo, new_app, login_id):
+    other = new_app()
+    other.before_request_funcs.setdefault(None, []).insert(0, record_reads)
+    client = other.test_client()
+    if login_id:
+        assert login(client, login_id).status_code == 302
+    walk = Walk(other, client, login_id)
+    endpoints = sorted(r.endpoint for r in other.url_map.iter_rules())
+    rules = {r.endpoint: r.methods for r in other.url_map.iter_rules()}
+    before = counts(app)
+    get_checked = post_checked = 0
+    for endpoint in (e for e in endpoints if reachable(e, login_id)):
+        if "GET" in rules[endpoint]:
+            for param in sorted(walk.get_params(endpoint)):
+                status, html = answer(client, "GET", walk.url(endpoint, **{param: NUL}))
+                assert status == 400 and NUL_JA in html, (endpoint, param)
+                get_checked += 1
+        if "POST" in rules[endpoint]:
+            fields, token = walk.form(endpoint)
+            for field in fields:
+                status, html = answer(client, "POST", walk.url(endpoint),
+                                      data={field: NUL, "csrf_token": token})
+                assert status == 400 and NUL_JA in html, (endpoint, field)
+                post_checked += 1
+    assert counts(app) == before  # nothing a NUL request touched was saved
+    assert get_checked > 0 and post_checked > 0
+    for endpoint in (e for e in endpoints if reachable(e, login_id)):
+        if "GET" in rules[endpoint]:
+            for param in sorted(walk.get_params(endpoint)):
+                for value in HOSTILE:
+                    status, _ = answer(client, "GET", walk.url(endpoint, **{param: value}))
+                    assert status < 500, (endpoint, param, value)
+                url = walk.url(endpoint)
+                status, _ = answer(client, "GET",
+                                   f"{url}{'&' if '?' in url else '?'}{param}=%FF%FE%ED%A0%80")
+                assert status < 500, (endpoint, param, "invalid UTF-8")
+        if "POST" in rules[endpoint] and endpoint != "auth.logout":
+            fields, token = walk.form(endpoint)
+            for field in fields:
+                for value in HOSTILE[:3]:
+                    status, _ = answer(client, "POST", walk.url(endpoint),
+                                       data={field: value, "csrf_token": token})
+                    assert status < 500, (endpoint, field, value)

@@ -1,0 +1,69 @@
+"""The form bases of every back-office form: each text field refuses control characters and
+text made only of invisible characters, each date field refuses dates before 1900 or a
+century ahead (models.typed_input). FlaskForm screens use AppForm; Flask-Admin's model forms,
+inline forms included, use AdminForm. CSRF stays with the global CSRFProtect."""
+
+from flask_admin.contrib.sqla.form import InlineModelConverter
+from flask_admin.form import BaseForm
+from flask_wtf import FlaskForm
+from wtforms import DateField, DateTimeField, PasswordField, StringField
+from wtforms.validators import StopValidation, ValidationError
+
+from models.typed_input import date_problem, text_problem
+
+
+def typed_text(form, field) -> None:
+    """Checks what was typed (raw_data, before any filter cleaned it up)."""
+    raw = field.raw_data[0] if field.raw_data else field.data
+    if not isinstance(raw, str):
+        return
+    problem = text_problem(raw, required=bool(field.flags.required))
+    if problem:
+        raise StopValidation(problem)
+
+
+def date_in_range(form, field) -> None:
+    problem = date_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
+
+
+def input_checks(field) -> list:
+    if isinstance(field, PasswordField):
+        return []  # a password is any characters (NUL is refused before any view)
+    if isinstance(field, StringField):
+        return [typed_text]
+    if isinstance(field, DateField | DateTimeField):
+        return [date_in_range]
+    return []
+
+
+class TypedInputMeta:
+    """Puts the checks first on every field a form binds."""
+
+    def bind_field(self, form, unbound_field, options):
+        field = super().bind_field(form, unbound_field, options)
+        checks = input_checks(field)
+        if checks:
+            field.validators = [*checks, *field.validators]
+        return field
+
+
+class AppForm(FlaskForm):
+    class Meta(TypedInputMeta):
+        pass
+
+
+class AdminForm(BaseForm):
+    class Meta(TypedInputMeta):
+        pass
+
+
+class AdminInlineConverter(InlineModelConverter):
+    """Inline forms (eligibility checks, rosters) get the same base as their parent form."""
+
+    def get_info(self, p):
+        info = super().get_info(p)
+        if not getattr(info, "form_base_class", None):
+            info.form_base_class = AdminForm
+        return info

@@ -126,10 +126,28 @@ def may_confirm(user: StaffUser, registrant: Registrant) -> bool:
             and user.id not in enterers(registrant))
 
 
+def hold(registrant: Registrant) -> None:
+    """Take the registration's row until the transaction ends, then read it afresh: a
+    confirmation and a correction of the same entry never interleave — each one sees the
+    other's result, or waits for it (the person who corrected it never confirms it)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(select(Registrant.id).where(Registrant.id == registrant.id)
+                           .with_for_update())
+    else:  # SQLite has one writer at a time: a write takes the lock, before any read
+        db.session.execute(update(Registrant).where(Registrant.id == registrant.id)
+                           .values(id=Registrant.id)
+                           .execution_options(synchronize_session=False))
+    # Only the trail's columns: what the form already loaded stays loaded (no autoflush).
+    db.session.refresh(registrant, ["status", "confirmed_at", "confirmed_by_id"])
+
+
 def confirm_registration(registrant: Registrant, by: StaffUser,
                          now: datetime | None = None) -> None:
     """最終確認: the registration becomes 有効. Exactly once, even when two people click."""
     at = now or now_utc()
+    if registrant.is_pending:
+        hold(registrant)
+        db.session.expire(registrant)  # checks, rosters, corrections: as they are now
     if not registrant.is_pending:
         raise StepError(ALREADY_DONE)
     if not may_confirm_for(by, registrant.facility.section_id):
@@ -324,11 +342,29 @@ def renewal_problem(registrant: Registrant, day: date, months: int) -> str | Non
         latest = last.isoformat() if last else str(_l("none"))
         return str(_l("Renewal needs an eligibility check recorded within the last %(n)s "
                       "months (latest: %(last)s).", n=months, last=latest))
+    if registrant.facility.eligibility_check_required and last <= last_use(registrant):
+        return str(_l("This eligibility check was used for the registration or its last "
+                      "renewal: record a new eligibility check for each renewal."))
     lapsed = registrant.status == RegistrantStatus.EXPIRED or registrant.expires_on < day
     if lapsed and (last is None or last <= registrant.expires_on):
         return str(_l("The registration has expired: record a new eligibility check before "
                       "renewing."))
     return None
+
+
+def last_use(registrant: Registrant) -> date:
+    """The day the registration last drew on an eligibility check: its last renewal, or its
+    confirmation (its registration, for one confirmed before the trail was recorded). One check
+    renews once: a term is never extended again and again on the same check."""
+    renewed = db.session.scalar(select(RegistrantHistory.changed_at).where(
+        RegistrantHistory.registrant_id == registrant.id,
+        RegistrantHistory.source == HistorySource.RENEWAL)
+        .order_by(RegistrantHistory.changed_at.desc()).limit(1))
+    if renewed is not None:
+        return today_local(renewed)
+    if registrant.confirmed_at is not None:
+        return today_local(registrant.confirmed_at)
+    return registrant.registered_on
 
 
 def renew(registrant: Registrant, by: StaffUser, *, today: date | None = None,

@@ -4,9 +4,10 @@ facility requires one; afterwards the items a 変更届 may change are changed o
 変更届; renewal needs a fresh eligibility check. Everything over HTTP, as people use it."""
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
@@ -25,7 +26,7 @@ from models import (
     StaffUser,
 )
 from models.change_notice import HistorySource
-from models.clock import today_local
+from models.clock import JST, today_local
 from models.trail import StepError
 from tests.builders import PASSWORD, facility_id, make_entered_notice, make_registrant, make_user
 from tests.conftest import csrf_token, login
@@ -553,6 +554,42 @@ def test_the_renewal_window_is_a_setting(app, login_as, due, monkeypatch):
     assert "直近5か月以内に記録した新しい利用要件確認が必要です" in page(
         staff, response.headers["Location"])
     assert registrant(app, stale).expires_on == renewed
+
+
+USED = ("この利用要件確認は登録時または前回の更新で使われています。"
+        "更新のたびに新しい利用要件確認を記録してください。")
+
+
+def test_one_eligibility_check_renews_a_registration_once(app, login_as, due):
+    """One fresh check extended a term by three years as often as 更新 was pressed (30 years
+    after ten presses): each renewal needs a check recorded after the last renewal."""
+    fresh, _ = due
+    staff = login_as("staff1")
+    action(staff, "renew", [fresh])
+    renewed = registrant(app, fresh).expires_on
+    response = action(staff, "renew", [fresh])
+    number = registrant(app, fresh).registration_number
+    assert f"{number}: {USED}" in page(staff, response.headers["Location"])
+    assert registrant(app, fresh).expires_on == renewed
+    assert [h[0] for h in history(app, fresh)] == ["expires_on"]
+    add_check(app, fresh, TODAY + timedelta(days=1))  # recorded later than the renewal
+    with time_machine.travel(datetime.combine(TODAY + timedelta(days=1), time(10), JST)):
+        staff = login_as("staff1")  # the day before's session has idled out
+        response = action(staff, "renew", [fresh])
+        assert f"{number}: " not in page(staff, response.headers["Location"])
+    assert registrant(app, fresh).expires_on == renewed + relativedelta(years=3)
+
+
+def test_the_check_of_a_new_registration_does_not_renew_it_at_once(app, login_as):
+    staff = login_as("staff1")
+    with app.app_context():
+        rid = make_registrant(name="登録したての会", name_kana="トウロクシタテ")
+    before = registrant(app, rid).expires_on
+    response = action(staff, "renew", [rid])
+    number = registrant(app, rid).registration_number
+    assert f"{number}: {USED}" in page(staff, response.headers["Location"])
+    assert registrant(app, rid).expires_on == before
+    assert history(app, rid) == []
 
 
 def test_only_confirmed_registrations_renew(app, login_as):

@@ -50,6 +50,7 @@ from models.registration_trail import (
     RECEIPT,
     confirm_registration,
     confirmation_problems,
+    hold,
     may_confirm,
     possible_receivers,
     receipt_problems,
@@ -408,6 +409,8 @@ class RegistrantView(FacilityScopedView):
         """Save an edit: refused (nothing changed) when it touches what confirmation fixed;
         every change goes into the history."""
         try:
+            if model.is_pending:  # a confirmation at the same moment waits, or came first
+                hold(model)
             refuse_locked(model, request.form)
             form.populate_obj(model)
             self._on_model_change(form, model, False)

@@ -158,7 +158,10 @@ TABLE: dict[str, Rule] = {
                         "lifecycle": Rule(IT, A.EDIT, A.EDIT,
                                           screen=_l("Suspend, reactivate or revoke")),
                         "reset_password": Rule(IT, A.EDIT, A.EDIT,
-                                               screen=_l("Password reset"))}),
+                                               screen=_l("Password reset")),
+                        # A second IT administrator (models.password_handout decides who).
+                        "second_half": Rule(IT, A.EDIT, A.EDIT,
+                                            screen=_l("Second half of a password"))}),
     # Grants: IT enters them and narrows or ends them (models.grants refuses anything wider);
     # never deleted, never edited inline.
     **model_view("role_assignment", name=_l("Role assignments"), area=STAFF_IDS, read=IT,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from admin_app.extensions import db, login_manager
 from admin_app.permissions import PUBLIC, SEES_ALL_FACILITIES, allows, rule_for
 from models.clock import now_utc
+from models.password_handout import handout_matches
 from models.security_event import SecurityEventKind, security_event
 from models.staff import Role, StaffSession, StaffUser
 
@@ -34,8 +35,10 @@ def authenticate(login: str, password: str) -> StaffUser | None:
     not tell which logins exist. A refused ID's reasons go to the security log for IT only.
     """
     user = db.session.scalar(select(StaffUser).where(StaffUser.login == login.strip()))
-    stored = user.password_hash if user and user.password_hash else _dummy_hash()
-    if not verify_password(stored, password) or user is None:
+    if user is None:
+        verify_password(_dummy_hash(), password)
+        return None
+    if not user_password_matches(user, password):
         return None
     reasons = user.refusal_reasons()
     if reasons:
@@ -43,7 +46,7 @@ def authenticate(login: str, password: str) -> StaffUser | None:
                        remote_addr=request.remote_addr, detail="; ".join(reasons)[:300])
         return None
     hasher = password_hasher()
-    if hasher.check_needs_rehash(stored):
+    if user.password_hash and hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
     return user
 
@@ -56,7 +59,11 @@ def verify_password(stored: str, password: str) -> bool:
 
 
 def user_password_matches(user: StaffUser, password: str) -> bool:
-    return bool(user.password_hash) and verify_password(user.password_hash, password)
+    """The ID's own password, or — until its holder sets one — both halves of the password
+    two IT administrators handed out (models.password_handout)."""
+    if user.password_hash:
+        return verify_password(user.password_hash, password)
+    return handout_matches(user, password, verify_password)
 
 
 def _dummy_hash() -> str:

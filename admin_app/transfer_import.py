@@ -12,6 +12,7 @@ from admin_app.importer import read_csv
 from models.clock import today_local
 from models.japanese import InputError
 from models.organisation import Facility, Section
+from models.password_handout import handed_out_alone_by, refuse_handed_out_alone
 from models.separation import SelfActionRefused, refuse_self
 from models.staff import GrantState, Role, StaffUser
 from models.transfer import TransferBatch, TransferKind, register_transfer
@@ -70,6 +71,19 @@ def import_transfers(raw: bytes, *, actor: StaffUser | None, dry_run: bool = Fal
             refuse_self(actor, actor, f"upload HR's list naming themselves (rows {own})")
         except SelfActionRefused as error:
             result.errors = [f"row {number}: login: {error}" for number in own]
+            return result
+    # IDs whose whole password the uploader handed out alone get no new role from them.
+    handed = {number: values["user"] for number, _, values in parsed
+              if actor is not None and values["user"] is not None
+              and values["kind"] not in (None, TransferKind.LEAVE)
+              and handed_out_alone_by(values["user"]) == actor.id}
+    if handed:
+        try:
+            refuse_handed_out_alone(actor, next(iter(handed.values())),
+                                    f"upload HR's list giving a role to IDs whose password "
+                                    f"they handed out alone (rows {list(handed)})")
+        except SelfActionRefused as error:
+            result.errors = [f"row {number}: login: {error}" for number in handed]
             return result
     batch = TransferBatch(uploaded_by=actor)
     db.session.add(batch)

@@ -54,3 +54,6 @@ __all__ += ["PublicVersion", "TalentEntry", "TalentField"]
 from models.login_attempt import LoginAttempt  # noqa: E402
 
 __all__ += ["LoginAttempt"]
+from models.password_handout import PasswordHandout  # noqa: E402
+
+__all__ += ["PasswordHandout"]

@@ -20,6 +20,11 @@ from admin_app.extensions import db
 from models.clock import now_utc, start_of_day, today_local
 from models.japanese import InputError
 from models.organisation import Facility, Section
+from models.password_handout import (
+    check_password_is_the_holders,
+    handed_out_alone_by,
+    refuse_handed_out_alone,
+)
 from models.separation import NotAllowed, refuse_own_entry, refuse_self
 from models.staff import (
     IN_FORCE,
@@ -29,12 +34,10 @@ from models.staff import (
     StaffKind,
     StaffStatus,
     StaffUser,
+    needs_second_person,
 )
 from models.staff_lifecycle import StaffEventKind, need_reason, record
 
-# Roles that read residents' data or the log, and IT (an approver, who could otherwise issue
-# an accomplice's ID and approve its own grants through it).
-SECOND_PERSON_ROLES = frozenset({Role.FACILITY_STAFF, Role.SECTION_CHIEF, Role.IT_ADMIN})
 # Grants a section's chief never approves: a fellow chief, or an approver.
 IT_APPROVES_ROLES = frozenset({Role.SECTION_CHIEF, Role.IT_ADMIN})
 
@@ -44,10 +47,6 @@ NOT_APPROVER = _l("Only the chief of the receiving section — or, for a chief o
                   "where the section has no chief, a second IT administrator — can decide on "
                   "this grant.")
 KEEP = object()  # narrow(): leave this part as it is
-
-
-def needs_second_person(role: Role, designated_confirmer: bool = False) -> bool:
-    return role in SECOND_PERSON_ROLES or designated_confirmer
 
 
 def check_grant(user: StaffUser, role: Role, section: Section, valid_from: date,
@@ -97,10 +96,13 @@ def enter_grant(user: StaffUser, role: Role, section: Section, valid_from: date,
     """IT enters a grant: pending when it needs a second person, in force at once otherwise.
     `actor` None is HR's list imported from the command line."""
     refuse_self(actor, user, "enter a grant")
+    second_person = needs_second_person(role, designated_confirmer)
+    if second_person:  # whoever may know the ID's whole password is not the one who enters it
+        refuse_handed_out_alone(actor, user, "enter a grant for an ID whose password they "
+                                             "handed out alone")
     chosen = list(facilities)
     check_grant(user, role, section, valid_from, valid_to, chosen, designated_confirmer)
-    state = GrantState.PENDING if needs_second_person(role, designated_confirmer) \
-        else GrantState.NOT_REQUIRED
+    state = GrantState.PENDING if second_person else GrantState.NOT_REQUIRED
     grant = _new(user, role, section, valid_from, valid_to, chosen, designated_confirmer, state,
                  entered_by=actor, batch=batch)
     extra = {} if actor is not None else {"by": "command_line"}
@@ -146,7 +148,8 @@ def approving_chiefs(grant: RoleAssignment, today: date) -> set[int]:
 def may_decide(grant: RoleAssignment, person: StaffUser, now: datetime | None = None) -> bool:
     """May this person approve or refuse this grant now?"""
     at = now or now_utc()
-    if person.id in (grant.user_id, grant.entered_by_id) or grant.batch_id is not None:
+    if person.id in (grant.user_id, grant.entered_by_id) or grant.batch_id is not None \
+            or person.id == handed_out_alone_by(grant.user):
         return False
     chiefs = approving_chiefs(grant, today_local(at))
     if chiefs:
@@ -180,6 +183,8 @@ def _check_decision(grant: RoleAssignment, person: StaffUser, at: datetime) -> N
     refuse_self(person, grant.user, "decide on a grant of their own")
     refuse_own_entry(person, grant.entered_by_id,
                      f"decide on a grant they entered: {grant.user.login}")
+    refuse_handed_out_alone(person, grant.user, "decide on a grant for an ID whose password "
+                                                "they handed out alone")
     if grant.batch_id is not None:
         raise InputError(_l("This grant came with HR's list: approve or refuse the list as "
                             "a whole."))
@@ -213,6 +218,7 @@ def approve(grant: RoleAssignment, person: StaffUser, *, now: datetime | None = 
     """The second person approves: from now on the grant is in force on its dates."""
     at = now or now_utc()
     _check_decision(grant, person, at)
+    check_password_is_the_holders(grant.user)
     decide(grant, person, GrantState.APPROVED, at)
 
 

@@ -46,6 +46,15 @@ class GrantState(enum.StrEnum):
 
 IN_FORCE = frozenset({GrantState.APPROVED, GrantState.NOT_REQUIRED})
 
+# Roles that read residents' data or the log, and IT (an approver, who could otherwise issue
+# an accomplice's ID and approve its own grants through it): a second person approves their
+# grants (models.grants), and their passwords are handed out in halves (models.password_handout).
+SECOND_PERSON_ROLES = frozenset({Role.FACILITY_STAFF, Role.SECTION_CHIEF, Role.IT_ADMIN})
+
+
+def needs_second_person(role: Role, designated_confirmer: bool = False) -> bool:
+    return role in SECOND_PERSON_ROLES or designated_confirmer
+
 
 assignment_facility = Table(
     "assignment_facility",

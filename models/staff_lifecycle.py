@@ -2,18 +2,28 @@
 event with who, when and why. IDs are never deleted or reused."""
 
 import enum
+import re
 import secrets
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, String, or_, select
+from sqlalchemy import JSON, ForeignKey, String, or_, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
 from models.clock import now_utc, today_local
-from models.japanese import InputError
+from models.japanese import InputError, nfkc
 from models.separation import OWN_ACCESS, refuse, refuse_self
-from models.staff import IN_FORCE, RoleAssignment, StaffSession, StaffStatus, StaffUser
+from models.staff import (
+    IN_FORCE,
+    Role,
+    RoleAssignment,
+    StaffSession,
+    StaffStatus,
+    StaffUser,
+    needs_second_person,
+)
+from models.typed_input import INVISIBLE
 from models.types import UTCDateTime, str_enum
 
 UNUSED_AFTER_DAYS = 90
@@ -26,6 +36,8 @@ class StaffEventKind(enum.StrEnum):
     REVOKED = "revoked"
     PASSWORD_CHANGED = "password_changed"
     PASSWORD_RESET = "password_reset"
+    # The second half of a password handed out in two halves (models.password_handout).
+    PASSWORD_SECOND_HALF = "password_second_half"
     TRANSFER_REGISTERED = "transfer_registered"
     TRANSFER_APPLIED = "transfer_applied"
     # Grants of roles (models.grants): every step of the approval trail, and every end.
@@ -66,12 +78,39 @@ def random_password() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(16))
 
 
-def issue_id(user: StaffUser, actor: StaffUser, hash_password) -> str:
-    """A new ID with a random first password that must be changed at first login. Its role
-    is a grant entered with it (models.grants.enter_grant)."""
-    if actor.employee_number and user.employee_number == actor.employee_number:
-        refuse(actor, f"issue an ID with their own employee number: {user.login}", OWN_ACCESS,
+def normalise_employee_number(raw: str | None) -> str | None:
+    """One way to write an employee number: full-width characters, spaces, invisible marks and
+    lower case do not make another number."""
+    text = re.sub(r"\s+", "", INVISIBLE.sub("", nfkc(raw or ""))).upper()
+    return text or None
+
+
+def check_employee_number(user: StaffUser, raw: str | None, actor: StaffUser) -> str | None:
+    """The number to store for `user` (normalised). Refused — a security event — when it is
+    the actor's own (an ID for oneself under another login), and when another ID has it."""
+    number = normalise_employee_number(raw)
+    if number is None:
+        return None
+    if number == normalise_employee_number(actor.employee_number):
+        refuse(actor, f"give an ID their own employee number: {user.login}", OWN_ACCESS,
                "employee_number")
+    if len(number) > 20:
+        raise InputError(_l("Enter at most %(n)s characters.", n=20), "employee_number")
+    taken = db.session.scalar(select(StaffUser.id).where(
+        StaffUser.employee_number == number,
+        StaffUser.id != user.id if user.id is not None else true()))
+    if taken is not None:
+        raise InputError(_l("This employee number belongs to another ID."), "employee_number")
+    return number
+
+
+def issue_id(user: StaffUser, actor: StaffUser, hash_password, role: Role) -> str:
+    """A new ID with a random first password that must be changed at first login — in two
+    halves when its role opens residents' data, the log or IT (models.password_handout): the
+    first half is returned. Its role is a grant entered with it (models.grants.enter_grant)."""
+    from models.password_handout import hand_out
+
+    user.employee_number = check_employee_number(user, user.employee_number, actor)
     exists = db.session.scalar(select(StaffUser.id).where(StaffUser.login == user.login))
     if exists is not None:
         raise InputError(_l("This login ID exists (IDs are never reused)."))
@@ -79,23 +118,22 @@ def issue_id(user: StaffUser, actor: StaffUser, hash_password) -> str:
     if company is not None and company.is_subcontractor and company.approved_on is None:
         raise InputError(_l("Staff of a subcontractor without the city's approval cannot "
                             "have an ID."), field="contractor_company")
-    password = random_password()
-    user.password_hash = hash_password(password)
-    user.must_change_password = True
     user.status = StaffStatus.ACTIVE
     db.session.add(user)
     db.session.flush()
-    record(user, StaffEventKind.ISSUED, actor)
-    return password
+    return hand_out(user, actor, hash_password, StaffEventKind.ISSUED,
+                    in_halves=needs_second_person(role))
 
 
 def reset_password(user: StaffUser, actor: StaffUser, hash_password) -> str:
+    """A new password: its first half only when the ID opens residents' data, the log or IT
+    (models.password_handout). The ID's sessions end at once."""
+    from models.password_handout import hand_out, opens_data
+
     refuse_self(actor, user, "reset their own password")
-    password = random_password()
-    user.password_hash = hash_password(password)
-    user.must_change_password = True
+    password = hand_out(user, actor, hash_password, StaffEventKind.PASSWORD_RESET,
+                        in_halves=opens_data(user))
     StaffSession.end_all_for(user.id, "password_reset")
-    record(user, StaffEventKind.PASSWORD_RESET, actor)
     return password
 
 

@@ -21,8 +21,21 @@ from models.clock import now_utc, today_local
 from models.grants import check_grant, decide, enter_grant, set_end
 from models.japanese import InputError
 from models.organisation import Facility, Section
+from models.password_handout import (
+    check_password_is_the_holders,
+    handed_out_alone_by,
+    refuse_handed_out_alone,
+)
 from models.separation import NotAllowed, refuse_own_entry, refuse_self
-from models.staff import GrantState, Role, RoleAssignment, StaffSession, StaffStatus, StaffUser
+from models.staff import (
+    GrantState,
+    Role,
+    RoleAssignment,
+    StaffSession,
+    StaffStatus,
+    StaffUser,
+    needs_second_person,
+)
 from models.staff_lifecycle import StaffEventKind, need_reason, record
 from models.types import UTCDateTime, str_enum
 
@@ -107,6 +120,9 @@ def register_transfer(user: StaffUser, kind: TransferKind, effective_on: date, *
         if facilities and any(f.section_id != section.id for f in facilities):
             raise InputError(_l("The facilities must belong to the new section."))
         check_grant(user, role, section, effective_on, None, facilities or [], False)
+        if needs_second_person(role):  # before anything is written (see enter_grant)
+            refuse_handed_out_alone(actor, user, "register a transfer of an ID whose password "
+                                                 "they handed out alone")
     transfer = PersonnelTransfer(
         user=user, kind=kind, effective_on=effective_on, new_section=new_section,
         new_role=new_role, new_facility_ids=[f.id for f in facilities or []] or None,
@@ -142,7 +158,8 @@ def may_decide_batch(batch: TransferBatch, person: StaffUser,
                      now: datetime | None = None) -> bool:
     """An IT administrator in force now who neither uploaded the list nor is named in it."""
     return (person.id != batch.uploaded_by_id
-            and all(t.user_id != person.id for t in batch.transfers)
+            and all(t.user_id != person.id and handed_out_alone_by(t.user) != person.id
+                    for t in batch.transfers)
             and Role.IT_ADMIN in person.roles(now))
 
 
@@ -154,6 +171,8 @@ def pending_batches() -> list[TransferBatch]:
 def _check_batch_decision(batch: TransferBatch, person: StaffUser, at: datetime) -> None:
     for transfer in batch.transfers:
         refuse_self(person, transfer.user, "decide on HR's list naming themselves")
+        refuse_handed_out_alone(person, transfer.user, "decide on HR's list naming an ID whose "
+                                                       "password they handed out alone")
     refuse_own_entry(person, batch.uploaded_by_id, f"decide on HR's list they uploaded "
                                                    f"(batch {batch.id})")
     if not may_decide_batch(batch, person, at):
@@ -179,6 +198,9 @@ def approve_batch(batch: TransferBatch, person: StaffUser, *,
     """Approve HR's list: its pending grants come into force on their dates."""
     at = now or now_utc()
     _check_batch_decision(batch, person, at)
+    for grant in batch.grants():
+        if grant.state == GrantState.PENDING:
+            check_password_is_the_holders(grant.user)
     return _decide_batch(batch, person, GrantState.APPROVED, at)
 
 

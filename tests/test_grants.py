@@ -723,3 +723,65 @@ def test_a_list_that_only_ends_access_needs_no_second_person(app, demo):
                             "スポーツセンター,\n").encode())
     assert "一覧を承認して初めて有効になります" in it1.get(response.headers["Location"]).get_data(
         as_text=True)
+
+
+# --- an employee number is the person's, however it is typed ---------------------------------
+
+@pytest.mark.parametrize("typed", [" E10004", "E10004 ", "e10004", "Ｅ１０００４", "E 10004",
+                                   "E\u200b10004", "ｅ１０００４"])
+def test_its_own_employee_number_typed_another_way_is_its_own(app, login_as, typed):
+    """An ID for oneself under another login: it1's number with a space, in lower case or
+    full-width was accepted as someone else's."""
+    it = login_as("it1")
+    page = it.get("/admin/staff_user/issue/").get_data(as_text=True)
+    before, refused = counts(app), security_events(app)
+    html = it.post("/admin/staff_user/issue/", data={
+        "login": "takahashi2", "name": "高橋 美咲", "employee_number": typed,
+        "kind": "employee", "section": str(section_id(app, "SOMU")), "role": "auditor",
+        "valid_from": "2026-04-01", "csrf_token": csrf_token(page)}).get_data(as_text=True)
+    assert OWN in html and 'data-testid="first-password"' not in html
+    assert counts(app) == before
+    assert security_events(app) == refused + 1
+
+
+def test_an_employee_number_is_stored_one_way_and_belongs_to_one_id(app, login_as):
+    it = login_as("it1")
+    page = it.get("/admin/staff_user/issue/").get_data(as_text=True)
+    data = {"name": "新人 太郎", "kind": "employee", "section": str(section_id(app, "SOMU")),
+            "role": "auditor", "valid_from": "2026-04-01", "csrf_token": csrf_token(page)}
+    response = it.post("/admin/staff_user/issue/", data=data | {
+        "login": "newstaff1", "employee_number": " ｅ２０００１ "})
+    assert 'data-testid="first-password"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(StaffUser.employee_number).where(
+            StaffUser.login == "newstaff1")) == "E20001"
+    before = counts(app)
+    html = it.post("/admin/staff_user/issue/", data=data | {
+        "login": "newstaff2", "employee_number": "e10003"}).get_data(as_text=True)  # chief1's
+    assert "この職員番号は別のIDに登録されています" in html
+    assert counts(app) == before
+
+
+def test_an_id_is_not_edited_to_carry_its_editors_employee_number(app, login_as):
+    it = login_as("it1")
+    records = uid(app, "records1")
+    page = it.get(f"/admin/staff_user/edit/?id={records}").get_data(as_text=True)
+    before, refused = counts(app), security_events(app)
+    for typed in ("ｅ１０００４", "E10004 "):
+        html = it.post(f"/admin/staff_user/edit/?id={records}", data={
+            "name": "伊藤 由美", "employee_number": typed, "csrf_token": csrf_token(page)}
+        ).get_data(as_text=True)
+        assert OWN in html
+    html = it.post(f"/admin/staff_user/edit/?id={records}", data={
+        "name": "伊藤 由美", "employee_number": "e10003", "csrf_token": csrf_token(page)}
+    ).get_data(as_text=True)
+    assert "この職員番号は別のIDに登録されています" in html
+    assert counts(app) == before
+    assert security_events(app) == refused + 2
+    with app.app_context():
+        assert db.session.get(StaffUser, records).employee_number == "E10005"
+    response = it.post(f"/admin/staff_user/edit/?id={records}", data={
+        "name": "伊藤 由美", "employee_number": "ｅ１０００８", "csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(StaffUser, records).employee_number == "E10008"

@@ -31,10 +31,11 @@ WRITTEN_BY_THE_WALK = {"access_log", "access_log_head", "security_event", "login
 RECORD_PARAM = {"registrant_id": ("change_notice.receive",),
                 "facility_id": ("registrant.blank_form",)}
 ID_ENDPOINTS = ("details_view", "edit_view", "delete_view", "print_view", "lifecycle",
-                "reset_password", "change_notice.details", "change_notice.enter",
+                "reset_password", "second_half", "change_notice.details", "change_notice.enter",
                 "change_notice.decide", "change_notice.print_view")
 # Where the form of an endpoint that only takes POSTs is found.
 FORM_HOST = {"lifecycle": "details_view", "reset_password": "details_view",
+             "second_half": "details_view",
              "decide": "details", "record": "index", "action_view": "index_view",
              "delete_view": "details_view", "ajax_update": "index_view"}
 # Sent when the host page shows no form to this user (the names our POST-only views read).

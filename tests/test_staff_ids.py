@@ -41,28 +41,52 @@ def user(app, login_id) -> StaffUser:
         return u
 
 
+def second_half(app, login_id: str, by: str = "it2"):
+    """The second half of a password handed out in two halves, from a second IT
+    administrator (models.password_handout): the response that shows it."""
+    client = app.test_client()
+    assert login(client, by).status_code == 302
+    user_id = user(app, login_id).id
+    token = csrf_token(client.get(f"/admin/staff_user/details/?id={user_id}").get_data(
+        as_text=True))
+    return client.post(f"/admin/staff_user/second-half/?id={user_id}",
+                       data={"csrf_token": token})
+
+
 def test_it_issues_an_id_with_a_random_first_password_shown_once(app, login_as):
+    """A counter clerk's ID: the first password comes in two halves from two IT
+    administrators, each shown once (tests/test_password_handout.py)."""
     client = login_as("it1")
     response = issue(client)
     assert response.status_code == 200
-    password = first_password(response)
-    assert len(password) == 16
+    first = first_password(response)
     assert response.headers["Cache-Control"] == "no-store"
+    shown = second_half(app, "newstaff1")
+    assert shown.headers["Cache-Control"] == "no-store"
+    second = first_password(shown)
+    password = first + second
+    assert len(password) == 16
     u = user(app, "newstaff1")
-    assert u.must_change_password and u.password_hash.startswith("$argon2id$")
-    assert password not in u.password_hash
+    assert u.must_change_password and u.password_hash is None  # until the holder sets one
     with app.app_context():
+        from models import PasswordHandout
+
+        handout = db.session.scalar(select(PasswordHandout).where(
+            PasswordHandout.user_id == u.id))
+        for half, stored in ((first, handout.first_hash), (second, handout.second_hash)):
+            assert stored.startswith("$argon2id$") and half not in stored
         kinds = db.session.scalars(select(StaffEvent.kind).where(StaffEvent.user_id == u.id)
                                    .order_by(StaffEvent.id))
-        assert list(kinds) == [StaffEventKind.ISSUED, StaffEventKind.GRANT_ENTERED]
+        assert list(kinds) == [StaffEventKind.ISSUED, StaffEventKind.GRANT_ENTERED,
+                               StaffEventKind.PASSWORD_SECOND_HALF]
         # Counter staff reads residents' data: the role waits for the chief's approval.
         states = db.session.scalars(select(RoleAssignment.state).where(
             RoleAssignment.user_id == u.id))
         assert list(states) == [GrantState.PENDING]
     assert "鈴木 一郎" in response.get_data(as_text=True)  # who approves: 公民館's chief
     # The ID page never shows it again.
-    assert password not in client.get(f"/admin/staff_user/details/?id={u.id}").get_data(
-        as_text=True)
+    details = client.get(f"/admin/staff_user/details/?id={u.id}").get_data(as_text=True)
+    assert first not in details and second not in details
 
 
 def test_ids_are_never_reused_even_after_revocation(app, login_as):
@@ -79,7 +103,7 @@ def test_ids_are_never_reused_even_after_revocation(app, login_as):
 
 def test_first_login_must_change_the_password_then_other_sessions_end(app, login_as, client):
     it = login_as("it1")
-    password = first_password(issue(it))
+    password = first_password(issue(it)) + first_password(second_half(app, "newstaff1"))
     assert login(app.test_client(), "newstaff1", password).status_code == 401  # role pending
     chief = app.test_client()
     login(chief, "chief1")

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from admin_app.security import allowed
 from models.clock import today_local
+from models.password_handout import waiting_for_second_half
 from models.security_event import SecurityEventKind, counts_per_day
 from models.staff_lifecycle import UNUSED_AFTER_DAYS, stale_report
 from views.grants import pending_context
@@ -22,4 +23,5 @@ class ITDashboardView(BaseView):
         return self.render("admin/it_dashboard.html", report=stale_report(),
                            days=counts_per_day(today_local()), kinds=list(SecurityEventKind),
                            unused_days=UNUSED_AFTER_DAYS, label=label, reason_form=ReasonForm(),
+                           second_halves=waiting_for_second_half(),
                            **pending_context(current_user, everything=True))

@@ -71,6 +71,7 @@ _PAIRS = (
     (StaffEventKind.REVOKED, _l("Revoked")),
     (StaffEventKind.PASSWORD_CHANGED, _l("Password changed")),
     (StaffEventKind.PASSWORD_RESET, _l("Password reset")),
+    (StaffEventKind.PASSWORD_SECOND_HALF, _l("Second half of the password handed out")),
     (StaffEventKind.TRANSFER_REGISTERED, _l("Transfer registered")),
     (StaffEventKind.TRANSFER_APPLIED, _l("Transfer applied")),
     (StaffEventKind.GRANT_SET_UP, _l("Granted at initial set-up")),

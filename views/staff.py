@@ -1,6 +1,6 @@
 """Back-office screens for staff IDs (IT section only); their grants are in views.grants."""
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.fields import QuerySelectField, QuerySelectMultipleField
 from flask_babel import gettext
@@ -18,9 +18,18 @@ from models.contractor import ContractorCompany
 from models.grants import enter_grant
 from models.japanese import InputError
 from models.organisation import Facility, Section
-from models.separation import refuse_self
+from models.password_handout import hand_second_half, may_hand_second_half, open_handout
+from models.separation import NotAllowed, refuse_self
 from models.staff import Role, StaffKind, StaffUser
-from models.staff_lifecycle import StaffEvent, issue_id, reactivate, reset_password, revoke, suspend
+from models.staff_lifecycle import (
+    StaffEvent,
+    check_employee_number,
+    issue_id,
+    reactivate,
+    reset_password,
+    revoke,
+    suspend,
+)
 from views.base import AppModelView
 from views.forms import AppForm
 from views.grants import approver_text, describe_event, event_by
@@ -54,6 +63,10 @@ class IssueForm(AppForm):
 class ReasonForm(AppForm):
     action = HiddenField(validators=[InputRequired()])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
+
+
+class SecondHalfForm(AppForm):
+    """No fields: the POST carries only the CSRF token."""
 
 
 LIFECYCLE = {"suspend": suspend, "reactivate": reactivate, "revoke": revoke}
@@ -90,7 +103,7 @@ class StaffUserView(AppModelView):
                              contractor_company=form.contractor_company.data,
                              valid_from=form.valid_from.data)
             try:
-                password = issue_id(user, current_user, hash_password)
+                password = issue_id(user, current_user, hash_password, Role(form.role.data))
                 # The role is a grant like any other: pending when it needs a second person.
                 grant = enter_grant(user, Role(form.role.data), form.section.data,
                                     form.valid_from.data, actor=current_user,
@@ -105,7 +118,7 @@ class StaffUserView(AppModelView):
                                                   "reused)."))
             else:
                 return self.render("admin/staff_issued.html", user=user, password=password,
-                                   grant=grant)
+                                   grant=grant, half=user.password_hash is None)
         return self.render("admin/staff_issue.html", form=form)
 
     @expose("/lifecycle/", methods=("POST",))
@@ -137,13 +150,35 @@ class StaffUserView(AppModelView):
             return redirect(url_for(".details_view", id=user.id))
         db.session.commit()
         return self.render("admin/staff_issued.html", user=user, password=password,
-                           reset=True)
+                           reset=True, half=user.password_hash is None)
+
+    @expose("/second-half/", methods=("POST",))
+    def second_half(self):
+        """A second IT administrator hands out the second half of a password (shown once)."""
+        user = self.get_one(request.args.get("id", ""))
+        if not SecondHalfForm().validate_on_submit():
+            abort(400)
+        try:
+            password = hand_second_half(user, current_user, hash_password)
+            db.session.commit()
+        except NotAllowed as error:
+            db.session.rollback()
+            return render_template("errors/error.html", status=403, message=str(error)), 403
+        except InputError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for(".details_view", id=user.id))
+        return self.render("admin/staff_issued.html", user=user, password=password,
+                           second=True)
 
     def update_model(self, form, model) -> bool:
         try:  # nobody edits their own ID (its employee number tells who issues whose ID)
             refuse_self(current_user, model, "edit their own ID", field="name")
+            form.employee_number.data = check_employee_number(
+                model, form.employee_number.data, current_user)
         except InputError as error:
-            form.name.errors = [*form.name.errors, str(error)]
+            target = form.employee_number if error.field == "employee_number" else form.name
+            target.errors = [*target.errors, str(error)]
             return False
         return super().update_model(form, model)
 
@@ -153,6 +188,9 @@ class StaffUserView(AppModelView):
         kwargs.setdefault("approver", approver_text)
         if template == self.details_template and "model" in kwargs:
             user = kwargs["model"]
+            kwargs["handout"] = open_handout(user)
+            kwargs["may_hand_second_half"] = may_hand_second_half(user, current_user)
+            kwargs["second_half_form"] = SecondHalfForm()
             kwargs["events"] = db.session.scalars(
                 select(StaffEvent).where(StaffEvent.user_id == user.id)
                 .order_by(StaffEvent.at.desc(), StaffEvent.id.desc())).all()

@@ -279,3 +279,49 @@ def test_a_reset_ends_the_holders_sessions_and_is_on_the_ids_page(app, demo):
     details = it1.get(f"/admin/staff_user/details/?id={staff1}").get_data(as_text=True)
     assert "パスワードの前半を渡しました" in details and "高橋 美咲" in details
     assert "パスワードの後半を待っています" in details
+
+
+def test_nor_by_a_transfer_or_hrs_list_and_nobody_approves_such_a_list_for_them(app, demo):
+    """The same rule on every path that gives a role: the single transfer, HR's list
+    (refused whole, before anything is written) and the approval of a list naming the ID."""
+    import base64
+    import io
+
+    from models import PersonnelTransfer, TransferBatch
+    from tests.test_grants import HEADER, counts, section_id, upload
+
+    it1 = logged_in(app, "it1")
+    shown_password(issue(it1, "ghost1", "auditor", section="1"))
+    before, refused = counts(app), security_events(app)
+    page = it1.get("/admin/personnel_transfer/register/").get_data(as_text=True)
+    html = it1.post("/admin/personnel_transfer/register/", data={
+        "user": str(uid(app, "ghost1")), "kind": "move", "effective_on": "2099-04-01",
+        "new_section": str(section_id(app, "KOMINKAN")), "new_role": "section_chief",
+        "note": "", "csrf_token": csrf_token(page)}).get_data(as_text=True)
+    assert HANDED_OUT_ALONE in html
+    raw = (HEADER + "staff1,異動,2099-04-01,SPORTS,facility_staff,スポーツセンター,\n"
+           "ghost1,役割変更,2099-04-01,KOMINKAN,facility_staff,中央公民館,\n").encode()
+    page = it1.get("/admin/personnel_transfer/upload/").get_data(as_text=True)
+    html = it1.post("/admin/personnel_transfer/upload/", data={
+        "file": (io.BytesIO(raw), "t.csv"), "csrf_token": csrf_token(page)},
+        content_type="multipart/form-data").get_data(as_text=True)
+    assert f"row 3: login: {HANDED_OUT_ALONE}" in html and 'name="content"' not in html
+    html = it1.post("/admin/personnel_transfer/upload/", data={
+        "content": base64.b64encode(raw).decode(), "csrf_token": csrf_token(page)}
+    ).get_data(as_text=True)
+    assert HANDED_OUT_ALONE in html
+    assert counts(app) == before  # no transfer, no grant, no event, no list
+    assert security_events(app) == refused + 3
+    # it2 uploads the list: it1 may not approve it.
+    assert upload(logged_in(app, "it2"), raw).status_code == 302
+    with app.app_context():
+        batch_id = db.session.scalar(select(TransferBatch.id))
+        assert db.session.scalar(select(func.count()).select_from(PersonnelTransfer).where(
+            PersonnelTransfer.batch_id == batch_id)) == 2
+    assert f"/admin/grants/decide-batch/?id={batch_id}" not in it1.get(
+        "/admin/it_dashboard/").get_data(as_text=True)
+    response = decide(it1, batch_id, batch=True)
+    assert response.status_code == 403 and HANDED_OUT_ALONE in response.get_data(as_text=True)
+    assert security_events(app) == refused + 4
+    with app.app_context():
+        assert db.session.get(TransferBatch, batch_id).state == GrantState.PENDING

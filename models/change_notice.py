@@ -256,11 +256,14 @@ def confirm(notice: ChangeNotice, by: StaffUser, now: datetime | None = None) ->
     if notice.entered_by_id == by.id:
         raise NotAllowed(_l("The person who entered a notice cannot confirm it."))
     at = now or now_utc()
-    notice_id, registrant_id = notice.id, notice.registrant_id
+    notice_id, registrant_id, enterer = notice.id, notice.registrant_id, notice.entered_by_id
     db.session.commit()  # end the reading transaction: the guarded UPDATE comes first
+    # Still the entry checked above: returned and entered again meanwhile (by this very
+    # person, in another tab) it is not claimed.
     claimed = db.session.execute(
         update(ChangeNotice)
-        .where(ChangeNotice.id == notice_id, ChangeNotice.state == NoticeState.ENTERED)
+        .where(ChangeNotice.id == notice_id, ChangeNotice.state == NoticeState.ENTERED,
+               ChangeNotice.entered_by_id == enterer)
         .values(state=NoticeState.CONFIRMED, decided_by_id=by.id, decided_at=at)
         .execution_options(synchronize_session=False)).rowcount
     if claimed != 1:

@@ -68,3 +68,55 @@ def test_concurrent_confirmation_applies_exactly_once(app, live_server):
         assert history == 1
         assert notice.state == NoticeState.CONFIRMED
         assert phone == f"090-5555-{round_number:04d}"
+
+
+def test_a_chief_cannot_confirm_values_they_entered_in_another_tab_meanwhile(
+        app, live_server, monkeypatch):
+    """chief1 presses 確定 on staff1's entry; while that request runs, chief1 returns the notice
+    and enters other values in a second tab. The confirmation must not apply chief1's own
+    entry (the four-eyes rule is checked with the claim, not before it)."""
+    import models.change_notice as notices
+
+    with app.app_context():
+        rid = make_registrant(name="二重入力の会", name_kana="ニジュウニュウリョク")
+        notice_id = make_entered_notice(rid, values={"phone": "090-1111-2222"})
+        before = db.session.get(Registrant, rid).phone
+    tab1 = session_for(live_server, "chief1", DEMO_PASSWORD)
+    tab2 = session_for(live_server, "chief1", DEMO_PASSWORD)
+    url = f"{live_server}/admin/change_notice/details/?id={notice_id}"
+    token1, token2 = csrf_token(tab1.get(url, timeout=10).text), csrf_token(
+        tab2.get(url, timeout=10).text)
+    reached, release = threading.Event(), threading.Event()
+    original = notices.now_utc
+
+    def held():
+        if not reached.is_set():  # the confirmation's clock: stop there once
+            reached.set()
+            release.wait(5)
+        return original()
+    monkeypatch.setattr(notices, "now_utc", held)
+    statuses: list[int] = []
+    confirm = threading.Thread(target=lambda: statuses.append(tab1.post(
+        f"{live_server}/admin/change_notice/decide/?id={notice_id}",
+        data={"action": "confirm", "csrf_token": token1}, allow_redirects=False,
+        timeout=30).status_code))
+    confirm.start()
+    assert reached.wait(5)
+    decide_url = f"{live_server}/admin/change_notice/decide/?id={notice_id}"
+    assert tab2.post(decide_url, data={"action": "return", "reason": "電話番号の再確認",
+                                       "csrf_token": token2}, allow_redirects=False,
+                     timeout=30).status_code == 302
+    enter_url = f"{live_server}/admin/change_notice/enter/?id={notice_id}"
+    token = csrf_token(tab2.get(enter_url, timeout=10).text)
+    assert tab2.post(enter_url, data={"phone": "090-9999-9999", "csrf_token": token},
+                     allow_redirects=False, timeout=30).status_code == 302
+    release.set()
+    confirm.join()
+    assert statuses == [302]
+    with app.app_context():
+        notice = db.session.get(ChangeNotice, notice_id)
+        assert (notice.state, notice.entered_by.login) == (
+            NoticeState.ENTERED, "chief1")  # waits for someone other than chief1
+        assert db.session.get(Registrant, rid).phone == before
+        assert db.session.scalar(select(func.count()).select_from(RegistrantHistory).where(
+            RegistrantHistory.notice_id == notice_id)) == 0

@@ -162,8 +162,10 @@ def test_the_second_half_waits_on_the_ids_page_and_the_it_dashboard(app, demo):
     reset(it1, app, "staff1")
     it2 = logged_in(app, "it2")
     dashboard = it2.get("/admin/it_dashboard/").get_data(as_text=True)
-    assert 'data-testid="second-halves"' in dashboard and "staff1" in dashboard
-    assert f"/admin/staff_user/second-half/?id={uid(app, 'staff1')}" in dashboard
+    waiting = dashboard.split('<table class="table table-sm" aria-labelledby="second-halves"',
+                              1)[1].split("</table>", 1)[0]
+    assert "staff1" in waiting and "高橋 美咲" in waiting  # who, and who gave the first half
+    assert f"/admin/staff_user/second-half/?id={uid(app, 'staff1')}" in waiting
     details = it2.get(f"/admin/staff_user/details/?id={uid(app, 'staff1')}").get_data(
         as_text=True)
     assert f"/admin/staff_user/second-half/?id={uid(app, 'staff1')}" in details

@@ -36,6 +36,7 @@ from models.transfer import (
     pending_batches,
     refuse_batch,
 )
+from models.typed_input import query_id
 from views.base import AppModelView
 from views.forms import AppForm
 from views.labels import choices, enum_formatter, label
@@ -156,9 +157,9 @@ class RoleAssignmentView(AppModelView):
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        wanted = request.args.get("user", "")
-        if request.method == "GET" and wanted.isdigit() and int(wanted) < 2**63:
-            form.user.data = db.session.get(StaffUser, int(wanted))
+        wanted = query_id(request.args.get("user"))
+        if request.method == "GET" and wanted is not None:
+            form.user.data = db.session.get(StaffUser, wanted)
         return form
 
     def edit_form(self, obj=None):
@@ -247,8 +248,8 @@ class GrantView(BaseView):
 
     @staticmethod
     def _get(model):
-        key = request.args.get("id", "")
-        record = db.session.get(model, int(key)) if key.isdigit() and len(key) < 19 else None
+        key = query_id(request.args.get("id"))
+        record = db.session.get(model, key) if key is not None else None
         if record is None:
             abort(404)
         return record

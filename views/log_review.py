@@ -27,6 +27,7 @@ from models.log_review import (
 )
 from models.organisation import Section
 from models.staff import Role
+from models.typed_input import query_id
 from views.base import exists
 from views.forms import AppForm
 from views.labels import choices, label
@@ -92,8 +93,7 @@ class LogReviewView(BaseView):
     @expose("/print/")
     def print_view(self):
         """The sign-off with its checkpoint, to print and keep on the city's side."""
-        raw = request.args.get("id", "")
-        review_id = int(raw) if raw.isdigit() and int(raw) < 2**63 else -1
+        review_id = query_id(request.args.get("id")) or -1
         review = db.session.get(LogReview, review_id)
         if review is None or review.section_id not in chief_sections(current_user):
             not_found(out_of_scope=exists(LogReview.id, review_id))

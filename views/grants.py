@@ -4,7 +4,6 @@ refuses them (the pending lists on the dashboards). Every rule is in models.gran
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_admin import BaseView, expose
 from flask_admin.contrib.sqla.fields import QuerySelectMultipleField
-from flask_admin.form import BaseForm
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -38,7 +37,7 @@ from models.transfer import (
 )
 from models.typed_input import query_id
 from views.base import AppModelView
-from views.forms import AppForm
+from views.forms import AdminForm, AppForm
 from views.labels import choices, enum_formatter, label
 
 
@@ -101,7 +100,7 @@ def pending_context(person: StaffUser, everything: bool = False) -> dict:
 
 # --- entering and narrowing (IT) ---------------------------------------------------------------
 
-class NarrowForm(BaseForm):
+class NarrowForm(AdminForm):
     """The only changes an existing grant takes: an earlier end, fewer facilities, the
     confirmer unset. Anything wider is a new grant."""
 

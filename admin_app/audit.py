@@ -7,7 +7,7 @@ from flask import Flask, Response, abort, current_app, g, request
 from flask_login import current_user
 
 from admin_app.extensions import db
-from admin_app.permissions import rule_for
+from admin_app.permissions import TABLE, rule_for
 from models.access_log import AccessAction
 from models.audit_chain import append
 from models.clock import now_utc
@@ -45,8 +45,20 @@ def _record_ids() -> str | None:
     return ",".join(ids)[:MAX_RECORD_IDS] or None
 
 
-def _action(response: Response) -> AccessAction | None:
-    rule = rule_for(request.endpoint)
+def logged_endpoint() -> str:
+    """The endpoint a row names. A bulk action names its action as well
+    ("talent_entry.action_view:delete"): the log then shows which one, with the table's
+    screen name, and a bulk deletion is logged as a deletion."""
+    endpoint = request.endpoint or "-"
+    if endpoint.endswith(".action_view") and request.method == "POST":
+        named = f"{endpoint}:{request.form.get('action', '')}"
+        if named in TABLE:
+            return named
+    return endpoint
+
+
+def _action(response: Response, endpoint: str) -> AccessAction | None:
+    rule = rule_for(endpoint)
     if rule is not None and rule.action is None:
         return None  # public site and static assets are not back-office requests
     if request.endpoint is None and not request.path.startswith(current_app.config["ADMIN_URL"]):
@@ -71,7 +83,8 @@ def not_found(out_of_scope: bool) -> NoReturn:
 
 
 def write_access_log(response: Response) -> Response:
-    action = _action(response)
+    endpoint = logged_endpoint()
+    action = _action(response, endpoint)
     if action is None:
         return response
     if not current_app.config["AUDIT_ENABLED"]:
@@ -84,7 +97,7 @@ def write_access_log(response: Response) -> Response:
         "at": now_utc(),
         "user_id": user_id,
         "section_id": section_id,
-        "endpoint": (request.endpoint or "-")[:120],
+        "endpoint": endpoint[:120],
         "record_ids": _record_ids(),
         "action": action,
         "method": request.method[:8],

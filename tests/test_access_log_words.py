@@ -307,7 +307,7 @@ def test_a_bulk_action_naming_records_outside_the_scope_is_flagged(app, login_as
         "action": "renew", "rowid": [str(hall)], "csrf_token": csrf_token(page)})
     assert response.status_code == 302
     row = last_row(app)
-    assert (row.endpoint, row.action, row.record_ids) == ("registrant.action_view",
+    assert (row.endpoint, row.action, row.record_ids) == ("registrant.action_view:renew",
                                                           AccessAction.DENIED, str(hall))
     with app.app_context():
         assert db.session.get(Registrant, hall).expires_on == before  # not touched
@@ -432,3 +432,55 @@ def test_records_are_looked_up_once_per_kind_not_per_row(app, demo):
             event.remove(db.engine, "before_cursor_execute", listener)
     assert len(statements) == 2
     assert {ref.text[:2] for refs in words.values() for ref in refs} == {"K-", "N-"}
+
+
+def test_a_bulk_action_is_logged_by_its_name_and_a_bulk_deletion_as_a_deletion(app, login_as):
+    """The log said 「一括操作」 and 「編集」 for a renewal and a deletion alike."""
+    from models import TalentEntry, TalentField
+
+    with app.app_context():
+        entries = []
+        for n in range(2):
+            entry = TalentEntry(facility_id=facility_id("中央公民館"), field=TalentField.ARTS,
+                                name=f"講師 {n}", display_name=f"講師{n}",
+                                display_kana=f"コウシ{n}", offer="水彩画")
+            db.session.add(entry)
+            db.session.flush()
+            entries.append(entry.id)
+        db.session.commit()
+    staff = login_as("staff1")
+    token = csrf_token(staff.get("/admin/talent_entry/").get_data(as_text=True))
+    for action in ("renew", "delete"):
+        assert staff.post("/admin/talent_entry/action/", data={
+            "action": action, "rowid": [str(i) for i in entries],
+            "csrf_token": token}).status_code == 302
+    with app.app_context():
+        rows = db.session.execute(select(AccessLog.endpoint, AccessLog.action).where(
+            AccessLog.endpoint.like("talent_entry.action_view%")).order_by(AccessLog.id)).all()
+        assert db.session.scalar(select(TalentEntry.id).where(TalentEntry.id.in_(entries))) \
+            is None
+    assert rows == [("talent_entry.action_view:renew", AccessAction.EDIT),
+                    ("talent_entry.action_view:delete", AccessAction.DELETE)]
+    staff.post("/logout", data={"csrf_token": token})
+    html = login_as("chief1").get("/admin/access_log/").get_data(as_text=True)
+    rows_html = [visible(r) for r in rows_of(html) if "一括操作" in visible(r)]
+    assert len(rows_html) == 2
+    assert "人材バンク 一括操作（削除）" in rows_html[0] and "削除" in rows_html[0]
+    assert "人材バンク 一括操作（更新）" in rows_html[1] and "編集" in rows_html[1]
+    screens = html.split('name="screen"')[1].split("</select>")[0]
+    assert "人材バンク 一括操作（削除）" in screens  # and the filter offers it
+
+
+def test_a_forged_bulk_action_the_person_may_not_run_is_refused_and_flagged(app, login_as):
+    with app.app_context():
+        hall = make_registrant("中央公民館")
+    staff = login_as("staff1")
+    token = csrf_token(staff.get("/admin/registrant/").get_data(as_text=True))
+    response = staff.post("/admin/registrant/action/", data={
+        "action": "delete", "rowid": [str(hall)], "csrf_token": token})
+    assert response.status_code == 403
+    row = last_row(app)
+    assert (row.endpoint, row.action, row.status) == ("registrant.action_view:delete",
+                                                      AccessAction.DENIED, 403)
+    with app.app_context():
+        assert db.session.get(Registrant, hall) is not None

@@ -61,7 +61,7 @@ def _cursor() -> tuple[datetime, int] | None:
 def endpoints_naming(kind: str) -> list[str]:
     """Every logged screen whose record ids name this kind of record."""
     return [e for e, rule in TABLE.items()
-            if rule.action is not None and ":" not in e and record_kind(e) == kind]
+            if rule.action is not None and record_kind(e) == kind]
 
 
 def request_filter() -> LogFilter:

@@ -104,10 +104,11 @@ class AppModelView(ModelView):
         form = self.action_form()
         if self.validate_form(form):
             handler = self._actions_data.get(form.action.data)
-            if handler and self.is_action_allowed(form.action.data):
-                response = handler[0](keys)  # typed: PostgreSQL compares no id to text
-                if response is not None:
-                    return response
+            if handler is None or not self.is_action_allowed(form.action.data):
+                abort(403)  # not an action of this list, or not one this person may run
+            response = handler[0](keys)  # typed: PostgreSQL compares no id to text
+            if response is not None:
+                return response
         else:
             flash_errors(form, message="Failed to perform action. %(error)s")
         return redirect(self.get_url(f".{return_view}") if return_view else

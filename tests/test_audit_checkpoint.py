@@ -351,3 +351,23 @@ def test_another_sections_sign_off_is_not_printable_and_the_try_is_flagged(app, 
         (str(review_id), AccessAction.DENIED, 404), ("999999", AccessAction.VIEW, 404)]
     assert login_as("auditor1").get(f"/admin/log_review/print/?id={review_id}").status_code \
         == 403
+
+
+def test_a_line_typed_back_from_a_printed_copy_is_read_whatever_its_spacing(
+        app, login_as, tmp_path):
+    """From paper, each printed line break becomes a space (or two): the line still reads,
+    and still holds — while a typing error in it is still reported as forged."""
+    staff_rows(login_as, n=3)
+    review_id = sign_off(app, login_as)
+    with app.app_context():
+        line = db.session.get(LogReview, review_id).checkpoint
+    typed = tmp_path / "typed.txt"
+    typed.write_text("  ".join(line.split(" ")) + " \n")
+    result = cli(app, "audit", "verify", "--checkpoint", str(typed))
+    assert result.exit_code == 0, result.output
+    assert "2 checkpoints hold" in result.output
+    mistyped = line.replace(" 2:", " 2 :", 1) if " 2:" in line else line[:-1] + "x"
+    typed.write_text(mistyped.replace("hmac=", "hmac=0", 1)[:-1] + "\n")
+    result = cli(app, "audit", "verify", "--checkpoint", str(typed))
+    assert result.exit_code == 1 and ("forged" in result.output or "unreadable"
+                                      in result.output)

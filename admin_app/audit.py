@@ -40,6 +40,7 @@ def _record_ids() -> str | None:
             ("delete_view", "action_view", "ajax_update")):
         for key in RECORD_ID_KEYS + ("pk",):
             ids += request.form.getlist(key)
+    ids += g.get("created_record_ids", [])  # what the request created (log_record_created)
     # Keep what looks like an id; anything else typed into the URL is not recorded.
     ids = [i if SAFE_ID.fullmatch(i) else "?" for i in ids]
     return ",".join(ids)[:MAX_RECORD_IDS] or None
@@ -67,6 +68,12 @@ def _action(response: Response, endpoint: str) -> AccessAction | None:
             or rule is None:
         return AccessAction.DENIED
     return rule.action_for(request.method)
+
+
+def log_record_created(record_id: int) -> None:
+    """This request created the record: its log row names it (a sign-off, so that `audit
+    verify` can tell when one was deleted — models.audit_checkpoint.missing_sign_offs)."""
+    g.created_record_ids = [*g.get("created_record_ids", []), str(record_id)]
 
 
 def mark_out_of_scope() -> None:

@@ -27,13 +27,13 @@ import hmac
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, select
 
 from models.access_log import AccessLog, AccessLogHead
 from models.audit_chain import GENESIS, LANES
-from models.clock import now_utc
+from models.clock import as_utc, now_utc
 
 VERSION = "FBO-LOG-CHECKPOINT/1"
 EMPTY = "-"  # the hash field of a lane that has no row yet
@@ -160,6 +160,44 @@ def check(conn: Connection, chain_key: bytes,
             if message:
                 problems.append(Problem(source, message, cp.at, lane))
     return len(read), problems
+
+
+SIGN_OFF_ENDPOINT = "log_review.record"
+# A sign-off's checkpoint is taken while its request runs: well before its log row's time
+# means it was swapped for an older line.
+SIGN_OFF_SLACK = timedelta(minutes=10)
+
+
+def missing_sign_offs(conn: Connection, chain_key: bytes) -> list[Problem]:
+    """Sign-offs that the (chained) log says were recorded, but that are gone from the
+    table, lost their checkpoint, or carry one from another moment: whoever removes a
+    sign-off with its checkpoint cannot remove the log row that recorded it unnoticed."""
+    from models.log_review import LogReview
+
+    recorded = conn.execute(select(AccessLog.id, AccessLog.at, AccessLog.record_ids).where(
+        AccessLog.endpoint == SIGN_OFF_ENDPOINT, AccessLog.record_ids.is_not(None),
+        AccessLog.row_hash.is_not(None))).all()
+    ids = {int(i) for _, _, ids in recorded for i in ids.split(",") if i.isascii()
+           and i.isdigit()}
+    kept = dict(conn.execute(select(LogReview.id, LogReview.checkpoint).where(
+        LogReview.id.in_(ids))).all()) if ids else {}
+    problems = []
+    for row_id, at, record_ids in recorded:
+        for review_id in (int(i) for i in record_ids.split(",")
+                          if i.isascii() and i.isdigit()):
+            source = f"sign-off {review_id}, log row {row_id}"
+            if review_id not in kept:
+                problems.append(Problem(source, "the sign-off recorded in the log is missing "
+                                        "(deleted with its checkpoint)"))
+                continue
+            try:
+                taken = parse(kept[review_id] or "", chain_key).at
+            except CheckpointError:
+                taken = None  # no line, or not one: reported here; a forged one also below
+            if taken is None or not as_utc(at) - SIGN_OFF_SLACK <= taken <= as_utc(at):
+                problems.append(Problem(source, "the sign-off's checkpoint is not the one "
+                                        "taken when it was recorded (removed or replaced)"))
+    return problems
 
 
 def _lane_problem(lane: int, row_id: int, digest: str, row: tuple[int, str | None] | None,

@@ -2,17 +2,19 @@
 cut tail is found even when the head was moved back to the new last row — the attack that
 needs no key and that the chain alone cannot see."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
 
 from admin_app.audit import chain_key
+from admin_app.audit_checkpoints import current_checkpoint
 from admin_app.extensions import db
 from models import AccessLog, AccessLogHead, LogReview, Section
 from models.append_only import create_statements, drop_statements
 from models.audit_chain import GENESIS, LANES, row_hash
-from models.audit_checkpoint import parse
+from models.audit_checkpoint import Checkpoint, parse, signed_line
 from tests.conftest import csrf_token
 
 
@@ -371,3 +373,55 @@ def test_a_line_typed_back_from_a_printed_copy_is_read_whatever_its_spacing(
     result = cli(app, "audit", "verify", "--checkpoint", str(typed))
     assert result.exit_code == 1 and ("forged" in result.output or "unreadable"
                                       in result.output)
+
+
+# --- what verify says when nothing, or less than before, holds the end of the log ------------
+
+def test_verify_without_any_checkpoint_says_that_a_cut_end_cannot_be_seen(app, login_as):
+    """The reproduced attack before any checkpoint: the chain still links up, so verify says
+    OK — and now also that this OK cannot cover the end of the log."""
+    staff_rows(login_as)
+    lane, rows = lane_rows(app)
+    tamper(app, *delete_tail_and_rewind_head(rows, lane))
+    result = cli(app, "audit", "verify")
+    assert result.exit_code == 0 and result.stdout.startswith("OK ")
+    assert "WARNING no checkpoint was checked" in result.stderr
+    assert "--checkpoint FILE" in result.stderr
+
+
+def an_earlier_line() -> str:
+    """A checkpoint line signed with the key, as taken an hour ago (call in an app context)."""
+    checkpoint = parse(current_checkpoint(), chain_key())
+    return signed_line(Checkpoint(checkpoint.at - timedelta(hours=1), checkpoint.heads),
+                       chain_key())
+
+
+def sign_off_row(app, review_id: int) -> AccessLog:
+    with app.app_context():
+        return db.session.scalars(select(AccessLog).where(
+            AccessLog.endpoint == "log_review.record")).one()
+
+
+@pytest.mark.parametrize("how", ["deleted", "checkpoint removed", "checkpoint replaced"])
+def test_a_sign_off_removed_with_its_checkpoint_is_caught_by_the_log_row_that_recorded_it(
+        app, login_as, how):
+    staff_rows(login_as, n=3)
+    with app.app_context():
+        older = an_earlier_line()
+    staff_rows(login_as, n=2)
+    review_id = sign_off(app, login_as)
+    assert sign_off_row(app, review_id).record_ids == str(review_id)
+    staff_rows(login_as, n=2)  # the sign-off's log row is not at the end of its lane
+    assert cli(app, "audit", "verify").exit_code == 0
+    statement = {
+        "deleted": f"DELETE FROM log_review WHERE id = {review_id}",
+        "checkpoint removed": f"UPDATE log_review SET checkpoint = NULL WHERE id = {review_id}",
+        # A real line, signed with the key, from an earlier moment: it still holds.
+        "checkpoint replaced": f"UPDATE log_review SET checkpoint = '{older}' "
+                               f"WHERE id = {review_id}"}[how]
+    tamper(app, statement, tables=("log_review",))
+    result = cli(app, "audit", "verify")
+    assert result.exit_code == 1
+    assert f"BROKEN checkpoint (sign-off {review_id}, log row " in result.output
+    assert ("is missing" if how == "deleted" else "not the one taken") in result.output
+

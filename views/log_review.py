@@ -11,7 +11,7 @@ from sqlalchemy import select
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from admin_app.audit import chain_key, not_found
+from admin_app.audit import chain_key, log_record_created, not_found
 from admin_app.audit_checkpoints import append_to_file, current_checkpoint
 from admin_app.extensions import db
 from admin_app.security import allowed, current_roles
@@ -78,6 +78,7 @@ class LogReviewView(BaseView):
                                    form.period_to.data, Findings(form.findings.data),
                                    form.findings_text.data, checkpoint=current_checkpoint())
             db.session.commit()
+            log_record_created(review.id)
         except InputError as error:
             db.session.rollback()
             flash(str(error), "error")

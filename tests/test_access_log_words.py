@@ -484,3 +484,56 @@ def test_a_forged_bulk_action_the_person_may_not_run_is_refused_and_flagged(app,
                                                       AccessAction.DENIED, 403)
     with app.app_context():
         assert db.session.get(Registrant, hall) is not None
+
+
+def test_grants_transfers_contractors_training_and_sign_offs_are_shown_in_words(app,
+                                                                                login_as):
+    """Not only registrations and notices: every record a chief's staff may open is named
+    as the staff know it (ids alone said nothing)."""
+    from models import (
+        ContractorCompany,
+        LogReview,
+        PersonnelTransfer,
+        RoleAssignment,
+        TrainingRecord,
+        TransferBatch,
+    )
+
+    client = login_as("chief1")
+    page = client.get("/admin/log_review/").get_data(as_text=True)
+    with app.app_context():
+        kominkan = db.session.scalar(select(Section.id).where(Section.code == "KOMINKAN"))
+    assert client.post("/admin/log_review/record/", data={
+        "section": kominkan, "period_from": "2026-01-05", "period_to": "2026-01-09",
+        "findings": "none", "csrf_token": csrf_token(page)}).status_code == 302
+    with app.app_context():
+        grant = db.session.scalar(select(RoleAssignment.id).join(RoleAssignment.user).where(
+            StaffUser.login == "staff1"))
+        transfer = db.session.scalars(select(PersonnelTransfer)).first()
+        company = db.session.scalars(select(ContractorCompany).order_by(
+            ContractorCompany.id)).first()
+        training = db.session.scalars(select(TrainingRecord).order_by(TrainingRecord.id)).first()
+        batch = TransferBatch()
+        db.session.add(batch)
+        db.session.commit()
+        expected = {
+            ("grant.decide", grant): "staff1 への権限付与",
+            ("role_assignment.details_view", grant): "staff1 への権限付与",
+            ("grant.decide_batch", batch.id): f"人事異動一覧 {batch.id}",
+            ("personnel_transfer.details_view", transfer.id):
+                f"{transfer.user.login} の異動（{transfer.effective_on.isoformat()}）",
+            ("contractor_company.details_view", company.id): company.name,
+            ("training_record.details_view", training.id):
+                f"{training.user.login} の研修（{training.trained_on.isoformat()}）",
+            ("log_review.print_view", db.session.scalar(select(LogReview.id).where(
+                LogReview.period_from == date(2026, 1, 5)))):
+                "公民館 の点検記録（2026-01-05〜2026-01-09）",
+        }
+    for endpoint, record in expected:
+        write(app, "chief1", "KOMINKAN", endpoint, str(record))
+    html = client.get("/admin/access_log/").get_data(as_text=True)
+    rows = [visible(row) for row in rows_of(html)]
+    for (endpoint, _), words in expected.items():
+        with app.test_request_context("/?lang=ja"):
+            screen = str(TABLE[endpoint].screen)
+        assert any(screen in text and words in text for text in rows), (endpoint, words)

@@ -537,3 +537,26 @@ def test_grants_transfers_contractors_training_and_sign_offs_are_shown_in_words(
         with app.test_request_context("/?lang=ja"):
             screen = str(TABLE[endpoint].screen)
         assert any(screen in text and words in text for text in rows), (endpoint, words)
+
+
+def test_everyone_who_touched_one_record_includes_bulk_actions_that_named_it(app, login_as):
+    """A bulk renewal or confirmation names several records in one row: the pivot on one of
+    them ("everyone who opened this record") must list it too."""
+    with app.app_context():
+        ids = [make_registrant("中央公民館") for _ in range(3)]
+    number = number_of(app, ids[1])
+    staff = login_as("staff1")
+    staff.get(f"/admin/registrant/details/?id={ids[1]}")
+    token = csrf_token(staff.get("/admin/registrant/").get_data(as_text=True))
+    assert staff.post("/admin/registrant/action/", data={
+        "action": "renew", "rowid": [str(i) for i in ids],
+        "csrf_token": token}).status_code == 302
+    write(app, "staff1", "KOMINKAN", "registrant.action_view:renew",
+          f"{ids[1]}0,{ids[1]}1")  # other records whose ids merely contain it
+    staff.post("/logout", data={"csrf_token": token})
+    html = login_as("chief1").get("/admin/access_log/", query_string={
+        "record": number}).get_data(as_text=True)
+    rows = [" ".join(visible(r).split()) for r in rows_of(html)]
+    assert len(rows) == 2, rows
+    assert "利用登録者 詳細" in rows[1] and "利用登録者 一括操作（更新）" in rows[0]
+    assert number in rows[0] and number_of(app, ids[0]) in rows[0]

@@ -14,6 +14,9 @@ from models.clock import now_utc
 
 # Request values that name records (never form contents).
 RECORD_ID_KEYS = ("id", "rowid")
+# Screens whose row names only the record they created (log_record_created): nothing a
+# request adds to its URL can make the row name another record.
+NAMES_WHAT_IT_CREATES = frozenset({"log_review.record"})
 MAX_RECORD_IDS = 200
 SAFE_ID = re.compile(r"[0-9A-Za-z_.-]{1,40}")
 
@@ -33,6 +36,8 @@ def _who(user) -> tuple[int, int | None]:
 
 
 def _record_ids() -> str | None:
+    if request.endpoint in NAMES_WHAT_IT_CREATES:
+        return ",".join(g.get("created_record_ids", [])) or None
     ids: list[str] = [str(v) for k, v in (request.view_args or {}).items() if k.endswith("id")]
     ids += [v for key in request.args if key == "id" or key.endswith("_id")
             for v in request.args.getlist(key)]
@@ -40,7 +45,6 @@ def _record_ids() -> str | None:
             ("delete_view", "action_view", "ajax_update")):
         for key in RECORD_ID_KEYS + ("pk",):
             ids += request.form.getlist(key)
-    ids += g.get("created_record_ids", [])  # what the request created (log_record_created)
     # Keep what looks like an id; anything else typed into the URL is not recorded.
     ids = [i if SAFE_ID.fullmatch(i) else "?" for i in ids]
     return ",".join(ids)[:MAX_RECORD_IDS] or None
@@ -71,8 +75,9 @@ def _action(response: Response, endpoint: str) -> AccessAction | None:
 
 
 def log_record_created(record_id: int) -> None:
-    """This request created the record: its log row names it (a sign-off, so that `audit
-    verify` can tell when one was deleted — models.audit_checkpoint.missing_sign_offs)."""
+    """This request created the record: the log row of a screen in NAMES_WHAT_IT_CREATES
+    names it (a sign-off, so that `audit verify` can tell when one was deleted —
+    models.audit_checkpoint.missing_sign_offs)."""
     g.created_record_ids = [*g.get("created_record_ids", []), str(record_id)]
 
 

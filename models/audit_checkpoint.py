@@ -34,6 +34,7 @@ from sqlalchemy import Connection, select
 from models.access_log import AccessLog, AccessLogHead
 from models.audit_chain import GENESIS, LANES
 from models.clock import as_utc, now_utc
+from models.typed_input import query_id
 
 VERSION = "FBO-LOG-CHECKPOINT/1"
 EMPTY = "-"  # the hash field of a lane that has no row yet
@@ -174,17 +175,17 @@ def missing_sign_offs(conn: Connection, chain_key: bytes) -> list[Problem]:
     sign-off with its checkpoint cannot remove the log row that recorded it unnoticed."""
     from models.log_review import LogReview
 
-    recorded = conn.execute(select(AccessLog.id, AccessLog.at, AccessLog.record_ids).where(
-        AccessLog.endpoint == SIGN_OFF_ENDPOINT, AccessLog.record_ids.is_not(None),
-        AccessLog.row_hash.is_not(None))).all()
-    ids = {int(i) for _, _, ids in recorded for i in ids.split(",") if i.isascii()
-           and i.isdigit()}
+    recorded = [(row_id, at, [k for k in map(query_id, named.split(",")) if k is not None])
+                for row_id, at, named in conn.execute(
+                    select(AccessLog.id, AccessLog.at, AccessLog.record_ids).where(
+                        AccessLog.endpoint == SIGN_OFF_ENDPOINT,
+                        AccessLog.record_ids.is_not(None), AccessLog.row_hash.is_not(None)))]
+    ids = {review_id for _, _, review_ids in recorded for review_id in review_ids}
     kept = dict(conn.execute(select(LogReview.id, LogReview.checkpoint).where(
         LogReview.id.in_(ids))).all()) if ids else {}
     problems = []
-    for row_id, at, record_ids in recorded:
-        for review_id in (int(i) for i in record_ids.split(",")
-                          if i.isascii() and i.isdigit()):
+    for row_id, at, review_ids in recorded:
+        for review_id in review_ids:
             source = f"sign-off {review_id}, log row {row_id}"
             if review_id not in kept:
                 problems.append(Problem(source, "the sign-off recorded in the log is missing "
@@ -193,7 +194,7 @@ def missing_sign_offs(conn: Connection, chain_key: bytes) -> list[Problem]:
             try:
                 taken = parse(kept[review_id] or "", chain_key).at
             except CheckpointError:
-                taken = None  # no line, or not one: reported here; a forged one also below
+                taken = None  # no line, or not one (check() reports a forged one too)
             if taken is None or not as_utc(at) - SIGN_OFF_SLACK <= taken <= as_utc(at):
                 problems.append(Problem(source, "the sign-off's checkpoint is not the one "
                                         "taken when it was recorded (removed or replaced)"))

@@ -425,3 +425,25 @@ def test_a_sign_off_removed_with_its_checkpoint_is_caught_by_the_log_row_that_re
     assert f"BROKEN checkpoint (sign-off {review_id}, log row " in result.output
     assert ("is missing" if how == "deleted" else "not the one taken") in result.output
 
+
+
+def test_ids_added_to_the_sign_off_url_neither_break_nor_fool_verify(app, login_as):
+    """The sign-off's log row names only the sign-off it created: a chief who adds ?id= of
+    another sign-off (or of nothing) to the URL cannot raise a false alarm or crash verify."""
+    first = sign_off(app, login_as)
+    client = login_as("chief1")
+    page = client.get("/admin/log_review/").get_data(as_text=True)
+    with app.app_context():
+        kominkan = db.session.scalar(select(Section.id).where(Section.code == "KOMINKAN"))
+    for query in (f"?id={first}", "?id=99999999999999999999", "?rowid=7"):
+        assert client.post(f"/admin/log_review/record/{query}", data={
+            "section": kominkan, "period_from": "2026-01-05", "period_to": "2026-01-09",
+            "findings": "none", "csrf_token": csrf_token(page)}).status_code == 302
+    with app.app_context():
+        named = db.session.scalars(select(AccessLog.record_ids).where(
+            AccessLog.endpoint == "log_review.record").order_by(AccessLog.id)).all()
+        reviews = db.session.scalars(select(LogReview.id).where(LogReview.id >= first)
+                                     .order_by(LogReview.id)).all()
+    assert named == [str(i) for i in reviews] and len(reviews) == 4
+    result = cli(app, "audit", "verify")
+    assert result.exit_code == 0 and result.output.startswith("OK "), result.output

@@ -7,13 +7,16 @@ from flask import Flask, Response, abort, current_app, g, request
 from flask_login import current_user
 
 from admin_app.extensions import db
-from admin_app.permissions import rule_for
+from admin_app.permissions import TABLE, rule_for
 from models.access_log import AccessAction
 from models.audit_chain import append
 from models.clock import now_utc
 
 # Request values that name records (never form contents).
 RECORD_ID_KEYS = ("id", "rowid")
+# Screens whose row names only the record they created (log_record_created): nothing a
+# request adds to its URL can make the row name another record.
+NAMES_WHAT_IT_CREATES = frozenset({"log_review.record"})
 MAX_RECORD_IDS = 200
 SAFE_ID = re.compile(r"[0-9A-Za-z_.-]{1,40}")
 
@@ -33,6 +36,8 @@ def _who(user) -> tuple[int, int | None]:
 
 
 def _record_ids() -> str | None:
+    if request.endpoint in NAMES_WHAT_IT_CREATES:
+        return ",".join(g.get("created_record_ids", [])) or None
     ids: list[str] = [str(v) for k, v in (request.view_args or {}).items() if k.endswith("id")]
     ids += [v for key in request.args if key == "id" or key.endswith("_id")
             for v in request.args.getlist(key)]
@@ -45,8 +50,20 @@ def _record_ids() -> str | None:
     return ",".join(ids)[:MAX_RECORD_IDS] or None
 
 
-def _action(response: Response) -> AccessAction | None:
-    rule = rule_for(request.endpoint)
+def logged_endpoint() -> str:
+    """The endpoint a row names. A bulk action names its action as well
+    ("talent_entry.action_view:delete"): the log then shows which one, with the table's
+    screen name, and a bulk deletion is logged as a deletion."""
+    endpoint = request.endpoint or "-"
+    if endpoint.endswith(".action_view") and request.method == "POST":
+        named = f"{endpoint}:{request.form.get('action', '')}"
+        if named in TABLE:
+            return named
+    return endpoint
+
+
+def _action(response: Response, endpoint: str) -> AccessAction | None:
+    rule = rule_for(endpoint)
     if rule is not None and rule.action is None:
         return None  # public site and static assets are not back-office requests
     if request.endpoint is None and not request.path.startswith(current_app.config["ADMIN_URL"]):
@@ -55,6 +72,13 @@ def _action(response: Response) -> AccessAction | None:
             or rule is None:
         return AccessAction.DENIED
     return rule.action_for(request.method)
+
+
+def log_record_created(record_id: int) -> None:
+    """This request created the record: the log row of a screen in NAMES_WHAT_IT_CREATES
+    names it (a sign-off, so that `audit verify` can tell when one was deleted —
+    models.audit_checkpoint.missing_sign_offs)."""
+    g.created_record_ids = [*g.get("created_record_ids", []), str(record_id)]
 
 
 def mark_out_of_scope() -> None:
@@ -71,7 +95,8 @@ def not_found(out_of_scope: bool) -> NoReturn:
 
 
 def write_access_log(response: Response) -> Response:
-    action = _action(response)
+    endpoint = logged_endpoint()
+    action = _action(response, endpoint)
     if action is None:
         return response
     if not current_app.config["AUDIT_ENABLED"]:
@@ -84,7 +109,7 @@ def write_access_log(response: Response) -> Response:
         "at": now_utc(),
         "user_id": user_id,
         "section_id": section_id,
-        "endpoint": (request.endpoint or "-")[:120],
+        "endpoint": endpoint[:120],
         "record_ids": _record_ids(),
         "action": action,
         "method": request.method[:8],

@@ -147,7 +147,7 @@ def register_audit_cli(app: Flask) -> None:
     from admin_app.audit import chain_key
     from admin_app.extensions import db
     from models.audit_chain import verify
-    from models.audit_checkpoint import check
+    from models.audit_checkpoint import check, missing_sign_offs
     from models.log_review import LogReview
 
     audit = AppGroup("audit", help="The access log.")
@@ -178,6 +178,7 @@ def register_audit_cli(app: Flask) -> None:
                 select(LogReview.id, LogReview.checkpoint).where(
                     LogReview.checkpoint.is_not(None)).order_by(LogReview.id))]
             checked, problems = check(conn, chain_key(), lines)
+            problems += missing_sign_offs(conn, chain_key())
         if sys.stderr.isatty():
             click.echo("", err=True)
         if result.ok and not problems and not empty:
@@ -185,6 +186,10 @@ def register_audit_cli(app: Flask) -> None:
                      if result.unchained else "")
             held = f"; {checked} checkpoints hold" if checked else ""
             click.echo(f"OK {result.rows} rows{extra}{held}")
+            if not checked:  # the reproduced attack (cut tail, head rewound) also reads OK
+                click.echo("WARNING no checkpoint was checked: rows cut from the end of the "
+                           "log cannot be seen. Run with --checkpoint FILE (the city's copy).",
+                           err=True)
             return
         if not result.ok:
             click.echo(f"BROKEN at row {result.broken_id}: {result.problem} "

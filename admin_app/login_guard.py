@@ -7,14 +7,21 @@ logins never count, so a whole office behind one NAT address can log in at 8:30.
 
 Counters and locks live where every worker sees them and a restart keeps them: Redis when
 REDIS_URL is set (the `limits` library's moving window), otherwise the database
-(models.login_attempt). Keys are hashes: the store never holds what people typed.
+(models.login_attempt). While Redis cannot be reached, the database counts instead: a login
+never fails for it, and locking never stops. Keys are keyed hashes (HMAC with a key derived
+from SECRET_KEY): whoever reads the store cannot even test a guessed login or address
+against it — an IPv4 address or a short login under a plain hash is found by trying them all.
 """
 
 import hashlib
+import hmac
+import logging
+import time
 from datetime import timedelta
 
 from flask import Flask, current_app
 from limits import RateLimitItem, RateLimitItemPerMinute
+from limits.errors import StorageError
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import delete, func, insert, select
@@ -78,11 +85,53 @@ class RedisWindow(MovingWindowRateLimiter):
         self.storage.reset()
 
 
-def make_store(uri: str, keep: timedelta) -> DatabaseWindow | RedisWindow:
+class FailoverWindow:
+    """The shared store (Redis) while it answers; the database while it does not, asking the
+    shared store again after RETRY_SECONDS. Counts taken in one are not seen by the other,
+    so an outage costs at most one fresh window — never an open door, never a 500."""
+
+    RETRY_SECONDS = 30.0
+
+    def __init__(self, shared: RedisWindow, database: DatabaseWindow) -> None:
+        self.shared, self.database = shared, database
+        self._down_until = 0.0
+
+    def _run(self, operation: str, *args):
+        if time.monotonic() >= self._down_until:
+            try:
+                return getattr(self.shared, operation)(*args)
+            except StorageError as error:
+                self._down_until = time.monotonic() + self.RETRY_SECONDS
+                logging.getLogger(__name__).warning(
+                    "login throttling: the shared store cannot be reached (%s); counting in "
+                    "the database for %.0f s", type(error.storage_error).__name__,
+                    self.RETRY_SECONDS)
+        return getattr(self.database, operation)(*args)
+
+    def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
+        return self._run("hit", item, *identifiers)
+
+    def test(self, item: RateLimitItem, *identifiers: str) -> bool:
+        return self._run("test", item, *identifiers)
+
+    def clear(self, item: RateLimitItem, *identifiers: str) -> None:
+        self._run("clear", item, *identifiers)
+
+    def reset(self) -> None:
+        self.database.reset()
+        self._run("reset")
+
+
+def make_store(uri: str, keep: timedelta) -> DatabaseWindow | FailoverWindow:
     if uri == DATABASE:
         return DatabaseWindow(keep)
-    options = {"key_prefix": REDIS_KEY_PREFIX} if uri.startswith(("redis", "valkey")) else {}
-    return RedisWindow(storage_from_string(uri, **options))
+    options: dict = {"wrap_exceptions": True}  # any storage failure is a StorageError
+    if uri.startswith(("redis", "valkey")):
+        # A Redis that is gone answers within a second, not after the OS's TCP timeout.
+        options |= {"key_prefix": REDIS_KEY_PREFIX, "socket_connect_timeout": 1,
+                    "socket_timeout": 1}
+    return FailoverWindow(RedisWindow(storage_from_string(uri, **options)),
+                          DatabaseWindow(keep))
 
 
 class LoginGuard:
@@ -95,15 +144,19 @@ class LoginGuard:
         self.lock = RateLimitItemPerMinute(1, cfg["LOGIN_LOCK_MINUTES"])
         keep = timedelta(minutes=max(cfg["LOGIN_WINDOW_MINUTES"], cfg["LOGIN_LOCK_MINUTES"]))
         self.store = make_store(cfg["LOGIN_THROTTLE_STORAGE"], keep)
+        # The same in every worker and after a restart; not in the store itself.
+        self._key = hmac.new(cfg["SECRET_KEY"].encode(), b"login-throttling",
+                             hashlib.sha256).digest()
 
-    @staticmethod
-    def _account(login: str) -> str:
-        # Keys name a hash, so the store never holds what people typed.
-        return hashlib.sha256(login.strip().lower().encode()).hexdigest()
+    def _keyed(self, text: str) -> str:
+        return hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()
 
-    @staticmethod
-    def _address(address: str | None) -> str:
-        return hashlib.sha256((address or "-").encode()).hexdigest()
+    def _account(self, login: str) -> str:
+        # Keys name a keyed hash, so the store never holds what people typed.
+        return self._keyed("login:" + login.strip().lower())
+
+    def _address(self, address: str | None) -> str:
+        return self._keyed("address:" + (address or "-"))
 
     def address_throttled(self, address: str | None) -> bool:
         """Has this address failed too often lately? (Asking counts nothing.)"""

@@ -251,7 +251,8 @@ def screen_name(endpoint: str) -> str:
 
 
 def logged_screens() -> list[tuple[str, list[tuple[str, str]]]]:
-    """[(area, [(endpoint, screen name)])] of every logged endpoint, areas in table order."""
+    """[(area, [(endpoint, screen name)])] of every logged endpoint, areas in table order (a
+    bulk action's own entry too: the log names the action, admin_app.audit.logged_endpoint)."""
     return _names()[1]
 
 
@@ -267,7 +268,7 @@ def _names() -> tuple[dict[str, str], list[tuple[str, list[tuple[str, str]]]]]:
         names[UNROUTED] = str(UNROUTED_SCREEN)
         areas: dict[str, list[tuple[str, str]]] = {}
         for endpoint, rule in TABLE.items():
-            if rule.action is not None and ":" not in endpoint:
+            if rule.action is not None:
                 area = str(rule.area) if rule.area is not None else "—"
                 areas.setdefault(area, []).append((endpoint, names.get(endpoint, endpoint)))
         _NAMES[locale] = names, list(areas.items())

@@ -4,7 +4,18 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, SmallInteger, String, false, func, select, tuple_
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    false,
+    func,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from admin_app.extensions import db
@@ -96,7 +107,10 @@ def _filtered(query, section_ids: set[int], f: LogFilter, *, action: bool = True
     user, endpoint = AccessLog.user_id, AccessLog.endpoint
     if few_of_action:
         user, endpoint = AccessLog.user_id + 0, AccessLog.endpoint.concat("")
-    query = query.where(AccessLog.section_id.in_(section_ids or {-1}))
+    # One record's rows are few: reached by id from the record's own subquery (which walks the
+    # record and endpoint indexes), never by walking the section's whole log in time order.
+    section = AccessLog.section_id + 0 if f.record_ids else AccessLog.section_id
+    query = query.where(section.in_(section_ids or {-1}))
     if f.matches_nothing:
         query = query.where(false())
     if f.user_id is not None:
@@ -110,11 +124,26 @@ def _filtered(query, section_ids: set[int], f: LogFilter, *, action: bool = True
     if action and f.action is not None:
         query = query.where(AccessLog.action == f.action)
     if f.record_ids is not None:
-        query = query.where(AccessLog.record_ids.in_(f.record_ids) if f.record_ids
-                            else false())
+        query = query.where(AccessLog.id.in_(_naming(section_ids, f.record_ids,
+                                                      f.record_endpoints))
+                            if f.record_ids else false())
         if f.record_endpoints is not None:
             query = query.where(AccessLog.endpoint.in_(f.record_endpoints))
     return query
+
+
+def _naming(section_ids: set[int], record_ids: list[str], endpoints: list[str] | None):
+    """The rows naming one of these records: alone (by the record index), or among the
+    several ids of a bulk action ("5,7,9"; by the endpoint index — bulk rows are few)."""
+    sections = AccessLog.section_id.in_(section_ids or {-1})
+    alone = select(AccessLog.id).where(sections, AccessLog.record_ids.in_(record_ids))
+    bulk = [e for e in endpoints or () if ".action_view" in e]
+    if not bulk:
+        return alone
+    return union_all(alone, select(AccessLog.id).where(
+        sections, AccessLog.endpoint.in_(bulk),
+        or_(*(AccessLog.record_ids.like(pattern) for i in record_ids
+              for pattern in (f"{i},%", f"%,{i}", f"%,{i},%")))))
 
 
 def review_query(section_ids: set[int], f: LogFilter, limit: int = PAGE_SIZE):

@@ -27,13 +27,14 @@ import hmac
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, select
 
 from models.access_log import AccessLog, AccessLogHead
 from models.audit_chain import GENESIS, LANES
-from models.clock import now_utc
+from models.clock import as_utc, now_utc
+from models.typed_input import query_id
 
 VERSION = "FBO-LOG-CHECKPOINT/1"
 EMPTY = "-"  # the hash field of a lane that has no row yet
@@ -101,7 +102,7 @@ def take(conn: Connection, chain_key: bytes, at: datetime | None = None) -> str:
 def parse(line: str, chain_key: bytes) -> Checkpoint:
     """Read a checkpoint line; CheckpointError if it is not one, ForgedCheckpoint if its HMAC
     does not match."""
-    fields = line.strip().split(" ")
+    fields = line.split()  # typed back from a printed copy: any run of white space
     if len(fields) != LANES + 3 or fields[0] != VERSION or not _TIME.fullmatch(fields[1]) \
             or not _MAC.fullmatch(fields[-1]):
         raise CheckpointError("not a checkpoint line")
@@ -160,6 +161,44 @@ def check(conn: Connection, chain_key: bytes,
             if message:
                 problems.append(Problem(source, message, cp.at, lane))
     return len(read), problems
+
+
+SIGN_OFF_ENDPOINT = "log_review.record"
+# A sign-off's checkpoint is taken while its request runs: well before its log row's time
+# means it was swapped for an older line.
+SIGN_OFF_SLACK = timedelta(minutes=10)
+
+
+def missing_sign_offs(conn: Connection, chain_key: bytes) -> list[Problem]:
+    """Sign-offs that the (chained) log says were recorded, but that are gone from the
+    table, lost their checkpoint, or carry one from another moment: whoever removes a
+    sign-off with its checkpoint cannot remove the log row that recorded it unnoticed."""
+    from models.log_review import LogReview
+
+    recorded = [(row_id, at, [k for k in map(query_id, named.split(",")) if k is not None])
+                for row_id, at, named in conn.execute(
+                    select(AccessLog.id, AccessLog.at, AccessLog.record_ids).where(
+                        AccessLog.endpoint == SIGN_OFF_ENDPOINT,
+                        AccessLog.record_ids.is_not(None), AccessLog.row_hash.is_not(None)))]
+    ids = {review_id for _, _, review_ids in recorded for review_id in review_ids}
+    kept = dict(conn.execute(select(LogReview.id, LogReview.checkpoint).where(
+        LogReview.id.in_(ids))).all()) if ids else {}
+    problems = []
+    for row_id, at, review_ids in recorded:
+        for review_id in review_ids:
+            source = f"sign-off {review_id}, log row {row_id}"
+            if review_id not in kept:
+                problems.append(Problem(source, "the sign-off recorded in the log is missing "
+                                        "(deleted with its checkpoint)"))
+                continue
+            try:
+                taken = parse(kept[review_id] or "", chain_key).at
+            except CheckpointError:
+                taken = None  # no line, or not one (check() reports a forged one too)
+            if taken is None or not as_utc(at) - SIGN_OFF_SLACK <= taken <= as_utc(at):
+                problems.append(Problem(source, "the sign-off's checkpoint is not the one "
+                                        "taken when it was recorded (removed or replaced)"))
+    return problems
 
 
 def _lane_problem(lane: int, row_id: int, digest: str, row: tuple[int, str | None] | None,

@@ -1,6 +1,8 @@
 """The records of the access log in words: what the ids in a row's `record_ids` are to the chief
 who reads the log — a registrant's registration number (K-000201), a change notice's number
-(N-000007), a staff member's login ID, a facility's, section's or room's name.
+(N-000007), a staff member's login ID, a facility's, section's or room's name; a grant, a
+transfer or a training record by the login it concerns, a contractor by its name, HR's list
+by its number, a review sign-off by its section and period.
 
 The log keeps ids (written on every request, never changed); the words are looked up when the
 log is shown, one query per kind of record on a page: a registrant erased since shows as
@@ -18,13 +20,17 @@ from sqlalchemy import select
 
 from admin_app.extensions import db
 from models.change_notice import ChangeNotice
+from models.contractor import ContractorCompany, TrainingRecord
+from models.log_review import LogReview
 from models.organisation import Facility, Room, Section
 from models.registration import Registrant, RegistrantStatus
-from models.staff import StaffUser
+from models.staff import RoleAssignment, StaffUser
 from models.talent import TalentEntry
+from models.transfer import PersonnelTransfer, TransferBatch
 
 # Endpoints whose ids name another kind of record than the one their screen is about.
-NAMED_BY = {"change_notice.receive": "registrant", "registrant.blank_form": "facility"}
+NAMED_BY = {"change_notice.receive": "registrant", "registrant.blank_form": "facility",
+            "grant.decide": "role_assignment", "grant.decide_batch": "transfer_batch"}
 
 
 def record_kind(endpoint: str) -> str:
@@ -45,6 +51,7 @@ class _Kind:
     columns: tuple  # id first
     words: Callable  # (row, reader's facilities) -> (text, key) or None to keep the id
     number: object = None  # the column a chief may type into the filter instead of an id
+    join: tuple = ()  # (table, on) when a column is another table's
 
 
 def _registrant(row, _facilities):
@@ -70,7 +77,32 @@ KINDS: dict[str, _Kind] = {
     "facility": _Kind((Facility.id, Facility.name), lambda row, _: (row.name, str(row.id))),
     "section": _Kind((Section.id, Section.name), lambda row, _: (row.name, str(row.id))),
     "room": _Kind((Room.id, Facility.name, Room.name),
-                  lambda row, _: (f"{row[1]} {row[2]}", str(row.id))),
+                  lambda row, _: (f"{row[1]} {row[2]}", str(row.id)),
+                  join=(Facility, Room.facility_id == Facility.id)),
+    "role_assignment": _Kind(
+        (RoleAssignment.id, StaffUser.login),
+        lambda row, _: (gettext("Grant to %(login)s", login=row.login), str(row.id)),
+        join=(StaffUser, RoleAssignment.user_id == StaffUser.id)),
+    "transfer_batch": _Kind((TransferBatch.id,),
+                            lambda row, _: (gettext("HR's list %(n)s", n=row.id), str(row.id))),
+    "personnel_transfer": _Kind(
+        (PersonnelTransfer.id, StaffUser.login, PersonnelTransfer.effective_on),
+        lambda row, _: (gettext("Transfer of %(login)s on %(day)s", login=row.login,
+                                day=row.effective_on.isoformat()), str(row.id)),
+        join=(StaffUser, PersonnelTransfer.user_id == StaffUser.id)),
+    "training_record": _Kind(
+        (TrainingRecord.id, StaffUser.login, TrainingRecord.trained_on),
+        lambda row, _: (gettext("Training of %(login)s on %(day)s", login=row.login,
+                                day=row.trained_on.isoformat()), str(row.id)),
+        join=(StaffUser, TrainingRecord.user_id == StaffUser.id)),
+    "contractor_company": _Kind((ContractorCompany.id, ContractorCompany.name),
+                                lambda row, _: (row.name, str(row.id))),
+    "log_review": _Kind(
+        (LogReview.id, Section.name, LogReview.period_from, LogReview.period_to),
+        lambda row, _: (gettext("Review of %(section)s, %(start)s to %(end)s", section=row.name,
+                                start=row.period_from.isoformat(),
+                                end=row.period_to.isoformat()), str(row.id)),
+        join=(Section, LogReview.section_id == Section.id)),
 }
 
 
@@ -88,8 +120,8 @@ def describe(rows: Iterable, facilities: set[int]) -> dict[int, list[RecordRef]]
     for kind, ids in wanted.items():
         spec = KINDS[kind]
         query = select(*spec.columns).where(spec.columns[0].in_(ids))
-        if kind == "room":
-            query = query.join(Facility, Room.facility_id == Facility.id)
+        if spec.join:
+            query = query.join(*spec.join)
         found[kind] = {r[0]: r for r in db.session.execute(query)}
     return {row.id: [_ref(record_kind(row.endpoint), raw, found, facilities)
                      for raw in row.record_ids.split(",")] for row in rows}

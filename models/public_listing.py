@@ -17,6 +17,7 @@ from models.organisation import Facility
 from models.publication import circle_listed, matches, talent_listed
 from models.registration import CircleCategory, Registrant
 from models.talent import TalentEntry, TalentField
+from models.typed_input import query_id
 
 PAGE_SIZE = 20
 MAX_KEYWORD = 100  # characters
@@ -49,13 +50,13 @@ def parse_query(args: Mapping[str, str], categories: type[enum.Enum],
         raise BadQuery("category")
     facility_id = None
     if with_facility and args.get("facility"):
-        if not args["facility"].isdigit() or len(args["facility"]) > 9:
+        facility_id = query_id(args["facility"])
+        if facility_id is None:
             raise BadQuery("facility")
-        facility_id = int(args["facility"])
-    page = args.get("page", "1")
-    if not page.isdigit() or not 1 <= int(page[:6]) <= MAX_PAGE:
+    page = query_id(args.get("page", "1"))
+    if page is None or page > MAX_PAGE:
         raise BadQuery("page")
-    return ListQuery(keyword, category, facility_id, int(page))
+    return ListQuery(keyword, category, facility_id, page)
 
 
 @dataclass(frozen=True)

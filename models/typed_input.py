@@ -89,6 +89,21 @@ def parse_date(text: str | None) -> date:
     return check_date(day)
 
 
+# A record id as URLs and forms carry it: ASCII digits only (str.isdigit() also takes "²",
+# which int() refuses) and within a BIGINT (a larger one overflows in the database).
+ID_DIGITS = re.compile(r"[0-9]{1,19}")
+MAX_ID = 2**63 - 1
+
+
+def query_id(text: str | None) -> int | None:
+    """A record id (or page number) from a URL parameter or form; anything else — other
+    digits, signs, spaces, a number beyond any id — counts as absent."""
+    if not isinstance(text, str) or not ID_DIGITS.fullmatch(text):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
+
+
 def query_date(text: str | None) -> date | None:
     """A date from a URL parameter; anything unusable counts as absent."""
     try:

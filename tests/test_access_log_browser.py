@@ -48,3 +48,45 @@ def test_the_chief_reads_the_log_in_words_and_prints_the_sign_off(app, live_serv
             LogReview.checkpoint.is_not(None))).all()
     page.emulate_media(media="print")
     page.screenshot(path=ARTIFACTS / "41-review-checkpoint-print.png", full_page=True)
+
+
+# The character before each line break of an element's text, as laid out.
+LINE_BREAKS = """(el) => {
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const breaks = [];
+  let node, lastTop = null, prev = null;
+  while ((node = walker.nextNode())) {
+    for (let i = 0; i < node.data.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const rect = range.getClientRects()[0];
+      if (rect && rect.width > 0) {
+        if (lastTop !== null && rect.top > lastTop + 1) breaks.push(prev);
+        lastTop = rect.top;
+      }
+      prev = node.data[i];
+    }
+  }
+  return breaks;
+}"""
+
+
+def test_the_printed_checkpoint_breaks_lines_only_between_its_fields(app, live_server,
+                                                                     page):  # noqa: F811
+    """Typed back from paper, a line break inside a hash and one at a space look alike: the
+    printed line may break only where the line has a space."""
+    log_in(page, live_server, "chief1")
+    page.goto(f"{live_server}/admin/log_review/")
+    page.get_by_label("対象期間（開始）").fill("2026-01-05")
+    page.get_by_role("button", name="点検記録を登録する").click()
+    page.emulate_media(media="print")
+    checkpoint = page.get_by_test_id("checkpoint")
+    breaks = checkpoint.evaluate(LINE_BREAKS)
+    assert breaks, "the line fits on one printed line: nothing was checked"
+    assert set(breaks) == {" "}
+    with app.app_context():
+        line = db.session.scalars(select(LogReview.checkpoint)
+                                  .order_by(LogReview.id.desc())).first()
+    assert checkpoint.inner_text() == line  # copied from the page, it is the line itself
+    page.screenshot(path=ARTIFACTS / "42-review-checkpoint-line-breaks.png", full_page=True)

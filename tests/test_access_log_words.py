@@ -307,7 +307,7 @@ def test_a_bulk_action_naming_records_outside_the_scope_is_flagged(app, login_as
         "action": "renew", "rowid": [str(hall)], "csrf_token": csrf_token(page)})
     assert response.status_code == 302
     row = last_row(app)
-    assert (row.endpoint, row.action, row.record_ids) == ("registrant.action_view",
+    assert (row.endpoint, row.action, row.record_ids) == ("registrant.action_view:renew",
                                                           AccessAction.DENIED, str(hall))
     with app.app_context():
         assert db.session.get(Registrant, hall).expires_on == before  # not touched
@@ -432,3 +432,131 @@ def test_records_are_looked_up_once_per_kind_not_per_row(app, demo):
             event.remove(db.engine, "before_cursor_execute", listener)
     assert len(statements) == 2
     assert {ref.text[:2] for refs in words.values() for ref in refs} == {"K-", "N-"}
+
+
+def test_a_bulk_action_is_logged_by_its_name_and_a_bulk_deletion_as_a_deletion(app, login_as):
+    """The log said 「一括操作」 and 「編集」 for a renewal and a deletion alike."""
+    from models import TalentEntry, TalentField
+
+    with app.app_context():
+        entries = []
+        for n in range(2):
+            entry = TalentEntry(facility_id=facility_id("中央公民館"), field=TalentField.ARTS,
+                                name=f"講師 {n}", display_name=f"講師{n}",
+                                display_kana=f"コウシ{n}", offer="水彩画")
+            db.session.add(entry)
+            db.session.flush()
+            entries.append(entry.id)
+        db.session.commit()
+    staff = login_as("staff1")
+    token = csrf_token(staff.get("/admin/talent_entry/").get_data(as_text=True))
+    for action in ("renew", "delete"):
+        assert staff.post("/admin/talent_entry/action/", data={
+            "action": action, "rowid": [str(i) for i in entries],
+            "csrf_token": token}).status_code == 302
+    with app.app_context():
+        rows = db.session.execute(select(AccessLog.endpoint, AccessLog.action).where(
+            AccessLog.endpoint.like("talent_entry.action_view%")).order_by(AccessLog.id)).all()
+        assert db.session.scalar(select(TalentEntry.id).where(TalentEntry.id.in_(entries))) \
+            is None
+    assert rows == [("talent_entry.action_view:renew", AccessAction.EDIT),
+                    ("talent_entry.action_view:delete", AccessAction.DELETE)]
+    staff.post("/logout", data={"csrf_token": token})
+    html = login_as("chief1").get("/admin/access_log/").get_data(as_text=True)
+    rows_html = [visible(r) for r in rows_of(html) if "一括操作" in visible(r)]
+    assert len(rows_html) == 2
+    assert "人材バンク 一括操作（削除）" in rows_html[0] and "削除" in rows_html[0]
+    assert "人材バンク 一括操作（更新）" in rows_html[1] and "編集" in rows_html[1]
+    screens = html.split('name="screen"')[1].split("</select>")[0]
+    assert "人材バンク 一括操作（削除）" in screens  # and the filter offers it
+
+
+def test_a_forged_bulk_action_the_person_may_not_run_is_refused_and_flagged(app, login_as):
+    with app.app_context():
+        hall = make_registrant("中央公民館")
+    staff = login_as("staff1")
+    token = csrf_token(staff.get("/admin/registrant/").get_data(as_text=True))
+    response = staff.post("/admin/registrant/action/", data={
+        "action": "delete", "rowid": [str(hall)], "csrf_token": token})
+    assert response.status_code == 403
+    row = last_row(app)
+    assert (row.endpoint, row.action, row.status) == ("registrant.action_view:delete",
+                                                      AccessAction.DENIED, 403)
+    with app.app_context():
+        assert db.session.get(Registrant, hall) is not None
+
+
+def test_grants_transfers_contractors_training_and_sign_offs_are_shown_in_words(app,
+                                                                                login_as):
+    """Not only registrations and notices: every record a chief's staff may open is named
+    as the staff know it (ids alone said nothing)."""
+    from models import (
+        ContractorCompany,
+        LogReview,
+        PersonnelTransfer,
+        RoleAssignment,
+        TrainingRecord,
+        TransferBatch,
+    )
+
+    client = login_as("chief1")
+    page = client.get("/admin/log_review/").get_data(as_text=True)
+    with app.app_context():
+        kominkan = db.session.scalar(select(Section.id).where(Section.code == "KOMINKAN"))
+    assert client.post("/admin/log_review/record/", data={
+        "section": kominkan, "period_from": "2026-01-05", "period_to": "2026-01-09",
+        "findings": "none", "csrf_token": csrf_token(page)}).status_code == 302
+    with app.app_context():
+        grant = db.session.scalar(select(RoleAssignment.id).join(RoleAssignment.user).where(
+            StaffUser.login == "staff1"))
+        transfer = db.session.scalars(select(PersonnelTransfer)).first()
+        company = db.session.scalars(select(ContractorCompany).order_by(
+            ContractorCompany.id)).first()
+        training = db.session.scalars(select(TrainingRecord).order_by(TrainingRecord.id)).first()
+        batch = TransferBatch()
+        db.session.add(batch)
+        db.session.commit()
+        expected = {
+            ("grant.decide", grant): "staff1 への権限付与",
+            ("role_assignment.details_view", grant): "staff1 への権限付与",
+            ("grant.decide_batch", batch.id): f"人事異動一覧 {batch.id}",
+            ("personnel_transfer.details_view", transfer.id):
+                f"{transfer.user.login} の異動（{transfer.effective_on.isoformat()}）",
+            ("contractor_company.details_view", company.id): company.name,
+            ("training_record.details_view", training.id):
+                f"{training.user.login} の研修（{training.trained_on.isoformat()}）",
+            ("log_review.print_view", db.session.scalar(select(LogReview.id).where(
+                LogReview.period_from == date(2026, 1, 5)))):
+                "公民館 の点検記録（2026-01-05〜2026-01-09）",
+        }
+    for endpoint, record in expected:
+        write(app, "chief1", "KOMINKAN", endpoint, str(record))
+    html = client.get("/admin/access_log/").get_data(as_text=True)
+    rows = [visible(row) for row in rows_of(html)]
+    for (endpoint, _), words in expected.items():
+        with app.test_request_context("/?lang=ja"):
+            screen = str(TABLE[endpoint].screen)
+        assert any(screen in text and words in text for text in rows), (endpoint, words)
+
+
+def test_everyone_who_touched_one_record_includes_bulk_actions_that_named_it(app, login_as):
+    """A bulk renewal or confirmation names several records in one row: the pivot on one of
+    them ("everyone who opened this record") must list it too."""
+    with app.app_context():
+        ids = [make_registrant("中央公民館") for _ in range(3)]
+    number = number_of(app, ids[1])
+    staff = login_as("staff1")
+    staff.get(f"/admin/registrant/details/?id={ids[1]}")
+    token = csrf_token(staff.get("/admin/registrant/").get_data(as_text=True))
+    assert staff.post("/admin/registrant/action/", data={
+        "action": "renew", "rowid": [str(i) for i in ids],
+        "csrf_token": token}).status_code == 302
+    write(app, "staff1", "KOMINKAN", "registrant.action_view:renew",
+          f"{ids[1]}0,{ids[1]}1")  # other records whose ids merely contain it
+    staff.post("/logout", data={"csrf_token": token})
+    html = login_as("chief1").get("/admin/access_log/", query_string={
+        "record": number}).get_data(as_text=True)
+    rows = [" ".join(visible(r).split()) for r in rows_of(html)]
+    assert len(rows) == 2, rows
+    assert "利用登録者 詳細" in rows[1] and "利用登録者 一括操作（更新）" in rows[0]
+    assert number in rows[0] and number_of(app, ids[0]) in rows[0]

@@ -48,7 +48,8 @@ def test_an_untouched_log_verifies(app, login_as):
     some_rows(login_as)
     result = verify(app)
     assert result.exit_code == 0
-    assert result.output.strip() == f"OK {len(ids(app))} rows"
+    assert result.stdout.strip() == f"OK {len(ids(app))} rows"
+    assert "WARNING no checkpoint was checked" in result.stderr  # nothing to hold the end
 
 
 def test_a_changed_row_is_found(app, login_as):
@@ -175,7 +176,8 @@ def test_lanes_interleave_and_verify(app, monkeypatch):
     assert {lane: sorted(i for i, x in stored.items() if x == lane) for lane in (2, 3)} \
         == written
     result = verify(app)
-    assert result.exit_code == 0 and result.output.strip() == "OK 6 rows", result.output
+    assert result.exit_code == 0 and result.stdout.strip() == "OK 6 rows", result.output
+    assert "WARNING no checkpoint was checked" in result.stderr
 
 
 def test_the_newest_row_of_one_lane_deleted_is_found(app, monkeypatch):

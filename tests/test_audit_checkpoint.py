@@ -2,17 +2,19 @@
 cut tail is found even when the head was moved back to the new last row — the attack that
 needs no key and that the chain alone cannot see."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
 
 from admin_app.audit import chain_key
+from admin_app.audit_checkpoints import current_checkpoint
 from admin_app.extensions import db
 from models import AccessLog, AccessLogHead, LogReview, Section
 from models.append_only import create_statements, drop_statements
 from models.audit_chain import GENESIS, LANES, row_hash
-from models.audit_checkpoint import parse
+from models.audit_checkpoint import Checkpoint, parse, signed_line
 from tests.conftest import csrf_token
 
 
@@ -351,3 +353,97 @@ def test_another_sections_sign_off_is_not_printable_and_the_try_is_flagged(app, 
         (str(review_id), AccessAction.DENIED, 404), ("999999", AccessAction.VIEW, 404)]
     assert login_as("auditor1").get(f"/admin/log_review/print/?id={review_id}").status_code \
         == 403
+
+
+def test_a_line_typed_back_from_a_printed_copy_is_read_whatever_its_spacing(
+        app, login_as, tmp_path):
+    """From paper, each printed line break becomes a space (or two): the line still reads,
+    and still holds — while a typing error in it is still reported as forged."""
+    staff_rows(login_as, n=3)
+    review_id = sign_off(app, login_as)
+    with app.app_context():
+        line = db.session.get(LogReview, review_id).checkpoint
+    typed = tmp_path / "typed.txt"
+    typed.write_text("  ".join(line.split(" ")) + " \n")
+    result = cli(app, "audit", "verify", "--checkpoint", str(typed))
+    assert result.exit_code == 0, result.output
+    assert "2 checkpoints hold" in result.output
+    mistyped = line.replace(" 2:", " 2 :", 1) if " 2:" in line else line[:-1] + "x"
+    typed.write_text(mistyped.replace("hmac=", "hmac=0", 1)[:-1] + "\n")
+    result = cli(app, "audit", "verify", "--checkpoint", str(typed))
+    assert result.exit_code == 1 and ("forged" in result.output or "unreadable"
+                                      in result.output)
+
+
+# --- what verify says when nothing, or less than before, holds the end of the log ------------
+
+def test_verify_without_any_checkpoint_says_that_a_cut_end_cannot_be_seen(app, login_as):
+    """The reproduced attack before any checkpoint: the chain still links up, so verify says
+    OK — and now also that this OK cannot cover the end of the log."""
+    staff_rows(login_as)
+    lane, rows = lane_rows(app)
+    tamper(app, *delete_tail_and_rewind_head(rows, lane))
+    result = cli(app, "audit", "verify")
+    assert result.exit_code == 0 and result.stdout.startswith("OK ")
+    assert "WARNING no checkpoint was checked" in result.stderr
+    assert "--checkpoint FILE" in result.stderr
+
+
+def an_earlier_line() -> str:
+    """A checkpoint line signed with the key, as taken an hour ago (call in an app context)."""
+    checkpoint = parse(current_checkpoint(), chain_key())
+    return signed_line(Checkpoint(checkpoint.at - timedelta(hours=1), checkpoint.heads),
+                       chain_key())
+
+
+def sign_off_row(app, review_id: int) -> AccessLog:
+    with app.app_context():
+        return db.session.scalars(select(AccessLog).where(
+            AccessLog.endpoint == "log_review.record")).one()
+
+
+@pytest.mark.parametrize("how", ["deleted", "checkpoint removed", "checkpoint replaced"])
+def test_a_sign_off_removed_with_its_checkpoint_is_caught_by_the_log_row_that_recorded_it(
+        app, login_as, how):
+    staff_rows(login_as, n=3)
+    with app.app_context():
+        older = an_earlier_line()
+    staff_rows(login_as, n=2)
+    review_id = sign_off(app, login_as)
+    assert sign_off_row(app, review_id).record_ids == str(review_id)
+    staff_rows(login_as, n=2)  # the sign-off's log row is not at the end of its lane
+    assert cli(app, "audit", "verify").exit_code == 0
+    statement = {
+        "deleted": f"DELETE FROM log_review WHERE id = {review_id}",
+        "checkpoint removed": f"UPDATE log_review SET checkpoint = NULL WHERE id = {review_id}",
+        # A real line, signed with the key, from an earlier moment: it still holds.
+        "checkpoint replaced": f"UPDATE log_review SET checkpoint = '{older}' "
+                               f"WHERE id = {review_id}"}[how]
+    tamper(app, statement, tables=("log_review",))
+    result = cli(app, "audit", "verify")
+    assert result.exit_code == 1
+    assert f"BROKEN checkpoint (sign-off {review_id}, log row " in result.output
+    assert ("is missing" if how == "deleted" else "not the one taken") in result.output
+
+
+
+def test_ids_added_to_the_sign_off_url_neither_break_nor_fool_verify(app, login_as):
+    """The sign-off's log row names only the sign-off it created: a chief who adds ?id= of
+    another sign-off (or of nothing) to the URL cannot raise a false alarm or crash verify."""
+    first = sign_off(app, login_as)
+    client = login_as("chief1")
+    page = client.get("/admin/log_review/").get_data(as_text=True)
+    with app.app_context():
+        kominkan = db.session.scalar(select(Section.id).where(Section.code == "KOMINKAN"))
+    for query in (f"?id={first}", "?id=99999999999999999999", "?rowid=7"):
+        assert client.post(f"/admin/log_review/record/{query}", data={
+            "section": kominkan, "period_from": "2026-01-05", "period_to": "2026-01-09",
+            "findings": "none", "csrf_token": csrf_token(page)}).status_code == 302
+    with app.app_context():
+        named = db.session.scalars(select(AccessLog.record_ids).where(
+            AccessLog.endpoint == "log_review.record").order_by(AccessLog.id)).all()
+        reviews = db.session.scalars(select(LogReview.id).where(LogReview.id >= first)
+                                     .order_by(LogReview.id)).all()
+    assert named == [str(i) for i in reviews] and len(reviews) == 4
+    result = cli(app, "audit", "verify")
+    assert result.exit_code == 0 and result.output.startswith("OK "), result.output

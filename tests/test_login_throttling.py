@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from admin_app import create_app
 from admin_app.config import Config, ProductionConfig, TestConfig
 from admin_app.extensions import db
-from admin_app.login_guard import DatabaseWindow, RedisWindow
+from admin_app.login_guard import DatabaseWindow, FailoverWindow, RedisWindow
 from models import LoginAttempt, SecurityEvent, SecurityEventKind
 from tests.conftest import dispose, login
 
@@ -54,9 +54,11 @@ def fresh_redis():
         yield
         return
     with app_instance(REDIS) as app:
-        app.extensions["login_guard"].reset()
+        with app.app_context():
+            app.extensions["login_guard"].reset()
         yield
-        app.extensions["login_guard"].reset()
+        with app.app_context():
+            app.extensions["login_guard"].reset()
 
 
 def events(app, kind) -> int:
@@ -124,7 +126,8 @@ def test_locks_survive_a_restart_on_the_database_store(demo):
 @needs_redis
 def test_redis_counters_are_shared_between_app_instances(demo, fresh_redis):
     with app_instance(REDIS) as first, app_instance(REDIS) as second:
-        assert isinstance(first.extensions["login_guard"].store, RedisWindow)
+        store = first.extensions["login_guard"].store
+        assert isinstance(store, FailoverWindow) and isinstance(store.shared, RedisWindow)
         for _ in range(4):
             assert login(first.test_client(), "staff1", "wrong-password-xyz").status_code == 401
         # The fifth failure, seen by another worker, locks the login for both.
@@ -147,3 +150,73 @@ def test_redis_url_is_honoured_by_every_config(monkeypatch):
 
 def test_the_database_store_is_what_runs_without_redis(app):
     assert isinstance(app.extensions["login_guard"].store, DatabaseWindow)
+
+
+def test_a_redis_that_cannot_be_reached_fails_no_login_and_stops_no_lock(demo, caplog):
+    """Redis down: logins are answered (not a 500), and failures still lock — counted in the
+    database until Redis answers again."""
+    with app_instance("redis://127.0.0.1:1/0") as app:  # nothing listens on port 1
+        assert login(app.test_client(), "staff1").status_code == 302
+        client = app.test_client()
+        statuses = [login(client, "chief1", "wrong-password-xyz").status_code
+                    for _ in range(5)]
+        assert statuses == [401, 401, 401, 401, 429]
+        locked = login(app.test_client(), "chief1")
+        assert locked.status_code == 429 and LOCKED_JA in locked.get_data(as_text=True)
+        with app.app_context():
+            assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) > 0
+    warnings = [r for r in caplog.records if r.name == "admin_app.login_guard"]
+    assert warnings and "cannot be reached" in warnings[0].getMessage()
+
+
+def stored_keys(storage: str) -> list[str]:
+    if storage == "database":
+        with app_instance("database") as app, app.app_context():
+            return db.session.scalars(select(LoginAttempt.key)).all()
+    import redis
+
+    return [k.decode() for k in redis.Redis.from_url(storage).keys("fbo-login*")]
+
+
+@pytest.mark.parametrize("storage", STORES)
+def test_the_store_holds_no_key_that_a_guessed_login_or_address_would_find(demo, fresh_redis,
+                                                                          storage):
+    """Whoever reads the store (a database dump, Redis) cannot test guesses against it: the
+    keys are keyed hashes, not hashes anyone can compute — an IPv4 address or a password
+    typed into the login field would otherwise be found by trying candidates."""
+    import hashlib
+
+    typed = ["staff1", "demo-password-2026", "127.0.0.1"]
+    with app_instance(storage) as app:
+        client = app.test_client()
+        for login_id in typed[:2]:
+            assert login(client, login_id, "wrong-password-xyz").status_code == 401
+        guard = app.extensions["login_guard"]
+        items = (guard.account_failures, guard.address_failures, guard.lock)
+    keys = stored_keys(storage)
+    digests = {hashlib.sha256(v.encode()).hexdigest() for t in typed for v in (t, t.lower())}
+    derived = {hashlib.sha256(item.key_for(prefix, d).encode()).hexdigest() for d in digests
+               for item in items for prefix in ("login-failures", "login-address",
+                                                 "login-lock")}
+    assert keys
+    assert [k for k in keys if k in derived or any(d in k for d in digests)
+            or any(t in k for t in typed)] == []
+
+
+def test_forwarded_headers_do_not_change_the_counted_address(demo):
+    """The app is not behind a proxy: X-Forwarded-For and friends are anyone's to write, so
+    they neither spread failures over made-up addresses nor appear in the security log."""
+    from models import SecurityEvent
+
+    with app_instance("database", LOGIN_ADDRESS_FAILURES=3) as app:
+        client = app.test_client()
+        for n in range(3):
+            client.environ_base.update({"HTTP_X_FORWARDED_FOR": f"198.51.100.{n}",
+                                        "HTTP_X_REAL_IP": f"198.51.100.{n}",
+                                        "HTTP_FORWARDED": f"for=198.51.100.{n}"})
+            assert login(client, f"guess{n}", "wrong-password-xyz").status_code == 401
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.9"
+        assert login(client, "staff1").status_code == 429
+        with app.app_context():
+            addresses = set(db.session.scalars(select(SecurityEvent.remote_addr)))
+    assert addresses == {"127.0.0.1"}

@@ -21,7 +21,10 @@ from tests.conftest import csrf_token, login
 NUL = "a\x00b"
 NUL_JA = "入力できない文字（NUL）が含まれているため、処理しませんでした。"
 HOSTILE = ["\x01\x1b[31m", "\u202e\u200b", "-1", "99999999999999999999", "0001-01-01",
-           "9999-12-31", "1899-12-31 to 2999-01-01", "x" * 2000]
+           "9999-12-31", "1899-12-31 to 2999-01-01", "x" * 2000,
+           # A digit to str.isdigit() that int() refuses; a keyset cursor whose time leaves
+           # the calendar once in UTC, and one whose id is beyond any id.
+           "²", "0001-01-01T00:00:00+14:00_1", "2026-01-01T00:00:00_99999999999999999999"]
 ROLE_OF = {login_id: role for login_id, *_, role, _ in USERS}
 WALKERS = [None, "staff1", "chief1", "it1", "contractor1", "records1", "auditor1"]
 # Rows the walk itself writes (its requests are logged, its logins counted and sessions kept).
@@ -197,3 +200,96 @@ def test_no_byte_in_any_parameter_or_field_gives_a_500(app, full_demo, new_app, 
                     status, _ = answer(client, "POST", walk.url(endpoint),
                                        data={field: value, "csrf_token": token})
                     assert status < 500, (endpoint, field, value)
+
+
+# --- ids nobody's record has, in bulk actions and in ids of POST-only screens ---------------
+
+# "²" and "١" pass str.isdigit() (int() refuses the first); the others cannot name a record.
+BAD_IDS = ["²", "١", "99999999999999999999", "-1", "0", "1e3", " 7", "abc"]
+
+
+def bulk_actions(app) -> list[tuple[str, str, str]]:
+    """(view, action, a demo login allowed to run it) for every bulk action of every list."""
+    from admin_app.permissions import TABLE
+
+    found = []
+    for view in app.extensions["admin"][0]._views:
+        for name in getattr(view, "_actions_data", {}):
+            allow = TABLE[f"{view.endpoint}.action_view:{name}"].allow
+            runners = sorted(login_id for login_id, role in ROLE_OF.items()
+                             if not isinstance(allow, str) and role in allow)
+            if runners:
+                found.append((view.endpoint, name, runners[0]))
+    return found
+
+
+def rows_of(app, endpoint: str) -> list[tuple]:
+    with app.app_context():
+        view = next(v for v in app.extensions["admin"][0]._views if v.endpoint == endpoint)
+        table = view.model.__table__
+        return [tuple(r) for r in db.session.execute(select(table).order_by(*table.primary_key))]
+
+
+def test_bulk_actions_with_ids_no_record_can_have_change_nothing_and_never_give_a_500(
+        app, full_demo):
+    actions = bulk_actions(app)
+    assert {(v, a) for v, a, _ in actions} >= {
+        ("registrant", "renew"), ("registrant", "confirm_registration"),
+        ("registrant", "confirm_activity"), ("talent_entry", "renew"),
+        ("talent_entry", "confirm_activity"), ("talent_entry", "delete")}
+    for endpoint, name, login_id in actions:
+        client = app.test_client()
+        assert login(client, login_id).status_code == 302
+        before = rows_of(app, endpoint)
+        token = csrf_token(answer(client, "GET", f"/admin/{endpoint}/")[1])
+        status, _ = answer(client, "POST", f"/admin/{endpoint}/action/", data={
+            "action": name, "rowid": BAD_IDS, "csrf_token": token})
+        assert status == 302, (endpoint, name)
+        assert rows_of(app, endpoint) == before, (endpoint, name)
+
+
+def test_a_bulk_delete_of_talent_bank_entries_works_on_every_database(app, full_demo):
+    """Flask-Admin's own delete action compared the ids as text: PostgreSQL refused the query
+    and the page flashed the raw database error instead of deleting anything."""
+    from models import TalentEntry
+    from tests.builders import facility_id
+
+    with app.app_context():
+        own = db.session.scalars(select(TalentEntry.id).where(
+            TalentEntry.facility_id == facility_id("中央公民館")).order_by(TalentEntry.id)
+            .limit(2)).all()
+        total = db.session.scalar(select(func.count()).select_from(TalentEntry))
+    assert len(own) == 2
+    client = app.test_client()
+    login(client, "staff1")
+    token = csrf_token(answer(client, "GET", "/admin/talent_entry/")[1])
+    response = client.post("/admin/talent_entry/action/", data={
+        "action": "delete", "rowid": [str(i) for i in own] + ["²"], "csrf_token": token},
+        follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "2 レコードが正常に削除されました" in html
+    assert "失敗" not in html and "SQL" not in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(TalentEntry)) == total - 2
+        assert not db.session.scalars(select(TalentEntry.id).where(
+            TalentEntry.id.in_(own))).all()
+
+
+@pytest.mark.parametrize("login_id,url", [
+    ("it2", "/admin/grants/decide/?id=%C2%B2"),
+    ("it2", "/admin/grants/decide-batch/?id=%C2%B2"),
+    ("it2", "/admin/grants/decide/?id=99999999999999999999"),
+    ("staff1", "/admin/registrant/confirm/?id=%C2%B2"),
+    ("it1", "/admin/staff_user/lifecycle/?id=%C2%B2"),
+    ("staff1", "/admin/change_notice/decide/?id=%C2%B2"),
+])
+def test_an_id_no_record_can_have_in_a_post_only_screen_is_a_404(app, full_demo, login_id,
+                                                                  url):
+    client = app.test_client()
+    login(client, login_id)
+    before = counts(app)
+    token = csrf_token(answer(client, "GET", "/admin/")[1])
+    status, _ = answer(client, "POST", url, data={"action": "approve", "csrf_token": token})
+    assert status == 404
+    assert counts(app) == before

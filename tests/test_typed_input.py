@@ -374,3 +374,47 @@ def test_every_form_of_ours_has_the_typed_input_checks(app):
     views = [v for v in app.extensions["admin"][0]._views if hasattr(v, "form_base_class")]
     assert views and all(isinstance(v, AppModelView) and v.form_base_class is AdminForm
                          for v in views)
+
+
+@pytest.mark.parametrize("fields,message", [
+    ({"reason": "\x01担当替え"}, CONTROL_JA), ({"reason": "\u200b\u2060"}, REQUIRED_JA),
+    ({"valid_to": "9999-12-31"}, DATE_JA), ({"valid_to": "1899-12-31"}, DATE_JA)],
+    ids=["control-reason", "invisible-reason", "far-future-end", "end-before-1900"])
+def test_narrowing_a_grant_takes_the_same_checks_as_every_form(app, it_client, fields,
+                                                               message):
+    """The narrowing form is its own form class: it must not skip the checks."""
+    from tests.builders import make_user
+
+    with app.app_context():
+        helper = make_user("helper1")  # open-ended: a far end is still "narrower"
+        grant = db.session.scalar(select(RoleAssignment.id).where(
+            RoleAssignment.user_id == helper))
+    url = f"/admin/role_assignment/edit/?id={grant}"
+    before = count(app, StaffEvent), count(app, RoleAssignment, RoleAssignment.id == grant,
+                                           RoleAssignment.valid_to.is_(None))
+    response = it_client.post(url, data={"reason": "担当替え", "csrf_token": token(
+        it_client, url)} | fields)
+    assert response.status_code == 200 and message in response.get_data(as_text=True)
+    assert (count(app, StaffEvent), count(app, RoleAssignment, RoleAssignment.id == grant,
+                                          RoleAssignment.valid_to.is_(None))) == before == \
+        (before[0], 1)
+
+
+def test_every_form_class_of_the_views_builds_on_our_bases(app):
+    """Not only FlaskForm screens: a form class a view hands to Flask-Admin itself (as the
+    narrowing form of grants) must not bypass the checks either."""
+    from wtforms import Form
+
+    from views.forms import AdminForm, AppForm
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = {f for f in subclasses(Form) if f.__module__.startswith("views.")}
+    assert ours and [f for f in ours if not issubclass(f, AdminForm | AppForm)] == []
+    for view in app.extensions["admin"][0]._views:
+        for form in (view.get_create_form(), view.get_edit_form()) \
+                if hasattr(view, "get_edit_form") else ():
+            assert issubclass(form, AdminForm | AppForm), (view.endpoint, form)

@@ -31,7 +31,7 @@ from models.log_records import describe, find_record, record_kind
 from models.log_review import chief_sections
 from models.organisation import Section
 from models.staff import IN_FORCE, RoleAssignment, StaffUser
-from models.typed_input import query_date
+from models.typed_input import query_date, query_id
 from views.labels import label
 
 FLAG_LABELS = {"outside_hours": _l("Outside working hours"), "export": _l("Export"),
@@ -40,8 +40,7 @@ EXPORT_MAX = 10_000  # rows in one export; a longer period is exported in parts
 
 
 def _int(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and int(value) < 2**63 else None
+    return query_id(request.args.get(name))
 
 
 def _date(name: str) -> date | None:
@@ -52,15 +51,17 @@ def _cursor() -> tuple[datetime, int] | None:
     raw = request.args.get("before", "")
     at, _, row_id = raw.partition("_")
     try:
-        return as_utc(datetime.fromisoformat(at)), int(row_id)
-    except ValueError:
+        moment = as_utc(datetime.fromisoformat(at))
+    except (ValueError, OverflowError):  # not a time, or beyond year 1..9999 once in UTC
         return None
+    key = query_id(row_id)
+    return (moment, key) if key is not None else None
 
 
 def endpoints_naming(kind: str) -> list[str]:
     """Every logged screen whose record ids name this kind of record."""
     return [e for e, rule in TABLE.items()
-            if rule.action is not None and ":" not in e and record_kind(e) == kind]
+            if rule.action is not None and record_kind(e) == kind]
 
 
 def request_filter() -> LogFilter:

@@ -39,6 +39,7 @@ from models.change_notice import (
 from models.clock import start_of_day, today_local
 from models.inventory import BY_FIELD
 from models.registration import Registrant
+from models.typed_input import query_id
 from views.base import exists
 from views.forms import AppForm
 from views.labels import choices, label
@@ -77,12 +78,12 @@ class ChangeNoticeView(BaseView):
         return allowed("change_notice.index")
 
     def _notice(self) -> ChangeNotice:
-        raw = request.args.get("id", "")
-        if not raw.isdigit() or int(raw) >= 2**63:
+        notice_id = query_id(request.args.get("id"))
+        if notice_id is None:
             abort(404)
-        notice = db.session.scalar(scoped_notices().where(ChangeNotice.id == int(raw)))
+        notice = db.session.scalar(scoped_notices().where(ChangeNotice.id == notice_id))
         if notice is None:
-            not_found(out_of_scope=exists(ChangeNotice.id, int(raw)))
+            not_found(out_of_scope=exists(ChangeNotice.id, notice_id))
         return notice
 
     @expose("/")
@@ -117,8 +118,7 @@ class ChangeNoticeView(BaseView):
 
     @expose("/receive/", methods=("GET", "POST"))
     def receive(self):
-        raw = request.args.get("registrant_id", "")
-        registrant_id = int(raw) if raw.isdigit() and int(raw) < 2**63 else -1
+        registrant_id = query_id(request.args.get("registrant_id")) or -1
         registrant = db.session.scalar(select(Registrant).where(
             Registrant.id == registrant_id,
             Registrant.facility_id.in_(current_user.facility_ids())))

@@ -4,7 +4,6 @@ refuses them (the pending lists on the dashboards). Every rule is in models.gran
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_admin import BaseView, expose
 from flask_admin.contrib.sqla.fields import QuerySelectMultipleField
-from flask_admin.form import BaseForm
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -36,8 +35,9 @@ from models.transfer import (
     pending_batches,
     refuse_batch,
 )
+from models.typed_input import query_id
 from views.base import AppModelView
-from views.forms import AppForm
+from views.forms import AdminForm, AppForm
 from views.labels import choices, enum_formatter, label
 
 
@@ -100,7 +100,7 @@ def pending_context(person: StaffUser, everything: bool = False) -> dict:
 
 # --- entering and narrowing (IT) ---------------------------------------------------------------
 
-class NarrowForm(BaseForm):
+class NarrowForm(AdminForm):
     """The only changes an existing grant takes: an earlier end, fewer facilities, the
     confirmer unset. Anything wider is a new grant."""
 
@@ -156,9 +156,9 @@ class RoleAssignmentView(AppModelView):
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        wanted = request.args.get("user", "")
-        if request.method == "GET" and wanted.isdigit() and int(wanted) < 2**63:
-            form.user.data = db.session.get(StaffUser, int(wanted))
+        wanted = query_id(request.args.get("user"))
+        if request.method == "GET" and wanted is not None:
+            form.user.data = db.session.get(StaffUser, wanted)
         return form
 
     def edit_form(self, obj=None):
@@ -247,8 +247,8 @@ class GrantView(BaseView):
 
     @staticmethod
     def _get(model):
-        key = request.args.get("id", "")
-        record = db.session.get(model, int(key)) if key.isdigit() and len(key) < 19 else None
+        key = query_id(request.args.get("id"))
+        record = db.session.get(model, key) if key is not None else None
         if record is None:
             abort(404)
         return record

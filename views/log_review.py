@@ -11,7 +11,7 @@ from sqlalchemy import select
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from admin_app.audit import chain_key, not_found
+from admin_app.audit import chain_key, log_record_created, not_found
 from admin_app.audit_checkpoints import append_to_file, current_checkpoint
 from admin_app.extensions import db
 from admin_app.security import allowed, current_roles
@@ -27,6 +27,7 @@ from models.log_review import (
 )
 from models.organisation import Section
 from models.staff import Role
+from models.typed_input import query_id
 from views.base import exists
 from views.forms import AppForm
 from views.labels import choices, label
@@ -77,6 +78,7 @@ class LogReviewView(BaseView):
                                    form.period_to.data, Findings(form.findings.data),
                                    form.findings_text.data, checkpoint=current_checkpoint())
             db.session.commit()
+            log_record_created(review.id)
         except InputError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -92,8 +94,7 @@ class LogReviewView(BaseView):
     @expose("/print/")
     def print_view(self):
         """The sign-off with its checkpoint, to print and keep on the city's side."""
-        raw = request.args.get("id", "")
-        review_id = int(raw) if raw.isdigit() and int(raw) < 2**63 else -1
+        review_id = query_id(request.args.get("id")) or -1
         review = db.session.get(LogReview, review_id)
         if review is None or review.section_id not in chief_sections(current_user):
             not_found(out_of_scope=exists(LogReview.id, review_id))

@@ -60,6 +60,7 @@ from models.registration_trail import (
 )
 from models.staff import Role
 from models.trail import NotAllowed, StepError, confirmed_sections
+from models.typed_input import query_id
 from views.base import FacilityScopedView, exists
 from views.labels import choices, enum_formatter, label
 
@@ -504,7 +505,7 @@ class RegistrantView(FacilityScopedView):
         """Take `step` on each selected registration in scope; those refused stay unchanged
         and are listed with the reason (registration number: reason)."""
         done, refused = 0, []
-        for registrant in self.get_query().filter(Registrant.id.in_(self._int_ids(ids))) \
+        for registrant in self.get_query().filter(Registrant.id.in_(ids)) \
                 .order_by(Registrant.registration_number):
             try:
                 step(registrant)  # refuses before it changes anything
@@ -520,15 +521,11 @@ class RegistrantView(FacilityScopedView):
             _l("Mark the selected circles as confirmed today?"))
     def action_confirm(self, ids):
         user = current_user._get_current_object()
-        for registrant in self.get_query().filter(Registrant.id.in_(self._int_ids(ids))):
+        for registrant in self.get_query().filter(Registrant.id.in_(ids)):
             confirm(registrant, today_local())
             record_changes(registrant, user)
         db.session.commit()
         flash(gettext("Marked as confirmed."), "success")
-
-    @staticmethod
-    def _int_ids(ids) -> list[int]:
-        return [int(i) for i in ids if str(i).isdigit()]
 
     # --- printable 利用登録申請書 ---
     @expose("/print/")
@@ -538,12 +535,12 @@ class RegistrantView(FacilityScopedView):
 
     @expose("/blank/")
     def blank_form(self):
-        facility_id = request.args.get("facility_id", "")
-        if not facility_id.isdigit() or int(facility_id) >= 2**63:
+        facility_id = query_id(request.args.get("facility_id"))
+        if facility_id is None:
             abort(404)
-        if int(facility_id) not in current_user.facility_ids():
-            not_found(out_of_scope=exists(Facility.id, int(facility_id)))
-        return self._render_form(db.session.get(Facility, int(facility_id)), None)
+        if facility_id not in current_user.facility_ids():
+            not_found(out_of_scope=exists(Facility.id, facility_id))
+        return self._render_form(db.session.get(Facility, facility_id), None)
 
     def _render_form(self, facility, registrant):
         kinds = [registrant.kind] if registrant else list(RegistrantKind)

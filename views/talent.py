@@ -107,5 +107,4 @@ class TalentEntryView(FacilityScopedView):
         flash(gettext("Marked as confirmed."), "success")
 
     def _selected(self, ids):
-        return self.get_query().filter(TalentEntry.id.in_(
-            [int(i) for i in ids if str(i).isdigit()])).all()
+        return self.get_query().filter(TalentEntry.id.in_(ids)).all()  # keys (handle_action)

@@ -2,6 +2,7 @@
 
 import enum
 
+from flask_babel import gettext
 from sqlalchemy import ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -82,6 +83,22 @@ class Facility(db.Model):
     @property
     def allows_joint_use(self) -> bool:
         return self.eligibility_rule == EligibilityRule.JOINT_USE
+
+    @property
+    def requires_eligibility_check(self) -> bool:
+        """A residents-only facility always checks who lives, works or studies in the city;
+        a joint-use facility follows its own setting."""
+        return not self.allows_joint_use or self.eligibility_check_required
+
+
+def eligibility_setting_problem(rule: EligibilityRule | str | None,
+                                check_required: bool) -> str | None:
+    """Why a facility cannot drop the eligibility check (Japanese), or None."""
+    if not check_required and rule != EligibilityRule.JOINT_USE:
+        return gettext("A facility for residents, workers and students of the city always "
+                       "records an eligibility check; only a joint-use facility may do "
+                       "without.")
+    return None
 
 
 class Room(db.Model):

@@ -108,7 +108,7 @@ def confirmation_problems(registrant: Registrant, today: date | None = None) -> 
     """Why the registration cannot be confirmed (Japanese), whoever confirms it."""
     day = today or today_local()
     problems = []
-    if registrant.facility.eligibility_check_required and not registrant.eligibility_checks:
+    if registrant.facility.requires_eligibility_check and not registrant.eligibility_checks:
         problems.append(str(_l("No eligibility check (利用要件確認) is recorded; this facility "
                                "requires one.")))
     if registrant.is_group:
@@ -337,12 +337,12 @@ def renewal_problem(registrant: Registrant, day: date, months: int) -> str | Non
         return str(_l("This registration has not been confirmed and cannot be renewed."))
     last = max((c.checked_on for c in registrant.eligibility_checks if c.checked_on),
                default=None)
-    if registrant.facility.eligibility_check_required and (
+    if registrant.facility.requires_eligibility_check and (
             last is None or last < day - relativedelta(months=months)):
         latest = last.isoformat() if last else str(_l("none"))
         return str(_l("Renewal needs an eligibility check recorded within the last %(n)s "
                       "months (latest: %(last)s).", n=months, last=latest))
-    if registrant.facility.eligibility_check_required and last <= last_use(registrant):
+    if registrant.facility.requires_eligibility_check and last <= last_use(registrant):
         return str(_l("This eligibility check was used for the registration or its last "
                       "renewal: record a new eligibility check for each renewal."))
     lapsed = registrant.status == RegistrantStatus.EXPIRED or registrant.expires_on < day

@@ -49,7 +49,8 @@ def test_bad_phone_number_gets_the_japanese_hint(app, login_as):
     page = client.get("/admin/facility/new/").get_data(as_text=True)
     response = client.post("/admin/facility/new/", data={
         "section": section_id, "name": "新施設", "kind": "集会所",
-        "eligibility_rule": "residents_only", "phone": "abc", "csrf_token": csrf_token(page)})
+        "eligibility_rule": "residents_only", "eligibility_check_required": "y",
+        "phone": "abc", "csrf_token": csrf_token(page)})
     assert "電話番号はハイフン付きで入力してください" in response.get_data(as_text=True)
     assert count(app, Facility) == before
 

@@ -557,8 +557,8 @@ def test_a_facility_is_not_moved_to_another_section_behind_the_grants(app, login
     page = it.get(f"/admin/facility/edit/?id={hagiyama}").get_data(as_text=True)
     response = it.post(f"/admin/facility/edit/?id={hagiyama}", data={
         "section": str(section_id(app, "SPORTS")), "name": "萩山公民館", "kind": "公民館",
-        "eligibility_rule": "residents_only", "address": "東村山市萩山町1丁目",
-        "phone": "042-395-0002", "csrf_token": csrf_token(page)})
+        "eligibility_rule": "residents_only", "eligibility_check_required": "y",
+        "address": "東村山市萩山町1丁目", "phone": "042-395-0002", "csrf_token": csrf_token(page)})
     assert response.status_code == 302  # saved ...
     with app.app_context():
         saved = db.session.get(Facility, hagiyama)

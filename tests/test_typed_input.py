@@ -233,7 +233,7 @@ def test_facility_address_of_invisible_characters_only_is_refused(app, it_client
     before = count(app, Facility)
     response = it_client.post("/admin/facility/new/", data={
         "section": "1", "name": "新施設", "kind": "集会所", "eligibility_rule": "residents_only",
-        "address": "\u202e\u2066", "phone": "",
+        "eligibility_check_required": "y", "address": "\u202e\u2066", "phone": "",
         "csrf_token": token(it_client, "/admin/facility/new/")})
     assert response.status_code == 200 and INVISIBLE_JA in response.get_data(as_text=True)
     assert count(app, Facility) == before
@@ -259,8 +259,31 @@ def test_a_decision_reason_of_invisible_characters_is_refused(app, demo, login_a
     response = client.post(f"/admin/change_notice/decide/?id={notice_id}", data={
         "action": "reject", "reason": "\u200b\u200b",
         "csrf_token": token(client, f"/admin/change_notice/details/?id={notice_id}")})
-    assert response.status_code == 400  # the decision form is not shown again: refused
+    assert response.status_code == 302  # back to the notice, with the message there
+    assert INVISIBLE_JA in client.get(response.headers["Location"]).get_data(as_text=True)
     assert count(app, ChangeNotice, ChangeNotice.state == NoticeState.ENTERED) == 1
+
+
+def test_a_grant_refusal_reason_with_a_control_character_is_refused_with_the_message(
+        app, demo, login_as):
+    from models import GrantState, Role, RoleAssignment, Section, StaffUser
+    from models.grants import enter_grant
+
+    with app.app_context():
+        staff1 = db.session.scalar(select(StaffUser).where(StaffUser.login == "staff1"))
+        it1 = db.session.scalar(select(StaffUser).where(StaffUser.login == "it1"))
+        section = db.session.scalar(select(Section).where(Section.code == "KOMINKAN"))
+        grant = enter_grant(staff1, Role.SECTION_CHIEF, section, date(2026, 12, 1), actor=it1,
+                            reason="昇任")
+        db.session.commit()
+        grant_id = grant.id
+    client = login_as("it2")
+    response = client.post(f"/admin/grants/decide/?id={grant_id}", data={
+        "action": "refuse", "reason": "理由\x07", "csrf_token": token(client, "/admin/")})
+    assert response.status_code == 302
+    assert CONTROL_JA in client.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(RoleAssignment, grant_id).state == GrantState.PENDING
 
 
 # --- Dates: from 1900 to a century ahead ------------------------------------------------------

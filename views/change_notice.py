@@ -154,9 +154,11 @@ class ChangeNoticeView(BaseView):
     def decide(self):
         notice = self._notice()
         form = DecideForm()
-        if not form.validate_on_submit() or form.action.data not in (
-                "confirm", "reject", "return"):
+        if form.action.data not in ("confirm", "reject", "return"):
             abort(400)
+        if not form.validate_on_submit():
+            form.flash_errors()
+            return redirect(url_for(".details", id=notice.id))
         number, notice_id, action = notice.notice_number, notice.id, form.action.data
         if action == "confirm":
             done = self._step(form, lambda: confirm(notice, current_user) or True)

@@ -3,6 +3,7 @@ text made only of invisible characters, each date field refuses dates before 190
 century ahead (models.typed_input). FlaskForm screens use AppForm; Flask-Admin's model forms,
 inline forms included, use AdminForm. CSRF stays with the global CSRFProtect."""
 
+from flask import flash
 from flask_admin.contrib.sqla.form import InlineModelConverter
 from flask_admin.form import BaseForm
 from flask_wtf import FlaskForm
@@ -52,6 +53,13 @@ class TypedInputMeta:
 class AppForm(FlaskForm):
     class Meta(TypedInputMeta):
         pass
+
+    def flash_errors(self) -> None:
+        """For a small form posted from another page: each problem as a message there."""
+        for field in self:
+            for error in field.errors:
+                flash(f"{field.label.text}: {error}" if field.label.text else str(error),
+                      "error")
 
 
 class AdminForm(BaseForm):

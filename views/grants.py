@@ -255,8 +255,11 @@ class GrantView(BaseView):
 
     def _decide(self, take, what: str):
         form = DecisionForm()
-        if not form.validate_on_submit():
+        if form.action.data not in ("approve", "refuse"):
             abort(400)
+        if not form.validate_on_submit():
+            form.flash_errors()
+            return redirect(safe_next(form.next.data, url_for(".index")))
         try:
             take(form.action.data, form.reason.data)
             db.session.commit()

@@ -4,7 +4,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms.validators import NumberRange, Optional, Regexp
 
 from admin_app.security import visible_facility_ids
-from models.organisation import Authority, EligibilityRule, Facility, Room
+from models.organisation import (
+    Authority,
+    EligibilityRule,
+    Facility,
+    Room,
+    eligibility_setting_problem,
+)
 from views.base import AppModelView
 from views.labels import choices, enum_formatter
 
@@ -39,11 +45,23 @@ class FacilityView(AppModelView):
     form_args = {"phone": {"validators": [Optional(), PHONE]},
                  "eligibility_check_required": {"description": _l(
                      "A registration is confirmed, and renewed, only with a recorded "
-                     "eligibility check (利用要件確認)")}}
+                     "eligibility check (利用要件確認); only a joint-use facility may do "
+                     "without")}}
 
     def scope(self, query):
         ids = visible_facility_ids()
         return query if ids is None else query.filter(Facility.id.in_(ids))
+
+    def validate_form(self, form) -> bool:
+        valid = super().validate_form(form)
+        if "eligibility_check_required" in form and "eligibility_rule" in form:
+            problem = eligibility_setting_problem(form.eligibility_rule.data,
+                                                  bool(form.eligibility_check_required.data))
+            if problem:
+                form.eligibility_check_required.errors = [
+                    *form.eligibility_check_required.errors, problem]
+                return False
+        return valid
 
     def edit_form(self, obj=None):
         # A facility stays in its section: moving it would open its residents' data to another

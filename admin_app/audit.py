@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from admin_app.extensions import db
 from admin_app.permissions import TABLE, rule_for
-from models.access_log import AccessAction
-from models.audit_chain import append
+from models.access_log.chain import append
+from models.access_log.entries import AccessAction
 from models.clock import now_utc
 
 # Request values that name records (never form contents).
@@ -77,7 +77,7 @@ def _action(response: Response, endpoint: str) -> AccessAction | None:
 def log_record_created(record_id: int) -> None:
     """This request created the record: the log row of a screen in NAMES_WHAT_IT_CREATES
     names it (a sign-off, so that `audit verify` can tell when one was deleted —
-    models.audit_checkpoint.missing_sign_offs)."""
+    models.access_log.checkpoint.missing_sign_offs)."""
     g.created_record_ids = [*g.get("created_record_ids", []), str(record_id)]
 
 

@@ -1,5 +1,5 @@
 """Checkpoints of the access log taken by this app (with its key), and the file on the city's
-side they are appended to (AUDIT_CHECKPOINT_FILE). The format: models.audit_checkpoint."""
+side they are appended to (AUDIT_CHECKPOINT_FILE). The format: models.access_log.checkpoint."""
 
 import os
 
@@ -7,7 +7,7 @@ from flask import current_app
 
 from admin_app.audit import chain_key
 from admin_app.extensions import db
-from models.audit_checkpoint import take
+from models.access_log.checkpoint import take
 
 
 def current_checkpoint() -> str:

@@ -4,7 +4,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from admin_app import demo_data
+from admin_app.demo import loader as demo_data
 
 
 def register_cli(app: Flask) -> None:
@@ -37,10 +37,10 @@ def register_domain_cli(app: Flask) -> None:
     import json
     import sys
 
-    from admin_app.importer import import_registrants
+    from admin_app.imports.registrants import import_registrants
     from admin_app.jobs import run_daily
     from models.clock import today_local
-    from models.inventory import ITEMS
+    from models.registration.inventory import ITEMS
 
     @app.cli.command("inventory")
     @click.option("--json", "as_json", is_flag=True, help="Print as a JSON list.")
@@ -88,7 +88,7 @@ def register_domain_cli(app: Flask) -> None:
         from sqlalchemy import select
 
         from admin_app.extensions import db
-        from models.staff import StaffUser
+        from models.staff.accounts import StaffUser
 
         user = db.session.scalar(select(StaffUser).where(StaffUser.login == login))
         if user is None:
@@ -118,7 +118,7 @@ def register_domain_cli(app: Flask) -> None:
 def register_staff_cli(app: Flask) -> None:
     import sys
 
-    from admin_app.transfer_import import import_transfers
+    from admin_app.imports.transfers import import_transfers
 
     imports = app.cli.commands["import"]
 
@@ -146,9 +146,9 @@ def register_audit_cli(app: Flask) -> None:
 
     from admin_app.audit import chain_key
     from admin_app.extensions import db
-    from models.audit_chain import verify
-    from models.audit_checkpoint import check, missing_sign_offs
-    from models.log_review import LogReview
+    from models.access_log.chain import verify
+    from models.access_log.checkpoint import check, missing_sign_offs
+    from models.access_log.review import LogReview
 
     audit = AppGroup("audit", help="The access log.")
     app.cli.add_command(audit)

@@ -5,10 +5,10 @@ from datetime import date, timedelta
 from flask import current_app
 
 from admin_app.extensions import db
-from models.log_review import ReviewStatus, section_statuses
-from models.registration import erase_due, expire_due
-from models.talent import erase_ended
-from models.transfer import apply_due_transfers
+from models.access_log.review import ReviewStatus, section_statuses
+from models.public.talent import erase_ended
+from models.registration.registrant import erase_due, expire_due
+from models.staff.transfer import apply_due_transfers
 
 
 def run_daily(day: date) -> list[str]:

@@ -7,7 +7,7 @@ logins never count, so a whole office behind one NAT address can log in at 8:30.
 
 Counters and locks live where every worker sees them and a restart keeps them: Redis when
 REDIS_URL is set (the `limits` library's moving window), otherwise the database
-(models.login_attempt). While Redis cannot be reached, the database counts instead: a login
+(models.staff.login_attempt). While Redis cannot be reached, the database counts instead: a login
 never fails for it, and locking never stops. Keys are keyed hashes (HMAC with a key derived
 from SECRET_KEY): whoever reads the store cannot even test a guessed login or address
 against it — an IPv4 address or a short login under a plain hash is found by trying them all.
@@ -28,8 +28,8 @@ from sqlalchemy import delete, func, insert, select
 
 from admin_app.extensions import db
 from models.clock import now_utc
-from models.login_attempt import LoginAttempt
-from models.security_event import SecurityEventKind, security_event
+from models.staff.login_attempt import LoginAttempt
+from models.staff.security_event import SecurityEventKind, security_event
 
 DATABASE = "database"
 REDIS_KEY_PREFIX = "fbo-login"
@@ -195,7 +195,7 @@ def guard() -> LoginGuard:
 def record_failed_login(typed: str, address: str | None) -> bool:
     """Count a failed login (also a refused request to log in) and record the security event;
     True when it locked the login."""
-    from models.staff import StaffUser
+    from models.staff.accounts import StaffUser
 
     locked = guard().failed(typed, address)
     known = db.session.scalar(select(StaffUser.id).where(StaffUser.login == typed.strip()))

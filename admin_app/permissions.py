@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, replace
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
-from models.access_log import AccessAction as A
-from models.staff import Role
+from models.access_log.entries import AccessAction as A
+from models.staff.accounts import Role
 
 PUBLIC = "public"  # anyone, no login (public site, login page, health check)
 ANY_STAFF = "any_staff"  # any logged-in staff member holding at least one valid role
@@ -159,10 +159,10 @@ TABLE: dict[str, Rule] = {
                                           screen=_l("Suspend, reactivate or revoke")),
                         "reset_password": Rule(IT, A.EDIT, A.EDIT,
                                                screen=_l("Password reset")),
-                        # A second IT administrator (models.password_handout decides who).
+                        # A second IT administrator (models.staff.password_handout decides who).
                         "second_half": Rule(IT, A.EDIT, A.EDIT,
                                             screen=_l("Second half of a password"))}),
-    # Grants: IT enters them and narrows or ends them (models.grants refuses anything wider);
+    # Grants: IT enters them and narrows or ends them (models.staff.grants refuses anything wider);
     # never deleted, never edited inline.
     **model_view("role_assignment", name=_l("Role assignments"), area=STAFF_IDS, read=IT,
                  create=IT, edit=IT),
@@ -171,7 +171,7 @@ TABLE: dict[str, Rule] = {
                                                        PAGE_KINDS["ajax_update"]),
                                         area=STAFF_IDS),
     # A second person approves or refuses a grant: the receiving section's chief or a second
-    # IT administrator, decided person by person in models.grants (403 otherwise). HR's lists
+    # IT administrator, decided person by person in models.staff.grants (403 otherwise). HR's lists
     # are decided by a second IT administrator.
     **screens("grant", _l("Grants"), STAFF_IDS, {
         "index": Rule(APPROVERS, A.LIST, screen=_l("Waiting for approval")),
@@ -192,7 +192,7 @@ TABLE: dict[str, Rule] = {
                                 screen=_l("System health"), area=HOME),
     # Residents' registrations: counter staff of the facility only (rows scoped in the view).
     # Final confirmation 最終確認 (one or several): the chief or a designated confirmer who
-    # did not enter it, which models.registration_trail checks person by person.
+    # did not enter it, which models.registration.trail checks person by person.
     **model_view("registrant", name=_l("Registrant"), area=REGISTRATIONS, read=COUNTER,
                  create=COUNTER, edit=COUNTER, export=COUNTER,
                  actions={"renew": COUNTER, "confirm_activity": COUNTER,
@@ -208,7 +208,7 @@ TABLE: dict[str, Rule] = {
                  create=COUNTER, edit=COUNTER, delete=COUNTER,
                  actions={"renew": COUNTER, "confirm_activity": COUNTER}),
     # Change notices: counter staff receive and enter; the chief (or a designated confirmer)
-    # decides, which models.change_notice checks person by person.
+    # decides, which models.registration.change_notice checks person by person.
     **screens("change_notice", _l("Change notice"), CHANGE_NOTICES, {
         "index": Rule(COUNTER, A.LIST, screen=PAGE_KINDS["index_view"]),
         "details": Rule(COUNTER, A.VIEW, screen=PAGE_KINDS["details_view"]),
@@ -287,5 +287,5 @@ def allows(endpoint: str | None, user_roles: frozenset[Role], authenticated: boo
     return authenticated and bool(user_roles & rule.allow)
 
 # Row scoping: these roles see organisation records of every facility; the others only
-# the facilities of their own valid assignments (models.staff.StaffUser.facility_ids).
+# the facilities of their own valid assignments (models.staff.accounts.StaffUser.facility_ids).
 SEES_ALL_FACILITIES = roles(Role.IT_ADMIN, Role.AUDITOR)

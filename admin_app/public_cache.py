@@ -1,7 +1,7 @@
 """Public pages: rendered once per version of what they show, revalidated by every browser.
 
 A page's key is the public version stamp (bumped in the same transaction as any staff change
-to a published record, models.publication), the Japan date (entries begin and expire at
+to a published record, models.public.publication), the Japan date (entries begin and expire at
 00:00 Asia/Tokyo), the language and the validated search. The same key is the ETag: a browser
 that has the page gets 304 without anything being rendered, and a changed or expired entry
 changes the key at once — in every worker, with no cache to clear.
@@ -17,7 +17,7 @@ from werkzeug.http import is_resource_modified
 from admin_app import select_locale  # the language this request is served in
 from admin_app.extensions import cache
 from models.clock import JST, today_local
-from models.public_version import current_version
+from models.public.version import current_version
 
 
 def public_page(name: str, render: Callable[[], str]) -> Response:

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from admin_app.extensions import db, login_manager
 from admin_app.permissions import PUBLIC, SEES_ALL_FACILITIES, allows, rule_for
 from models.clock import now_utc
-from models.password_handout import handout_matches
-from models.security_event import SecurityEventKind, security_event
-from models.staff import Role, StaffSession, StaffUser
+from models.staff.accounts import Role, StaffSession, StaffUser
+from models.staff.password_handout import handout_matches
+from models.staff.security_event import SecurityEventKind, security_event
 
 LAST_SEEN_GRANULARITY = timedelta(minutes=1)
 
@@ -60,7 +60,7 @@ def verify_password(stored: str, password: str) -> bool:
 
 def user_password_matches(user: StaffUser, password: str) -> bool:
     """The ID's own password, or — until its holder sets one — both halves of the password
-    two IT administrators handed out (models.password_handout)."""
+    two IT administrators handed out (models.staff.password_handout)."""
     if user.password_hash:
         return verify_password(user.password_hash, password)
     return handout_matches(user, password, verify_password)

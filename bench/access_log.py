@@ -34,10 +34,10 @@ def build(app) -> None:
     from sqlalchemy import insert, select, update
 
     from admin_app.audit import chain_key
-    from admin_app.demo_data import load_demo_data
+    from admin_app.demo.loader import load_demo_data
     from admin_app.extensions import db
     from models import AccessLog, AccessLogHead, StaffUser
-    from models.audit_chain import chain_rows, ids_follow_bulk_load
+    from models.access_log.chain import chain_rows, ids_follow_bulk_load
 
     load_demo_data(with_registrants=False)
     users = [(u.id, u.section_id) for u in db.session.scalars(select(StaffUser))]
@@ -77,7 +77,7 @@ def main() -> None:
     from admin_app.audit import chain_key
     from admin_app.extensions import db
     from models import AccessLog, StaffUser
-    from models.audit_chain import verify
+    from models.access_log.chain import verify
     from tests.conftest import login
 
     app = built_app(build, f"{N:,} chained log rows")

@@ -27,12 +27,12 @@ CIRCLES, TALENTS = 5_000, 2_000
 def build(app) -> None:
     from sqlalchemy import insert, select
 
-    from admin_app.demo_data import load_demo_data
+    from admin_app.demo.loader import load_demo_data
     from admin_app.extensions import db
     from models import Facility, Registrant
     from models.clock import now_utc, today_local
-    from models.registration import CircleCategory, RegistrantKind
-    from models.talent import TalentEntry, TalentField
+    from models.public.talent import TalentEntry, TalentField
+    from models.registration.registrant import CircleCategory, RegistrantKind
 
     load_demo_data(with_registrants=False)
     rng, today, now = random.Random(7), today_local(), now_utc()

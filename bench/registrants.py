@@ -24,7 +24,7 @@ REPEAT = 30
 def build(app) -> None:
     from sqlalchemy import insert, select
 
-    from admin_app.demo_data import load_demo_data
+    from admin_app.demo.loader import load_demo_data
     from admin_app.extensions import db
     from models import Facility, Registrant, RegistrationCounter
     from models.clock import now_utc
@@ -84,7 +84,7 @@ def main() -> None:
         print(f"{name:<32} {median:>10.1f} {p95:>8.1f}")
 
     # Import: 10,000 rows through the same checks as the form.
-    from admin_app.importer import import_registrants
+    from admin_app.imports.registrants import import_registrants
     header = ("facility,kind,name,name_kana,representative_name,representative_kana,"
               "postal_code,address,phone,email,birth_date,activity,registered_on\n")
     body = "".join(

@@ -1,16 +1,15 @@
 """SQLAlchemy models and the rules that belong to the data, one module per area."""
 
-from models.access_log import AccessAction, AccessLog, AccessLogHead
-from models.change_notice import (
+from models.access_log.entries import AccessAction, AccessLog, AccessLogHead
+from models.organisation import Authority, EligibilityRule, Facility, Room, Section
+from models.registration.change_notice import (
     ChangeNotice,
     NoticeState,
     NoticeType,
     ReceivedVia,
     RegistrantHistory,
 )
-from models.contractor import ContractorCompany, TrainingRecord
-from models.organisation import Authority, EligibilityRule, Facility, Room, Section
-from models.registration import (
+from models.registration.registrant import (
     EligibilityBasis,
     EligibilityCheck,
     Registrant,
@@ -19,8 +18,7 @@ from models.registration import (
     RegistrationCounter,
     Roster,
 )
-from models.security_event import SecurityEvent, SecurityEventKind
-from models.staff import (
+from models.staff.accounts import (
     GrantState,
     Role,
     RoleAssignment,
@@ -30,6 +28,8 @@ from models.staff import (
     StaffUser,
     assignment_facility,
 )
+from models.staff.contractor import ContractorCompany, TrainingRecord
+from models.staff.security_event import SecurityEvent, SecurityEventKind
 
 __all__ = [
     "ChangeNotice", "NoticeState", "NoticeType", "ReceivedVia", "RegistrantHistory",
@@ -39,21 +39,21 @@ __all__ = [
     "RoleAssignment", "Room", "Section", "StaffKind", "StaffSession", "StaffStatus",
     "StaffUser", "assignment_facility",
 ]
-from models.staff_lifecycle import StaffEvent, StaffEventKind  # noqa: E402
-from models.transfer import PersonnelTransfer, TransferBatch, TransferKind  # noqa: E402
+from models.staff.lifecycle import StaffEvent, StaffEventKind  # noqa: E402
+from models.staff.transfer import PersonnelTransfer, TransferBatch, TransferKind  # noqa: E402
 
 __all__ += ["ContractorCompany", "PersonnelTransfer", "SecurityEvent", "SecurityEventKind",
             "StaffEvent", "StaffEventKind", "TrainingRecord", "TransferBatch", "TransferKind"]
-from models.log_review import LogReview  # noqa: E402
+from models.access_log.review import LogReview  # noqa: E402
 
 __all__ += ["AccessLogHead", "LogReview"]
-from models.public_version import PublicVersion  # noqa: E402
-from models.talent import TalentEntry, TalentField  # noqa: E402
+from models.public.talent import TalentEntry, TalentField  # noqa: E402
+from models.public.version import PublicVersion  # noqa: E402
 
 __all__ += ["PublicVersion", "TalentEntry", "TalentField"]
-from models.login_attempt import LoginAttempt  # noqa: E402
+from models.staff.login_attempt import LoginAttempt  # noqa: E402
 
 __all__ += ["LoginAttempt"]
-from models.password_handout import PasswordHandout  # noqa: E402
+from models.staff.password_handout import PasswordHandout  # noqa: E402
 
 __all__ += ["PasswordHandout"]

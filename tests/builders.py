@@ -7,7 +7,7 @@ from sqlalchemy import select
 from admin_app.extensions import db
 from admin_app.security import hash_password
 from models import Role, Section, StaffUser
-from models.grants import set_up_grant
+from models.staff.grants import set_up_grant
 
 PASSWORD = "a-long-test-password-2026"
 
@@ -62,9 +62,9 @@ def make_registrant(facility_name: str = "中央公民館", kind: str = "group",
     )
     from models.clock import JST, today_local
     from models.japanese import phone_digits
-    from models.registration import start_registration
-    from models.registration_trail import confirm_registration
-    from models.trail import may_confirm_for
+    from models.registration.registrant import start_registration
+    from models.registration.steps import may_confirm_for
+    from models.registration.trail import confirm_registration
 
     facility = db.session.scalar(select(Facility).where(Facility.name == facility_name))
     users = db.session.scalars(select(StaffUser).order_by(StaffUser.id)).all()
@@ -108,8 +108,8 @@ def make_received_notice(registrant_id: int, receiver: str = "staff1",
                          notice_type: str = "change", received_on: date | None = None):
     """A change notice received at the counter (not yet entered); returns it."""
     from models import Registrant
-    from models.change_notice import NoticeType, ReceivedVia, receive
     from models.clock import today_local
+    from models.registration.change_notice import NoticeType, ReceivedVia, receive
 
     clerk = db.session.scalar(select(StaffUser).where(StaffUser.login == receiver))
     notice = receive(db.session.get(Registrant, registrant_id), clerk,
@@ -123,7 +123,7 @@ def make_entered_notice(registrant_id: int, enterer: str = "staff1",
                         values: dict | None = None, notice_type: str = "change",
                         received_on: date | None = None) -> int:
     """A change notice received and entered by `enterer`; returns its id."""
-    from models.change_notice import enter
+    from models.registration.change_notice import enter
 
     notice = make_received_notice(registrant_id, enterer, notice_type, received_on)
     clerk = db.session.scalar(select(StaffUser).where(StaffUser.login == enterer))

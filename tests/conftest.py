@@ -11,13 +11,13 @@ from werkzeug.serving import make_server
 
 from admin_app import create_app
 from admin_app.config import TestConfig
-from admin_app.demo_data import DEMO_PASSWORD, load_demo_data
-from admin_app.demo_registrants import load_demo_registrants
+from admin_app.demo.loader import DEMO_PASSWORD, load_demo_data
+from admin_app.demo.registrants import load_demo_registrants
 from admin_app.extensions import cache, db
 from models import AccessLogHead
+from models.access_log.chain import forget_lane_heads, initial_heads
 from models.append_only import APPEND_ONLY_TABLES, create_statements, drop_statements
-from models.audit_chain import forget_lane_heads, initial_heads
-from models.public_version import stop_watching
+from models.public.version import stop_watching
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 

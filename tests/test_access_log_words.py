@@ -15,7 +15,7 @@ from admin_app.audit import chain_key
 from admin_app.extensions import db
 from admin_app.permissions import TABLE, UNROUTED
 from models import AccessAction, AccessLog, Registrant, Role, Section, StaffUser
-from models.audit_chain import append
+from models.access_log.chain import append
 from models.clock import now_utc
 from tests.builders import (
     PASSWORD,
@@ -226,7 +226,7 @@ def test_the_record_filter_takes_what_the_chief_reads(app, login_as):
 
 
 def test_a_talent_entry_is_named_only_to_a_chief_of_its_facility(app, login_as):
-    from models.talent import TalentEntry, TalentField
+    from models.public.talent import TalentEntry, TalentField
 
     with app.app_context():
         entry = TalentEntry(facility_id=facility_id("スポーツセンター"),
@@ -374,9 +374,9 @@ def test_the_chief_exports_the_filtered_log_in_words(app, login_as):
 
 
 def test_an_export_too_large_asks_to_narrow_the_period(app, login_as, monkeypatch):
-    import views.access_log
+    import views.access_log.log
 
-    monkeypatch.setattr(views.access_log, "EXPORT_MAX", 2)
+    monkeypatch.setattr(views.access_log.log, "EXPORT_MAX", 2)
     for _ in range(3):
         write(app, "staff1", "KOMINKAN", "facility.index_view")
     client = login_as("chief1")
@@ -414,7 +414,7 @@ def test_junk_in_the_filters_matches_nothing_and_never_fails(app, login_as, quer
 def test_records_are_looked_up_once_per_kind_not_per_row(app, demo):
     from sqlalchemy import event
 
-    from models.log_records import describe
+    from models.access_log.records import describe
 
     with app.app_context():
         registrants = [make_registrant("中央公民館") for _ in range(12)]

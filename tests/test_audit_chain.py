@@ -11,7 +11,8 @@ from sqlalchemy import select, text
 
 from admin_app.extensions import db
 from bench.load import served
-from models import AccessLog, audit_chain
+from models import AccessLog
+from models.access_log import chain as audit_chain
 from models.append_only import create_statements, drop_statements
 from tests.conftest import csrf_token
 
@@ -147,8 +148,8 @@ def db_dialect(app) -> str:
 def rows_on_lanes(app, monkeypatch, lanes=(2, 3, 2, 3, 2, 3)) -> dict[int, list[int]]:
     """Rows written as if by worker processes on the given lanes (PostgreSQL's writers)."""
     from admin_app.audit import chain_key
-    from models.access_log import AccessAction
-    from models.audit_chain import LANES, append
+    from models.access_log.chain import LANES, append
+    from models.access_log.entries import AccessAction
     from models.clock import now_utc
 
     written: dict[int, list[int]] = {}

@@ -12,9 +12,9 @@ from admin_app.audit import chain_key
 from admin_app.audit_checkpoints import current_checkpoint
 from admin_app.extensions import db
 from models import AccessLog, AccessLogHead, LogReview, Section
+from models.access_log.chain import GENESIS, LANES, row_hash
+from models.access_log.checkpoint import Checkpoint, parse, signed_line
 from models.append_only import create_statements, drop_statements
-from models.audit_chain import GENESIS, LANES, row_hash
-from models.audit_checkpoint import Checkpoint, parse, signed_line
 from tests.conftest import csrf_token
 
 

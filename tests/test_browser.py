@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from admin_app.demo_data import DEMO_PASSWORD
+from admin_app.demo.loader import DEMO_PASSWORD
 from tests.conftest import ARTIFACTS
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -5,7 +5,7 @@ import threading
 import requests
 from sqlalchemy import func, select
 
-from admin_app.demo_data import DEMO_PASSWORD
+from admin_app.demo.loader import DEMO_PASSWORD
 from admin_app.extensions import db
 from models import ChangeNotice, NoticeState, Registrant, RegistrantHistory, Role, StaffUser
 from tests.builders import PASSWORD, make_entered_notice, make_registrant, make_user
@@ -75,7 +75,7 @@ def test_a_chief_cannot_confirm_values_they_entered_in_another_tab_meanwhile(
     """chief1 presses 確定 on staff1's entry; while that request runs, chief1 returns the notice
     and enters other values in a second tab. The confirmation must not apply chief1's own
     entry (the four-eyes rule is checked with the claim, not before it)."""
-    import models.change_notice as notices
+    import models.registration.change_notice as notices
 
     with app.app_context():
         rid = make_registrant(name="二重入力の会", name_kana="ニジュウニュウリョク")

@@ -18,8 +18,8 @@ from models import (
     Role,
     StaffUser,
 )
-from models.change_notice import NoticeError, NoticeType, ReceivedVia, receive
 from models.clock import today_local
+from models.registration.change_notice import NoticeError, NoticeType, ReceivedVia, receive
 from tests.builders import (
     PASSWORD,
     make_entered_notice,

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from admin_app.demo_data import USERS, load_demo_data
+from admin_app.demo.loader import USERS, load_demo_data
 from admin_app.extensions import db
 from models import Authority, Facility, Room, Section, StaffUser
 
@@ -49,11 +49,11 @@ def test_demo_data_cli_if_empty_loads_once(app):
 
 
 def test_demo_public_entries_come_in_every_state(app, demo_registrants):
-    from admin_app.demo_talent import load_demo_talent
+    from admin_app.demo.talent import load_demo_talent
     from models import Registrant, RegistrantKind
     from models.clock import today_local
-    from models.publication import circle_listed, talent_listed
-    from models.talent import TalentEntry
+    from models.public.publication import circle_listed, talent_listed
+    from models.public.talent import TalentEntry
 
     with app.app_context():
         assert load_demo_talent() == 40

@@ -24,7 +24,7 @@ from models import (
     StaffUser,
     TransferBatch,
 )
-from models.grants import set_end
+from models.staff.grants import set_end
 from tests.builders import PASSWORD, add_role, make_registrant, make_user
 from tests.conftest import csrf_token, decide, login
 
@@ -630,8 +630,8 @@ def test_a_suspended_chief_does_not_approve_a_second_it_administrator_does(app, 
 
 def test_narrowing_refuses_an_added_facility_even_where_the_form_would_not_offer_it(app, demo):
     """The form offers only the grant's own facilities; the rule holds without the form."""
-    from models.grants import narrow as narrow_grant
     from models.japanese import InputError
+    from models.staff.grants import narrow as narrow_grant
 
     with app.app_context():
         grant = db.session.get(RoleAssignment, grant_id(app, "staff1"))

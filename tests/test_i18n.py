@@ -40,9 +40,9 @@ def test_every_string_of_ours_has_a_japanese_translation(tmp_path):
 
 
 def test_enums_sharing_a_value_keep_their_own_labels(app):
-    from models.registration import CircleCategory, RegistrantStatus
-    from models.staff import StaffStatus
-    from models.talent import TalentField
+    from models.public.talent import TalentField
+    from models.registration.registrant import CircleCategory, RegistrantStatus
+    from models.staff.accounts import StaffStatus
     from views.labels import label
 
     with app.test_request_context("/"):

@@ -3,10 +3,18 @@
 import json
 
 from admin_app.extensions import db
-from models.change_notice import ChangeNotice, RegistrantHistory
-from models.inventory import BY_MODEL_FIELD, COPIES, ITEMS, NOT_PERSONAL, PAPER, SYSTEM, paper_items
-from models.registration import EligibilityCheck, Registrant, Roster
-from models.talent import TalentEntry
+from models.public.talent import TalentEntry
+from models.registration.change_notice import ChangeNotice, RegistrantHistory
+from models.registration.inventory import (
+    BY_MODEL_FIELD,
+    COPIES,
+    ITEMS,
+    NOT_PERSONAL,
+    PAPER,
+    SYSTEM,
+    paper_items,
+)
+from models.registration.registrant import EligibilityCheck, Registrant, Roster
 
 RESIDENT_MODELS = (Registrant, EligibilityCheck, Roster, ChangeNotice, RegistrantHistory,
                    TalentEntry)

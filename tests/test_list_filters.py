@@ -13,7 +13,7 @@ import pytest
 from flask_admin.contrib.sqla import filters as sqla
 from sqlalchemy import select
 
-from admin_app.demo_data import USERS
+from admin_app.demo.loader import USERS
 from admin_app.extensions import db
 from admin_app.permissions import TABLE
 from models import Registrant, RegistrantStatus

@@ -9,9 +9,9 @@ from sqlalchemy.exc import DBAPIError
 from admin_app.audit import chain_key
 from admin_app.extensions import db
 from models import AccessAction, AccessLog, LogReview, Role, Section, StaffUser
-from models.audit_chain import append
+from models.access_log.chain import append
+from models.access_log.review import Findings
 from models.clock import now_utc, today_local
-from models.log_review import Findings
 from tests.builders import PASSWORD, make_user
 from tests.conftest import csrf_token, login
 

@@ -13,7 +13,7 @@ from flask import request, url_for
 from sqlalchemy import func, select
 from werkzeug.datastructures import ImmutableMultiDict
 
-from admin_app.demo_data import USERS
+from admin_app.demo.loader import USERS
 from admin_app.extensions import db
 from admin_app.permissions import allows
 from tests.conftest import csrf_token, login

@@ -7,7 +7,7 @@ import re
 
 from sqlalchemy import func, select
 
-from admin_app.demo_data import DEMO_PASSWORD
+from admin_app.demo.loader import DEMO_PASSWORD
 from admin_app.extensions import db
 from models import (
     GrantState,
@@ -18,7 +18,7 @@ from models import (
     StaffSession,
     StaffUser,
 )
-from models.password_handout import PasswordHandout
+from models.staff.password_handout import PasswordHandout
 from tests.builders import PASSWORD, make_registrant, make_user
 from tests.conftest import csrf_token, decide, login
 from tests.test_grants import enter, grant_id, logged_in, security_events, uid

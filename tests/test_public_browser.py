@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from admin_app.extensions import db
-from models.talent import TalentEntry, TalentField
+from models.public.talent import TalentEntry, TalentField
 from tests.builders import facility_id, make_registrant
 from tests.conftest import ARTIFACTS
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, pytestmark  # noqa: F401

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from admin_app.extensions import db
 from models import Registrant
 from models.clock import JST
-from models.talent import TalentEntry, TalentField
+from models.public.talent import TalentEntry, TalentField
 from tests.builders import facility_id, make_registrant
 from tests.conftest import csrf_token
 
@@ -303,7 +303,7 @@ import sys
 from admin_app import create_app
 from admin_app.config import TestConfig
 from admin_app.extensions import db
-from models.talent import TalentEntry
+from models.public.talent import TalentEntry
 app = create_app(TestConfig)
 with app.app_context():
     db.session.get(TalentEntry, int(sys.argv[1])).display_name = "別プロセスで変更"

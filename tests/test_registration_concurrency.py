@@ -8,7 +8,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from admin_app.demo_data import DEMO_PASSWORD
+from admin_app.demo.loader import DEMO_PASSWORD
 from admin_app.extensions import db
 from models import Registrant, RegistrantHistory, RegistrantStatus, StaffUser
 from tests.builders import PASSWORD, make_registrant
@@ -44,8 +44,8 @@ def outcome(app, rid: int) -> tuple:
 @pytest.mark.parametrize("first", ["correction", "confirmation"])
 def test_a_correction_and_a_confirmation_by_the_same_chief_never_interleave(
         app, live_server, monkeypatch, first):
-    import models.registration_trail as trail
-    import views.registration as screens
+    import models.registration.trail as trail
+    import views.registration.registrants as screens
 
     with app.app_context():
         rid = make_registrant(name="競合の会", confirmed=False, entered_by="staff1")
@@ -161,7 +161,7 @@ def test_two_approvers_at_once_in_two_workers_decide_a_grant_once(app, workers):
     from datetime import date
 
     from models import GrantState, Role, RoleAssignment, Section, StaffEvent, StaffEventKind
-    from models.grants import enter_grant
+    from models.staff.grants import enter_grant
     from tests.builders import make_user
 
     with app.app_context():

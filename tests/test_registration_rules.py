@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from admin_app.extensions import db
 from models import EligibilityBasis, EligibilityCheck, Registrant, RegistrantStatus, StaffUser
-from models.registration_trail import renew
-from models.trail import StepError
+from models.registration.steps import StepError
+from models.registration.trail import renew
 from tests.builders import make_registrant
 
 

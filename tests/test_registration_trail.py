@@ -25,9 +25,9 @@ from models import (
     Roster,
     StaffUser,
 )
-from models.change_notice import HistorySource
 from models.clock import JST, today_local
-from models.trail import StepError
+from models.registration.change_notice import HistorySource
+from models.registration.steps import StepError
 from tests.builders import PASSWORD, facility_id, make_entered_notice, make_registrant, make_user
 from tests.conftest import csrf_token, login
 from tests.test_registrants import post_new

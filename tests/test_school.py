@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from models.school import FeeTier, fee_tier, school_grade_label, school_year_number
+from models.registration.school import FeeTier, fee_tier, school_grade_label, school_year_number
 
 
 @pytest.mark.parametrize("birth,on,grade", [

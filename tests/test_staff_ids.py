@@ -16,7 +16,7 @@ from models import (
     StaffUser,
 )
 from models.japanese import InputError
-from models.password_policy import check_new_password
+from models.staff.password_policy import check_new_password
 from tests.conftest import csrf_token, decide, login
 
 
@@ -43,7 +43,7 @@ def user(app, login_id) -> StaffUser:
 
 def second_half(app, login_id: str, by: str = "it2"):
     """The second half of a password handed out in two halves, from a second IT
-    administrator (models.password_handout): the response that shows it."""
+    administrator (models.staff.password_handout): the response that shows it."""
     client = app.test_client()
     assert login(client, by).status_code == 302
     user_id = user(app, login_id).id

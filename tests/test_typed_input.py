@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from admin_app.extensions import db
-from admin_app.importer import import_registrants
+from admin_app.imports.registrants import import_registrants
 from models import (
     ChangeNotice,
     ContractorCompany,
@@ -267,7 +267,7 @@ def test_a_decision_reason_of_invisible_characters_is_refused(app, demo, login_a
 def test_a_grant_refusal_reason_with_a_control_character_is_refused_with_the_message(
         app, demo, login_as):
     from models import GrantState, Role, RoleAssignment, Section, StaffUser
-    from models.grants import enter_grant
+    from models.staff.grants import enter_grant
 
     with app.app_context():
         staff1 = db.session.scalar(select(StaffUser).where(StaffUser.login == "staff1"))

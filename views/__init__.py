@@ -19,21 +19,22 @@ from models import (
     StaffUser,
     TrainingRecord,
 )
-from models.talent import TalentEntry
-from views import auth, health, public
-from views.access_log import AccessLogView
-from views.change_notice import ChangeNoticeView
-from views.contractors import ContractorCompanyView, TrainingRecordView
+from models.public.talent import TalentEntry
+from views import auth, health
+from views.access_log.log import AccessLogView
+from views.access_log.review import LogReviewView
 from views.dashboard import DashboardView, SystemHealthView
-from views.grants import GrantView, RoleAssignmentView
-from views.inventory import InventoryView
-from views.it_dashboard import ITDashboardView
-from views.log_review import LogReviewView
 from views.organisation import FacilityView, RoomView, SectionView
-from views.registration import RegistrantView
-from views.staff import StaffUserView
-from views.talent import TalentEntryView
-from views.transfers import TransferView
+from views.public import site as public
+from views.public.talent import TalentEntryView
+from views.registration.change_notice import ChangeNoticeView
+from views.registration.inventory import InventoryView
+from views.registration.registrants import RegistrantView
+from views.staff.contractors import ContractorCompanyView, TrainingRecordView
+from views.staff.grants import GrantView, RoleAssignmentView
+from views.staff.ids import StaffUserView
+from views.staff.it_dashboard import ITDashboardView
+from views.staff.transfers import TransferView
 
 
 def register_views(app: Flask) -> Admin:

@@ -11,9 +11,9 @@ from admin_app.login_guard import guard, record_failed_login
 from admin_app.security import authenticate, hash_password, safe_next, user_password_matches
 from models.clock import now_utc
 from models.japanese import InputError
-from models.security_event import SecurityEventKind, security_event
-from models.staff import StaffSession
-from models.staff_lifecycle import change_password as change_own_password
+from models.staff.accounts import StaffSession
+from models.staff.lifecycle import change_password as change_own_password
+from models.staff.security_event import SecurityEventKind, security_event
 from views.forms import AppForm
 
 bp = Blueprint("auth", __name__)

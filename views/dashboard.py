@@ -9,13 +9,13 @@ from sqlalchemy import func, select, text
 from admin_app.extensions import db
 from admin_app.security import allowed, current_roles
 from models import AccessLog, Facility, Registrant, Room, Section, StaffUser
-from models.change_notice import OPEN_STATES, ChangeNotice, NoticeState
 from models.clock import today_local
-from models.publication import unconfirmed_circles, unconfirmed_talents
-from models.registrant_input import expiring_soon_condition
-from models.registration_trail import awaiting_confirmation
-from views.grants import pending_context
+from models.public.publication import unconfirmed_circles, unconfirmed_talents
+from models.registration.change_notice import OPEN_STATES, ChangeNotice, NoticeState
+from models.registration.input import expiring_soon_condition
+from models.registration.trail import awaiting_confirmation
 from views.labels import label
+from views.staff.grants import pending_context
 
 EXPIRING_SHOWN = 50
 

@@ -4,22 +4,22 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
-from models.access_log import AccessAction
-from models.change_notice import HistorySource, NoticeState, NoticeType, ReceivedVia
-from models.log_review import Findings, ReviewStatus
+from models.access_log.entries import AccessAction
+from models.access_log.review import Findings, ReviewStatus
 from models.organisation import Authority, EligibilityRule
-from models.registration import (
+from models.public.talent import TalentField
+from models.registration.change_notice import HistorySource, NoticeState, NoticeType, ReceivedVia
+from models.registration.registrant import (
     CircleCategory,
     EligibilityBasis,
     RegistrantKind,
     RegistrantStatus,
 )
-from models.school import FeeTier
-from models.security_event import SecurityEventKind
-from models.staff import GrantState, Role, StaffKind, StaffStatus
-from models.staff_lifecycle import StaffEventKind
-from models.talent import TalentField
-from models.transfer import TransferKind
+from models.registration.school import FeeTier
+from models.staff.accounts import GrantState, Role, StaffKind, StaffStatus
+from models.staff.lifecycle import StaffEventKind
+from models.staff.security_event import SecurityEventKind
+from models.staff.transfer import TransferKind
 
 # Keyed by enum class and value: members of different enums share values ("active").
 _PAIRS = (

@@ -65,7 +65,7 @@ class FacilityView(AppModelView):
 
     def edit_form(self, obj=None):
         # A facility stays in its section: moving it would open its residents' data to another
-        # section's chief and staff without a second person (models.grants).
+        # section's chief and staff without a second person (models.staff.grants).
         form = super().edit_form(obj)
         del form.section
         return form

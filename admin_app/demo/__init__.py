@@ -1,0 +1,1 @@
+"""Demo data by domain, for `make run` only."""

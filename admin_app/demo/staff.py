@@ -1,0 +1,91 @@
+"""Demo data for the IT section: a contractor with a valid Privacy Mark and an approved
+subcontractor, training for contractor1, one pending transfer (its grant waiting for the
+chief's approval), one stale ID and one lapsed contractor ID — so every IT screen has
+something to show and every demo login still works."""
+
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
+
+from admin_app.extensions import db
+from models.clock import now_utc, today_local
+from models.organisation import Facility, Section
+from models.staff.accounts import Role, StaffKind, StaffUser
+from models.staff.contractor import ContractorCompany, TrainingRecord
+from models.staff.grants import set_up_grant
+from models.staff.transfer import PersonnelTransfer, TransferKind, register_transfer
+
+
+def next_april_first(today: date) -> date:
+    return date(today.year + (today.month >= 4), 4, 1)
+
+
+def load_demo_staff_extras(password_hash: str) -> int:
+    if db.session.scalar(select(ContractorCompany.id).limit(1)) is not None:
+        return 0
+    today = today_local()
+    users = {u.login: u for u in db.session.scalars(select(StaffUser))}
+    it = users["it1"]
+    joho = db.session.scalar(select(Section).where(Section.code == "JOHO"))
+    company = ContractorCompany(
+        name="株式会社東村山システムサービス", privacy_mark_number="10820123(05)",
+        privacy_mark_expires_on=today + relativedelta(years=2), contract_from=date(2026, 4, 1),
+        contract_to=today + relativedelta(years=5))
+    sub = ContractorCompany(
+        name="株式会社多摩データセンター", privacy_mark_number="10861234(02)",
+        privacy_mark_expires_on=today + relativedelta(years=1), contract_from=date(2026, 4, 1),
+        contract_to=today + relativedelta(years=5), parent=company, approved_by=it,
+        approved_on=date(2026, 4, 1),
+        approval_scope="データセンターの設備運用（サーバ室の入退室管理）")
+    db.session.add_all([company, sub])
+    contractor = users["contractor1"]
+    contractor.contractor_company = company
+    db.session.add(TrainingRecord(user=contractor, trained_on=today - timedelta(days=30),
+                                  course="個人情報保護・情報セキュリティ研修", recorded_by=it))
+    # A contractor ID whose training lapsed (14 months ago): the stale report lists it.
+    lapsed = StaffUser(login="contractor2", name="小林 翔", kind=StaffKind.CONTRACTOR,
+                       section=joho, contractor_company=company, valid_from=date(2025, 4, 1),
+                       password_hash=password_hash)
+    db.session.add(lapsed)
+    set_up_grant(lapsed, Role.CONTRACTOR_OPERATOR, joho, date(2025, 4, 1))
+    db.session.add(TrainingRecord(user=lapsed, trained_on=today - relativedelta(months=14),
+                                  course="個人情報保護・情報セキュリティ研修", recorded_by=it))
+    # An ID nobody used for 200 days.
+    stale = StaffUser(login="olduser1", name="加藤 浩", employee_number="E09001", section=joho,
+                      valid_from=date(2024, 4, 1), password_hash=password_hash,
+                      last_login_at=now_utc() - timedelta(days=200))
+    db.session.add(stale)
+    set_up_grant(stale, Role.AUDITOR, joho, date(2024, 4, 1))
+    db.session.flush()
+    # staff2 moves to 富士見公民館 next April (registered in advance, from HR); the new grant
+    # waits for chief1, the chief of 公民館, to approve it.
+    if db.session.scalar(select(PersonnelTransfer.id).limit(1)) is None:
+        kominkan = db.session.scalar(select(Section).where(Section.code == "KOMINKAN"))
+        fujimi = db.session.scalar(select(Facility).where(Facility.name == "富士見公民館"))
+        register_transfer(users["staff2"], TransferKind.MOVE, next_april_first(today),
+                          actor=it, new_section=kominkan, new_role=Role.FACILITY_STAFF,
+                          facilities=[fujimi], note="4月1日付 人事異動（人事課通知）")
+    db.session.commit()
+    return 1
+
+
+def load_demo_reviews() -> int:
+    """chief1 reviewed the 公民館 log three days ago (and six weeks before that)."""
+    from models.access_log.review import Findings, LogReview
+
+    if db.session.scalar(select(LogReview.id).limit(1)) is not None:
+        return 0
+    chief = db.session.scalar(select(StaffUser).where(StaffUser.login == "chief1"))
+    kominkan = db.session.scalar(select(Section).where(Section.code == "KOMINKAN"))
+    if chief is None or kominkan is None:
+        return 0
+    today, now = today_local(), now_utc()
+    for days_ago, findings, text in ((45, Findings.NOTED, "夜間の一覧表示が多い職員に確認済み"),
+                                     (3, Findings.NONE, None)):
+        db.session.add(LogReview(
+            section=kominkan, reviewer=chief, period_from=today - timedelta(days=days_ago + 7),
+            period_to=today - timedelta(days=days_ago), findings=findings, findings_text=text,
+            recorded_at=now - timedelta(days=days_ago)))
+    db.session.commit()
+    return 2

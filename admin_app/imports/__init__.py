@@ -1,0 +1,1 @@
+"""CSV imports by domain: registrants from paper forms, transfers from HR."""

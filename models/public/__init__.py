@@ -1,0 +1,1 @@
+"""What residents see without logging in: circles, the talent bank, and what may be published."""

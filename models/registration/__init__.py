@@ -1,0 +1,1 @@
+"""Registrations 利用登録: registrants, the trail, change notices, the field inventory."""

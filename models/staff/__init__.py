@@ -1,0 +1,1 @@
+"""Staff IDs: accounts and roles, grants, transfers, contractors, passwords, security events."""

@@ -1,0 +1,232 @@
+"""The life of a staff ID: issue, suspend, reactivate, revoke, password changes — each an
+event with who, when and why. IDs are never deleted or reused."""
+
+import enum
+import re
+import secrets
+from datetime import date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, ForeignKey, String, or_, select, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from admin_app.extensions import db
+from models.clock import now_utc, today_local
+from models.japanese import InputError, nfkc
+from models.staff.accounts import (
+    IN_FORCE,
+    Role,
+    RoleAssignment,
+    StaffSession,
+    StaffStatus,
+    StaffUser,
+    needs_second_person,
+)
+from models.staff.separation import OWN_ACCESS, refuse, refuse_self
+from models.typed_input import INVISIBLE
+from models.types import UTCDateTime, str_enum
+
+UNUSED_AFTER_DAYS = 90
+
+
+class StaffEventKind(enum.StrEnum):
+    ISSUED = "issued"
+    SUSPENDED = "suspended"
+    REACTIVATED = "reactivated"
+    REVOKED = "revoked"
+    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_RESET = "password_reset"
+    # The second half of a password handed out in two halves (models.staff.password_handout).
+    PASSWORD_SECOND_HALF = "password_second_half"
+    TRANSFER_REGISTERED = "transfer_registered"
+    TRANSFER_APPLIED = "transfer_applied"
+    # Grants of roles (models.staff.grants): every step of the approval trail, and every end.
+    GRANT_SET_UP = "grant_set_up"  # loaded with the initial organisation, no second person
+    GRANT_ENTERED = "grant_entered"
+    GRANT_APPROVED = "grant_approved"
+    GRANT_REFUSED = "grant_refused"
+    GRANT_NARROWED = "grant_narrowed"
+    GRANT_ENDED = "grant_ended"
+
+
+class StaffEvent(db.Model):
+    __tablename__ = "staff_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    kind: Mapped[StaffEventKind] = mapped_column(str_enum(StaffEventKind, "staff_event_kind"))
+    reason: Mapped[str | None] = mapped_column(String(300))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))  # None = job
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    details: Mapped[dict | None] = mapped_column(JSON)
+
+    user = relationship(StaffUser, foreign_keys=[user_id])
+    actor = relationship(StaffUser, foreign_keys=[actor_id])
+
+
+def record(user: StaffUser, kind: StaffEventKind, actor: StaffUser | None,
+           reason: str | None = None, **details) -> StaffEvent:
+    event = StaffEvent(user=user, kind=kind, actor=actor, reason=reason,
+                       details=details or None)
+    db.session.add(event)
+    return event
+
+
+def random_password() -> str:
+    """A first password: 16 characters from an alphabet without look-alikes; shown once."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(16))
+
+
+def normalise_employee_number(raw: str | None) -> str | None:
+    """One way to write an employee number: full-width characters, spaces, invisible marks and
+    lower case do not make another number."""
+    text = re.sub(r"\s+", "", INVISIBLE.sub("", nfkc(raw or ""))).upper()
+    return text or None
+
+
+def check_employee_number(user: StaffUser, raw: str | None, actor: StaffUser) -> str | None:
+    """The number to store for `user` (normalised). Refused — a security event — when it is
+    the actor's own (an ID for oneself under another login), and when another ID has it."""
+    number = normalise_employee_number(raw)
+    if number is None:
+        return None
+    if number == normalise_employee_number(actor.employee_number):
+        refuse(actor, f"give an ID their own employee number: {user.login}", OWN_ACCESS,
+               "employee_number")
+    if len(number) > 20:
+        raise InputError(_l("Enter at most %(n)s characters.", n=20), "employee_number")
+    taken = db.session.scalar(select(StaffUser.id).where(
+        StaffUser.employee_number == number,
+        StaffUser.id != user.id if user.id is not None else true()))
+    if taken is not None:
+        raise InputError(_l("This employee number belongs to another ID."), "employee_number")
+    return number
+
+
+def issue_id(user: StaffUser, actor: StaffUser, hash_password, role: Role) -> str:
+    """A new ID with a random first password that must be changed at first login — in two
+    halves when its role opens residents' data, the log or IT (models.staff.password_handout): the
+    first half is returned. Its role is a grant entered with it (models.staff.grants.enter_grant)."""
+    from models.staff.password_handout import hand_out
+
+    user.employee_number = check_employee_number(user, user.employee_number, actor)
+    exists = db.session.scalar(select(StaffUser.id).where(StaffUser.login == user.login))
+    if exists is not None:
+        raise InputError(_l("This login ID exists (IDs are never reused)."))
+    company = user.contractor_company
+    if company is not None and company.is_subcontractor and company.approved_on is None:
+        raise InputError(_l("Staff of a subcontractor without the city's approval cannot "
+                            "have an ID."), field="contractor_company")
+    user.status = StaffStatus.ACTIVE
+    db.session.add(user)
+    db.session.flush()
+    return hand_out(user, actor, hash_password, StaffEventKind.ISSUED,
+                    in_halves=needs_second_person(role))
+
+
+def reset_password(user: StaffUser, actor: StaffUser, hash_password) -> str:
+    """A new password: its first half only when the ID opens residents' data, the log or IT
+    (models.staff.password_handout). The ID's sessions end at once."""
+    from models.staff.password_handout import hand_out, opens_data
+
+    refuse_self(actor, user, "reset their own password")
+    password = hand_out(user, actor, hash_password, StaffEventKind.PASSWORD_RESET,
+                        in_halves=opens_data(user))
+    StaffSession.end_all_for(user.id, "password_reset")
+    return password
+
+
+def need_reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise InputError(_l("Enter the reason."))
+    if len(text) > 300:
+        raise InputError(_l("Enter at most %(n)s characters.", n=300))
+    return text
+
+
+def suspend(user: StaffUser, actor: StaffUser | None, reason: str | None) -> None:
+    refuse_self(actor, user, "suspend their own ID")
+    text = need_reason(reason)
+    if user.status != StaffStatus.ACTIVE:
+        raise InputError(_l("Only an active ID can be suspended."))
+    user.status = StaffStatus.SUSPENDED
+    StaffSession.end_all_for(user.id, "suspended")  # the next request is refused
+    record(user, StaffEventKind.SUSPENDED, actor, text)
+
+
+def reactivate(user: StaffUser, actor: StaffUser, reason: str | None) -> None:
+    refuse_self(actor, user, "reactivate their own ID")
+    text = need_reason(reason)
+    if user.status != StaffStatus.SUSPENDED:
+        raise InputError(_l("Only a suspended ID can be reactivated."))
+    user.status = StaffStatus.ACTIVE
+    record(user, StaffEventKind.REACTIVATED, actor, text)
+
+
+def revoke(user: StaffUser, actor: StaffUser | None, reason: str | None,
+           day: date | None = None) -> None:
+    """Revoked for good: kept in history, never reused, never deleted."""
+    refuse_self(actor, user, "revoke their own ID")
+    text = need_reason(reason)
+    if user.status == StaffStatus.REVOKED:
+        raise InputError(_l("This ID is already revoked."))
+    on = day or today_local()
+    user.status = StaffStatus.REVOKED
+    if user.valid_to is None or user.valid_to >= on:
+        user.valid_to = on - timedelta(days=1) if user.valid_from < on else user.valid_from
+    for assignment in user.assignments:
+        if assignment.valid_to is None or assignment.valid_to >= on:
+            assignment.valid_to = max(assignment.valid_from, on - timedelta(days=1))
+    StaffSession.end_all_for(user.id, "revoked")
+    record(user, StaffEventKind.REVOKED, actor, text)
+
+
+def change_password(user: StaffUser, new_password: str, hash_password, verify_current,
+                    current_password: str, keep_session_id: int | None) -> None:
+    """The person's own change: checks the current password and the policy; ends the other
+    sessions of this user."""
+    from models.staff.password_policy import check_new_password
+
+    if not verify_current(user, current_password):
+        raise InputError(_l("The current password is incorrect."), field="current")
+    check_new_password(new_password, user.login)
+    if verify_current(user, new_password):
+        raise InputError(_l("Choose a password different from the current one."), field="new")
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    StaffSession.end_all_for(user.id, "password_changed", except_id=keep_session_id)
+    record(user, StaffEventKind.PASSWORD_CHANGED, user)
+
+
+# --- the stale and orphan report ----------------------------------------------------------
+
+def stale_report(now: datetime | None = None) -> dict[str, list[StaffUser]]:
+    """IDs IT should look at, by reason."""
+    from models.staff.accounts import StaffKind
+    from models.staff.contractor import contractor_gate
+    from models.staff.transfer import PersonnelTransfer, TransferKind
+
+    at = now or now_utc()
+    day = today_local(at)
+    active = db.session.scalars(select(StaffUser).where(
+        StaffUser.status == StaffStatus.ACTIVE).order_by(StaffUser.login)).all()
+    valid_now = set(db.session.scalars(select(RoleAssignment.user_id).where(
+        RoleAssignment.state.in_(IN_FORCE), RoleAssignment.valid_from <= day,
+        or_(RoleAssignment.valid_to.is_(None), RoleAssignment.valid_to >= day))))
+    cutoff = at - timedelta(days=UNUSED_AFTER_DAYS)
+    leavers = set(db.session.scalars(select(PersonnelTransfer.user_id).where(
+        PersonnelTransfer.kind == TransferKind.LEAVE, PersonnelTransfer.effective_on <= day)))
+    unapplied = db.session.scalars(select(PersonnelTransfer).where(
+        PersonnelTransfer.effective_on <= day, PersonnelTransfer.applied_at.is_(None),
+        PersonnelTransfer.cancelled_at.is_(None))).all()
+    return {
+        "no_assignment": [u for u in active if u.id not in valid_now],
+        "unused": [u for u in active if (u.last_login_at or u.created_at) < cutoff],
+        "leavers_active": [u for u in active if u.id in leavers],
+        "transfers_not_applied": [t.user for t in unapplied],
+        "contractor_lapsed": [u for u in active if u.kind == StaffKind.CONTRACTOR
+                              and contractor_gate(u, day)],
+    }
+

@@ -1,0 +1,1 @@
+"""The chiefs' screens: the access log in words and review sign-offs."""

@@ -1,0 +1,1 @@
+"""The public site (no login) and the talent bank's back-office screen."""

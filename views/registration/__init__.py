@@ -1,0 +1,1 @@
+"""Counter screens for registrations: registrants, change notices, the field inventory."""

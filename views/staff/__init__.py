@@ -1,0 +1,1 @@
+"""IT's screens: staff IDs, grants, transfers, contractors, the stale-ID dashboard."""

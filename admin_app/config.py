@@ -47,7 +47,7 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
     LANGUAGES = ("ja", "en")
 
-    # Sessions: server-side rows (models.staff.accounts.StaffSession) plus a short-lived signed cookie.
+    # Sessions: server-side rows (models.staff.accounts.StaffSession) plus a signed cookie.
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
     SESSION_REFRESH_EACH_REQUEST = True

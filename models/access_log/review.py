@@ -45,7 +45,7 @@ class LogReview(db.Model):
     findings: Mapped[Findings] = mapped_column(str_enum(Findings, "review_findings"))
     findings_text: Mapped[str | None] = mapped_column(String(2000))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    # The log's checkpoint at the moment of sign-off (models.access_log.checkpoint): printed and kept
+    # The log's checkpoint at the moment of sign-off (models.access_log.checkpoint): printed, kept
     # by the chief; `audit verify` checks it. Empty on sign-offs from before checkpoints.
     checkpoint: Mapped[str | None] = mapped_column(String(2000))
 

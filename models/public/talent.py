@@ -53,7 +53,8 @@ class TalentEntry(db.Model):
     contact_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
     confirmed_on: Mapped[date | None]  # the last yearly 活動調査 check
 
-    # Personal data: every column here is an item of the field inventory (models/registration/inventory.py).
+    # Personal data: every column here is an item of the field inventory
+    # (models/registration/inventory.py).
     name: Mapped[str] = mapped_column(String(100), info=PERSONAL)
     display_name: Mapped[str] = mapped_column(String(100), info=PERSONAL)
     display_kana: Mapped[str] = mapped_column(String(100), info=PERSONAL)

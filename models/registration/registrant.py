@@ -107,7 +107,8 @@ class Registrant(db.Model):
     expired_on: Mapped[date | None]  # the day the registration ended (expiry or withdrawal)
     erased_on: Mapped[date | None]
 
-    # Personal data: every column here is an item of the field inventory (models/registration/inventory.py).
+    # Personal data: every column here is an item of the field inventory
+    # (models/registration/inventory.py).
     name: Mapped[str | None] = mapped_column(String(100), info=PERSONAL)
     name_kana: Mapped[str | None] = mapped_column(String(100), info=PERSONAL)
     representative_name: Mapped[str | None] = mapped_column(String(100), info=PERSONAL)

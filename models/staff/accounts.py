@@ -48,7 +48,8 @@ IN_FORCE = frozenset({GrantState.APPROVED, GrantState.NOT_REQUIRED})
 
 # Roles that read residents' data or the log, and IT (an approver, who could otherwise issue
 # an accomplice's ID and approve its own grants through it): a second person approves their
-# grants (models.staff.grants), and their passwords are handed out in halves (models.staff.password_handout).
+# grants (models.staff.grants); their passwords are handed out in halves
+# (models.staff.password_handout).
 SECOND_PERSON_ROLES = frozenset({Role.FACILITY_STAFF, Role.SECTION_CHIEF, Role.IT_ADMIN})
 
 

@@ -107,7 +107,7 @@ def check_employee_number(user: StaffUser, raw: str | None, actor: StaffUser) ->
 def issue_id(user: StaffUser, actor: StaffUser, hash_password, role: Role) -> str:
     """A new ID with a random first password that must be changed at first login — in two
     halves when its role opens residents' data, the log or IT (models.staff.password_handout): the
-    first half is returned. Its role is a grant entered with it (models.staff.grants.enter_grant)."""
+    first half is returned. Its role is a grant entered with it (enter_grant)."""
     from models.staff.password_handout import hand_out
 
     user.employee_number = check_employee_number(user, user.employee_number, actor)

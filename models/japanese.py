@@ -10,18 +10,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
-
-class InputError(ValueError):
-    """A value a person typed that cannot be accepted; str() is the message to show."""
-
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field  # which input it is about, when there are several
-
-    def __str__(self) -> str:
-        return str(self.message)
-
+from models.errors import InputError
 
 HYPHENS = "‐‑‒–—―−ｰ－"  # hyphen-like characters people type for "-"
 MOBILE_AND_IP = {"020", "050", "060", "070", "080", "090"}  # 11-digit numbers

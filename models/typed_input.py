@@ -9,7 +9,8 @@ from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
 
 from models.clock import today_local
-from models.japanese import InputError, nfkc
+from models.errors import InputError
+from models.japanese import nfkc
 
 # C0 and C1 controls (NUL among them, which PostgreSQL text refuses) and DEL; tab and line
 # breaks are what people type into a text area, so they stay.

@@ -630,7 +630,7 @@ def test_a_suspended_chief_does_not_approve_a_second_it_administrator_does(app, 
 
 def test_narrowing_refuses_an_added_facility_even_where_the_form_would_not_offer_it(app, demo):
     """The form offers only the grant's own facilities; the rule holds without the form."""
-    from models.japanese import InputError
+    from models.errors import InputError
     from models.staff.grants import narrow as narrow_grant
 
     with app.app_context():

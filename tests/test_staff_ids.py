@@ -15,7 +15,7 @@ from models import (
     StaffStatus,
     StaffUser,
 )
-from models.japanese import InputError
+from models.errors import InputError
 from models.staff.password_policy import check_new_password
 from tests.conftest import csrf_token, decide, login
 

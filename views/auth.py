@@ -10,7 +10,7 @@ from admin_app.extensions import db
 from admin_app.login_guard import guard, record_failed_login
 from admin_app.security import authenticate, hash_password, safe_next, user_password_matches
 from models.clock import now_utc
-from models.japanese import InputError
+from models.errors import InputError
 from models.staff.accounts import StaffSession
 from models.staff.lifecycle import change_password as change_own_password
 from models.staff.security_event import SecurityEventKind, security_event

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from admin_app.extensions import db
 from admin_app.imports.registrants import read_csv
 from models.clock import today_local
-from models.japanese import InputError
+from models.errors import InputError
 from models.organisation import Facility, Section
 from models.staff.accounts import GrantState, Role, StaffUser
 from models.staff.password_handout import handed_out_alone_by, refuse_handed_out_alone

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
 from models.clock import now_utc, today_local
-from models.japanese import InputError
+from models.errors import InputError
 from models.organisation import Section
 from models.staff.accounts import Role, StaffUser
 from models.types import UTCDateTime, str_enum

@@ -11,7 +11,8 @@ from sqlalchemy.sql import ColumnElement
 
 from admin_app.extensions import db
 from models.clock import today_local
-from models.japanese import InputError, check_email, check_phone
+from models.errors import InputError
+from models.japanese import check_email, check_phone
 from models.public.talent import TalentEntry, end_of_fiscal_year
 from models.registration.input import kana_check, text_check
 from models.registration.registrant import Registrant, RegistrantKind, RegistrantStatus

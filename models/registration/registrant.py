@@ -21,7 +21,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
 from models.clock import now_utc, today_local
-from models.japanese import InputError, format_postal_code
+from models.errors import InputError
+from models.japanese import format_postal_code
 from models.organisation import Facility
 from models.registration.school import FeeTier, fee_tier, school_grade_label
 from models.staff.accounts import StaffUser

@@ -18,7 +18,7 @@ from sqlalchemy import or_, select, update
 
 from admin_app.extensions import db
 from models.clock import now_utc, start_of_day, today_local
-from models.japanese import InputError
+from models.errors import InputError
 from models.organisation import Facility, Section
 from models.staff.accounts import (
     IN_FORCE,

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
 from models.clock import now_utc, today_local
-from models.japanese import InputError, nfkc
+from models.errors import InputError
+from models.japanese import nfkc
 from models.staff.accounts import (
     IN_FORCE,
     Role,

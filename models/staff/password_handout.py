@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
 from models.clock import now_utc, today_local
-from models.japanese import InputError
+from models.errors import InputError
 from models.staff.accounts import (
     GrantState,
     Role,

@@ -6,7 +6,7 @@ from functools import lru_cache
 from flask_babel import lazy_gettext as _l
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from models.japanese import InputError
+from models.errors import InputError
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128

@@ -4,7 +4,7 @@ entered. A refusal is a security event, written before anything else of the step
 from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 
-from models.japanese import InputError
+from models.errors import InputError
 from models.staff.accounts import StaffUser
 from models.staff.security_event import SecurityEventKind, security_event
 

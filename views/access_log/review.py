@@ -24,7 +24,7 @@ from models.access_log.review import (
     section_statuses,
 )
 from models.clock import JST, today_local
-from models.japanese import InputError
+from models.errors import InputError
 from models.organisation import Section
 from models.staff.accounts import Role
 from models.typed_input import query_id

@@ -21,7 +21,8 @@ from admin_app.audit import not_found
 from admin_app.extensions import db
 from admin_app.formatting import jdate_wareki
 from models.clock import today_local
-from models.japanese import InputError, phone_digits, pre_normalise
+from models.errors import InputError
+from models.japanese import phone_digits, pre_normalise
 from models.organisation import Facility
 from models.public.publication import check_circle, confirm
 from models.registration.change_notice import RegistrantHistory, open_notice_of

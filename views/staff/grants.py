@@ -14,7 +14,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, Optional, Validatio
 from admin_app.extensions import db
 from admin_app.security import allowed, safe_next
 from models.clock import today_local
-from models.japanese import InputError
+from models.errors import InputError
 from models.organisation import Facility
 from models.staff.accounts import GrantState, Role, RoleAssignment, StaffStatus, StaffUser
 from models.staff.grants import (

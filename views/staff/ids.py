@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp
 from admin_app.extensions import db
 from admin_app.security import hash_password, safe_next
 from models.clock import today_local
-from models.japanese import InputError
+from models.errors import InputError
 from models.organisation import Facility, Section
 from models.staff.accounts import Role, StaffKind, StaffUser
 from models.staff.contractor import ContractorCompany

@@ -16,7 +16,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from admin_app.extensions import db
 from admin_app.imports.transfers import import_transfers
-from models.japanese import InputError
+from models.errors import InputError
 from models.organisation import Facility, Section
 from models.staff.accounts import GrantState, Role, StaffStatus, StaffUser
 from models.staff.transfer import TransferKind, register_transfer

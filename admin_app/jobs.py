@@ -7,7 +7,8 @@ from flask import current_app
 from admin_app.extensions import db
 from models.access_log.review import ReviewStatus, section_statuses
 from models.public.talent import erase_ended
-from models.registration.registrant import erase_due, expire_due
+from models.registration.erasure import erase_due
+from models.registration.registrant import expire_due
 from models.staff.transfer import apply_due_transfers
 
 

@@ -14,6 +14,7 @@ from admin_app.extensions import db
 from models.clock import JST, today_local
 from models.japanese import phone_digits
 from models.organisation import Facility
+from models.registration.erasure import erase_due
 from models.registration.registrant import (
     CircleCategory,
     EligibilityBasis,
@@ -21,7 +22,6 @@ from models.registration.registrant import (
     Registrant,
     RegistrantKind,
     Roster,
-    erase_due,
     expire_due,
     start_registration,
 )
@@ -221,7 +221,7 @@ def load_demo_notices() -> int:
         ChangeNotice,
         NoticeType,
         ReceivedVia,
-        confirm,
+        confirm_notice,
         decide_against,
         enter,
         receive,
@@ -251,7 +251,7 @@ def load_demo_notices() -> int:
             enter(notice, clerk, {"phone": f"090-{4000 + days_ago:04d}-{registrant.id:04d}"})
             db.session.commit()
         if goal == "confirmed":
-            confirm(notice, chief)
+            confirm_notice(notice, chief)
         elif goal == "rejected":
             decide_against(notice, chief, "reject", "届出者の本人確認ができなかったため")
         db.session.commit()

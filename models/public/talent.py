@@ -1,17 +1,25 @@
 """人材バンク — talent-bank entries: residents offering to teach or help, published on the
-public site only with consent, their contact only with a second consent."""
+public site only with consent, their contact only with a second consent; what staff type is
+checked like a registration (clean_talent)."""
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
 from models.clock import now_utc, today_local
+from models.errors import InputError
+from models.japanese import check_email, check_phone
 from models.organisation import Facility
+from models.public.consent import check_consent
+from models.registration.input import kana_check, text_check
 from models.registration.registrant import PERSONAL
 from models.registration.school import fiscal_year
+from models.typed_input import typed_value_problem
 from models.types import UTCDateTime, str_enum
 
 
@@ -85,6 +93,51 @@ class TalentEntry(db.Model):
 
 
 _ONE_DAY = date(2000, 1, 2) - date(2000, 1, 1)
+
+
+# --- what staff type: checked like registrations ----------------------------------------
+
+TALENT_CHECKS = {
+    "name": text_check(100), "display_name": text_check(100), "display_kana": kana_check,
+    "offer": text_check(500), "area": text_check(100), "conditions": text_check(200),
+    "qualifications": text_check(200), "phone": lambda v: check_phone(str(v)),
+    "email": lambda v: check_email(str(v)),
+}
+TALENT_REQUIRED = ("name", "display_name", "display_kana", "offer")
+
+
+def clean_talent(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Normalised values and per-field Japanese messages, as for registrations."""
+    clean: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, check in TALENT_CHECKS.items():
+        value = raw.get(name)
+        problem, empty = typed_value_problem(value)
+        if problem:
+            errors[name] = problem
+            continue
+        if empty:
+            clean[name] = None
+            if name in TALENT_REQUIRED:
+                errors[name] = str(_l("This item is required."))
+            continue
+        try:
+            clean[name] = check(value)
+        except InputError as error:
+            errors[name] = str(error)
+    errors |= check_consent(raw.get("publish_consent_on"), bool(raw.get("contact_consent")))
+    if raw.get("contact_consent") and not (clean.get("phone") or clean.get("email")):
+        errors.setdefault("contact_consent", str(
+            _l("Enter a phone number or e-mail address to publish.")))
+    return clean, errors
+
+
+def start_talent_entry(entry: TalentEntry, today: date | None = None) -> TalentEntry:
+    """A new entry's term: from today (unless given) to the end of the fiscal year."""
+    day = today or today_local()
+    entry.registered_on = entry.registered_on or day
+    entry.expires_on = entry.expires_on or end_of_fiscal_year(entry.registered_on)
+    return entry
 
 
 def erase_ended(day: date, grace) -> list[str]:

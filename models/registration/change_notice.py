@@ -2,6 +2,8 @@
 trail the council asked for and a registrant history of old → new values.
 
 The allowed transitions live in TRANSITIONS; views, the CLI and tests call the functions here.
+They take and return objects and never commit (the caller does), except confirm_notice's
+documented first commit.
 """
 
 import enum
@@ -16,13 +18,7 @@ from models.clock import now_utc, today_local
 from models.japanese import phone_digits
 from models.registration.input import INPUT_FIELDS, applies, clean_registrant
 from models.registration.inventory import BY_FIELD, system_items
-from models.registration.registrant import (
-    ERASE_HOOKS,
-    PERSONAL,
-    Registrant,
-    RegistrantStatus,
-    reserve_numbers,
-)
+from models.registration.registrant import PERSONAL, Registrant, RegistrantStatus, reserve_numbers
 from models.registration.steps import NotAllowed, StepError, applying_notice, may_confirm_for
 from models.staff.accounts import StaffUser
 from models.typed_input import date_problem, text_problem, visible
@@ -217,7 +213,7 @@ def as_text(value) -> str | None:
 
 
 def enter(notice: ChangeNotice, by: StaffUser, new_values: dict[str, str],
-          today: date | None = None) -> None:
+          today: date | None = None) -> ChangeNotice:
     """Stage the new values (validated like a registration); the registrant is not changed."""
     day = today or today_local()
     target = _move(notice, "enter")
@@ -244,10 +240,20 @@ def enter(notice: ChangeNotice, by: StaffUser, new_values: dict[str, str],
     notice.entered_on = day
     notice.state = target
     notice.reason = None
+    return notice
 
 
-def confirm(notice: ChangeNotice, by: StaffUser, now: datetime | None = None) -> None:
-    """Apply the staged values in one transaction; exactly once even when two people click."""
+def confirm_notice(notice: ChangeNotice, by: StaffUser,
+                   now: datetime | None = None) -> ChangeNotice:
+    """Apply the staged values; exactly once even when two people click. Returns the notice as
+    confirmed (a fresh copy); NoticeError or NotAllowed when it cannot be confirmed.
+
+    The one service that commits, once and documented: after its checks it commits to end the
+    reading transaction, so that the guarded UPDATE (… WHERE state = 'entered') is the first
+    statement of a new one — on SQLite a write in a transaction that read before another
+    writer's commit fails instead of waiting. Whatever the caller changed before calling it is
+    committed with it. The rest (the claim and the new values) waits for the caller's commit.
+    """
     if notice.state in (NoticeState.CONFIRMED, NoticeState.REJECTED):
         raise NoticeError(ALREADY_PROCESSED)
     _move(notice, "confirm")
@@ -257,7 +263,7 @@ def confirm(notice: ChangeNotice, by: StaffUser, now: datetime | None = None) ->
         raise NotAllowed(_l("The person who entered a notice cannot confirm it."))
     at = now or now_utc()
     notice_id, registrant_id, enterer = notice.id, notice.registrant_id, notice.entered_by_id
-    db.session.commit()  # end the reading transaction: the guarded UPDATE comes first
+    db.session.commit()  # the documented exception: end the reading transaction (see above)
     # Still the entry checked above: returned and entered again meanwhile (by this very
     # person, in another tab) it is not claimed.
     claimed = db.session.execute(
@@ -267,13 +273,13 @@ def confirm(notice: ChangeNotice, by: StaffUser, now: datetime | None = None) ->
         .values(state=NoticeState.CONFIRMED, decided_by_id=by.id, decided_at=at)
         .execution_options(synchronize_session=False)).rowcount
     if claimed != 1:
-        db.session.rollback()
         raise NoticeError(ALREADY_PROCESSED)
     notice = db.session.get(ChangeNotice, notice_id, populate_existing=True)
     registrant = db.session.get(Registrant, registrant_id, populate_existing=True)
     with applying_notice(db.session):  # the one way a confirmed registrant's items change
         _apply(notice, registrant, by, at)
-        db.session.commit()
+        db.session.flush()
+    return notice
 
 
 def _apply(notice: ChangeNotice, registrant: Registrant, by: StaffUser, at: datetime) -> None:
@@ -300,7 +306,7 @@ def _apply(notice: ChangeNotice, registrant: Registrant, by: StaffUser, at: date
 
 
 def decide_against(notice: ChangeNotice, by: StaffUser, action: str, reason: str,
-                   now: datetime | None = None) -> None:
+                   now: datetime | None = None) -> ChangeNotice:
     """Reject, or return for correction, with a reason."""
     target = _move(notice, action)
     if not can_decide(by, notice):
@@ -319,16 +325,4 @@ def decide_against(notice: ChangeNotice, by: StaffUser, action: str, reason: str
     notice.reason = reason
     if target == NoticeState.REJECTED:
         notice.staged_values = None
-
-
-def _erase_copies(registrant: Registrant) -> None:
-    """When a registrant is erased, so are the copies of its data in notices and history."""
-    db.session.execute(update(RegistrantHistory)
-                       .where(RegistrantHistory.registrant_id == registrant.id)
-                       .values(old_value=None, new_value=None))
-    db.session.execute(update(ChangeNotice).where(ChangeNotice.registrant_id == registrant.id)
-                       .values(staged_values=None))
-
-
-ERASE_HOOKS.append(_erase_copies)
-
+    return notice

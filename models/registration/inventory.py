@@ -175,7 +175,7 @@ NOT_PERSONAL = {
 
 
 # Columns that hold copies of inventory items (so no new kind of data), with what they copy.
-# They follow the registrant: erased with it (models.registration.change_notice._erase_copies).
+# They follow the registrant: erased with it (models.registration.erasure.ERASERS).
 COPIES = {
     "ChangeNotice": {"staged_values": "new values of items changeable by a change notice, "
                                       "until the notice is confirmed or rejected"},

@@ -334,26 +334,3 @@ def expire_due(day: date) -> list[Registrant]:
         registrant.status = RegistrantStatus.EXPIRED
         registrant.expired_on = registrant.expires_on + timedelta(days=1)
     return list(due)
-
-
-def erase_due(day: date, grace: timedelta) -> list[Registrant]:
-    """Erase the personal data of registrations expired for longer than the grace period.
-
-    What statistics need stays: facility, kind, number, dates, eligibility basis and roster
-    counts.
-    """
-    due = db.session.scalars(select(Registrant).where(
-        Registrant.status.in_((RegistrantStatus.EXPIRED, RegistrantStatus.WITHDRAWN)),
-        Registrant.expired_on <= day - grace)).all()
-    for registrant in due:
-        for column in PERSONAL_COLUMNS:
-            setattr(registrant, column, None)
-        registrant.status = RegistrantStatus.ERASED
-        registrant.erased_on = day
-        for hook in ERASE_HOOKS:  # copies of the same data elsewhere (history, notices)
-            hook(registrant)
-    return list(due)
-
-
-# Other modules holding copies of a registrant's personal data register an eraser here.
-ERASE_HOOKS: list = []

@@ -7,21 +7,19 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
+from models.errors import InputError
 from models.staff.accounts import Role, StaffUser
 
 APPLYING_NOTICE = "applying_change_notice"
 
 
-class StepError(Exception):
-    """A step that cannot be taken; str() is the Japanese message for the user."""
+class StepError(InputError):
+    """A step that cannot be taken; str() is the Japanese message for the user, and
+    field_errors the messages shown at the form's fields."""
 
     def __init__(self, message, field_errors: dict[str, str] | None = None) -> None:
         super().__init__(message)
-        self.message = message
         self.field_errors = field_errors or {}
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 class NotAllowed(StepError):

@@ -1,5 +1,5 @@
 """人材バンク screens: forms and columns from the field inventory, rows scoped to the user's
-facilities, checked like registrations (models.public.publication.clean_talent)."""
+facilities, checked like registrations (models.public.talent.clean_talent)."""
 
 from flask import flash
 from flask_admin.actions import action
@@ -12,14 +12,15 @@ from admin_app.extensions import db
 from admin_app.formatting import jdate_wareki
 from models.clock import today_local
 from models.japanese import pre_normalise
-from models.public.publication import (
+from models.public.publication import confirm_activity
+from models.public.talent import (
     TALENT_CHECKS,
     TALENT_REQUIRED,
+    TalentEntry,
+    TalentField,
     clean_talent,
-    confirm,
     start_talent_entry,
 )
-from models.public.talent import TalentEntry, TalentField
 from models.registration.inventory import system_items
 from views.base import FacilityScopedView
 from views.labels import choices, enum_formatter
@@ -102,7 +103,7 @@ class TalentEntryView(FacilityScopedView):
             _l("Mark the selected entries as confirmed today?"))
     def action_confirm(self, ids):
         for entry in self._selected(ids):
-            confirm(entry, today_local())
+            confirm_activity(entry, today_local())
         db.session.commit()
         flash(gettext("Marked as confirmed."), "success")
 

@@ -19,12 +19,12 @@ from admin_app.audit import not_found
 from admin_app.extensions import db
 from admin_app.security import allowed
 from models.clock import start_of_day, today_local
+from models.errors import InputError
 from models.registration.change_notice import (
     OPEN_STATES,
     STALE_AFTER_DAYS,
     ChangeNotice,
     NotAllowed,
-    NoticeError,
     NoticeState,
     NoticeType,
     ReceivedVia,
@@ -32,7 +32,7 @@ from models.registration.change_notice import (
     can_decide,
     can_handle,
     changeable_fields,
-    confirm,
+    confirm_notice,
     decide_against,
     enter,
     receive,
@@ -126,10 +126,15 @@ class ChangeNoticeView(BaseView):
             not_found(out_of_scope=exists(Registrant.id, registrant_id))
         form = ReceiveForm()
         if form.validate_on_submit():
-            notice = self._step(form, lambda: receive(
-                registrant, current_user, notice_type=NoticeType(form.notice_type.data),
-                received_on=form.received_on.data, via=ReceivedVia(form.received_via.data)))
-            if notice is not None:
+            try:
+                notice = receive(registrant, current_user,
+                                 notice_type=NoticeType(form.notice_type.data),
+                                 received_on=form.received_on.data,
+                                 via=ReceivedVia(form.received_via.data))
+                db.session.commit()
+            except InputError as error:
+                self._refused(form, error)
+            else:
                 flash(gettext("Notice %(n)s received.", n=notice.notice_number), "success")
                 return redirect(url_for(".details", id=notice.id))
         return self.render("admin/change_notice/receive.html", form=form,
@@ -141,12 +146,16 @@ class ChangeNoticeView(BaseView):
         fields = changeable_fields(notice.registrant) \
             if notice.notice_type == NoticeType.CHANGE else []
         form = enter_form_class(fields)(data=notice.staged_values or {})
-        entered = form.validate_on_submit() and self._step(form, lambda: enter(
-            notice, current_user, {f: form[f].data for f in fields}) or notice)
-        if entered:
-            flash(gettext("Notice %(n)s entered: it now waits for confirmation.",
-                          n=notice.notice_number), "success")
-            return redirect(url_for(".details", id=notice.id))
+        if form.validate_on_submit():
+            try:
+                enter(notice, current_user, {f: form[f].data for f in fields})
+                db.session.commit()
+            except InputError as error:
+                self._refused(form, error)
+            else:
+                flash(gettext("Notice %(n)s entered: it now waits for confirmation.",
+                              n=notice.notice_number), "success")
+                return redirect(url_for(".details", id=notice.id))
         return self.render("admin/change_notice/enter.html", form=form, notice=notice,
                            fields=fields, BY_FIELD=BY_FIELD, label=label)
 
@@ -160,15 +169,19 @@ class ChangeNoticeView(BaseView):
             form.flash_errors()
             return redirect(url_for(".details", id=notice.id))
         number, notice_id, action = notice.notice_number, notice.id, form.action.data
-        if action == "confirm":
-            done = self._step(form, lambda: confirm(notice, current_user) or True)
-            message = gettext("Notice %(n)s confirmed; the registration was updated.", n=number)
+        try:
+            if action == "confirm":
+                confirm_notice(notice, current_user)
+                message = gettext("Notice %(n)s confirmed; the registration was updated.",
+                                  n=number)
+            else:
+                decide_against(notice, current_user, action, form.reason.data)
+                message = gettext("Notice %(n)s: %(state)s.", n=number, state=label(
+                    NoticeState.REJECTED if action == "reject" else NoticeState.RETURNED))
+            db.session.commit()
+        except InputError as error:
+            self._refused(form, error)
         else:
-            done = self._step(form, lambda: decide_against(
-                notice, current_user, action, form.reason.data) or True)
-            message = gettext("Notice %(n)s: %(state)s.", n=number, state=label(
-                NoticeState.REJECTED if action == "reject" else NoticeState.RETURNED))
-        if done:
             flash(message, "success")
         return redirect(url_for(".details", id=notice_id))
 
@@ -183,22 +196,14 @@ class ChangeNoticeView(BaseView):
                            history=history, BY_FIELD=BY_FIELD, label=label)
 
     @staticmethod
-    def _step(form, take):
-        """Take a workflow step and commit; a refusal is a 403, a problem shows at the fields."""
-        try:
-            result = take()
-            db.session.commit()
-            return result
-        except NotAllowed:
-            db.session.rollback()
+    def _refused(form, error: InputError) -> None:
+        """Undo the step: a refusal is a 403, a problem shows at the fields."""
+        db.session.rollback()
+        if isinstance(error, NotAllowed):
             abort(403)
-        except NoticeError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            for field, message in error.field_errors.items():
-                if field in form:
-                    form[field].errors = [*form[field].errors, message]
-                else:
-                    flash(message, "error")
-        return None
-
+        flash(str(error), "error")
+        for field, message in getattr(error, "field_errors", {}).items():
+            if field in form:
+                form[field].errors = [*form[field].errors, message]
+            else:
+                flash(message, "error")

@@ -24,7 +24,7 @@ from models.clock import today_local
 from models.errors import InputError
 from models.japanese import phone_digits, pre_normalise
 from models.organisation import Facility
-from models.public.publication import check_circle, confirm
+from models.public.publication import check_circle, confirm_activity
 from models.registration.change_notice import RegistrantHistory, open_notice_of
 from models.registration.input import INPUT_FIELDS, applies, clean_registrant, search_condition
 from models.registration.inventory import (
@@ -523,7 +523,7 @@ class RegistrantView(FacilityScopedView):
     def action_confirm(self, ids):
         user = current_user._get_current_object()
         for registrant in self.get_query().filter(Registrant.id.in_(ids)):
-            confirm(registrant, today_local())
+            confirm_activity(registrant, today_local())
             record_changes(registrant, user)
         db.session.commit()
         flash(gettext("Marked as confirmed."), "success")

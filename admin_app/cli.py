@@ -110,6 +110,8 @@ def register_domain_cli(app: Flask) -> None:
         if result.errors:
             click.echo(f"{len(result.errors)} problems in {result.rows} rows; nothing imported.")
             sys.exit(1)
+        if not dry_run:
+            db.session.commit()
         verb = "checked (dry run)" if dry_run else "imported"
         click.echo(f"{result.rows} rows {verb}; {result.imported} registrants imported, "
                    f"waiting for confirmation by the section chief or a designated confirmer.")
@@ -118,6 +120,7 @@ def register_domain_cli(app: Flask) -> None:
 def register_staff_cli(app: Flask) -> None:
     import sys
 
+    from admin_app.extensions import db
     from admin_app.imports.transfers import import_transfers
 
     imports = app.cli.commands["import"]
@@ -135,6 +138,8 @@ def register_staff_cli(app: Flask) -> None:
             click.echo(f"{len(result.errors)} problems in {len(result.rows)} rows; "
                        "nothing imported.")
             sys.exit(1)
+        if not dry_run:
+            db.session.commit()
         verb = "checked (dry run)" if dry_run else "imported"
         click.echo(f"{len(result.rows)} transfers {verb}.")
 

@@ -99,6 +99,7 @@ def main() -> None:
         clerk = db.session.scalar(select(StaffUser).where(StaffUser.login == "staff1"))
         started = time.perf_counter()
         result = import_registrants((header + body).encode("utf-8"), clerk)
+        db.session.commit()
         elapsed = time.perf_counter() - started
     assert result.imported == IMPORT_ROWS, result.errors[:5]
     print(f"import {IMPORT_ROWS:,} rows: {elapsed:.2f} s")

@@ -18,12 +18,8 @@ from admin_app.extensions import db
 from models.clock import today_local
 from models.organisation import Facility
 from models.registration.input import INPUT_FIELDS, clean_registrant
-from models.registration.registrant import (
-    Registrant,
-    RegistrantKind,
-    reserve_numbers,
-    start_registration,
-)
+from models.registration.registrant import Registrant, RegistrantKind, reserve_numbers
+from models.registration.trail import register
 from models.staff.accounts import StaffUser
 from models.typed_input import date_problem
 
@@ -67,7 +63,9 @@ def _date(text: str) -> date:
 def import_registrants(raw: bytes, entered_by: StaffUser, *, dry_run: bool = False,
                        progress: Callable[[Iterable], Iterable] = lambda rows: rows
                        ) -> ImportResult:
-    """Stage every row as a pending registration entered by `entered_by`, or none at all."""
+    """Enter every row as a pending registration entered by `entered_by`, or none at all.
+    Never commits: the caller commits when there are no errors and it is not a dry run (and
+    otherwise rolls back, though nothing was added to the session then)."""
     result = ImportResult()
     if not entered_by.is_usable() or not entered_by.facility_ids():
         result.errors = [gettext("entered-by: this ID cannot enter registrations (not usable, "
@@ -82,35 +80,53 @@ def import_registrants(raw: bytes, entered_by: StaffUser, *, dry_run: bool = Fal
     staged: list[Registrant] = []
     for number, row in enumerate(progress(rows), start=2):  # row 1 is the header
         result.rows += 1
-        facility = facilities.get((row.get("facility") or "").strip())
-        kind = KINDS.get((row.get("kind") or "").strip())
-        problems = []
-        if facility is None:
-            problems.append(("facility", "施設名が登録されていません。"))
-        elif facility.id not in served:
-            problems.append(("facility", gettext(
-                "The person importing does not serve this facility's counter.")))
-        if kind is None:
-            problems.append(("kind", "区分は「個人」または「団体」にしてください。"))
-        clean, errors = clean_registrant(row, kind, facility)
-        problems += list(errors.items())
-        registered_on = today
-        if (row.get("registered_on") or "").strip():
-            try:
-                registered_on = _date(row["registered_on"])
-            except ValueError:
-                problems.append(("registered_on", "日付は YYYY-MM-DD で入力してください。"))
-            else:
-                if problem := date_problem(registered_on):
-                    problems.append(("registered_on", problem))
-        if problems:
-            result.errors += [f"row {number}: {name}: {message}" for name, message in problems]
-            continue
-        staged.append(Registrant(facility=facility, kind=kind, registered_on=registered_on,
-                                 created_by=entered_by, **clean))
+        registrant, problems = _row(row, facilities, served, today)
+        result.errors += [f"row {number}: {name}: {message}" for name, message in problems]
+        if registrant is not None:
+            staged.append(registrant)
     if result.errors or dry_run:
-        db.session.rollback()
         return result
+    _register_all(staged, entered_by, today)
+    result.imported = len(staged)
+    return result
+
+
+def _row(row: dict, facilities: dict[str, Facility], served: set[int],
+         today: date) -> tuple[Registrant | None, list[tuple[str, str]]]:
+    """One row as an unsaved registrant, or its problems as (column, message)."""
+    facility = facilities.get((row.get("facility") or "").strip())
+    kind = KINDS.get((row.get("kind") or "").strip())
+    problems = []
+    if facility is None:
+        problems.append(("facility", "施設名が登録されていません。"))
+    elif facility.id not in served:
+        problems.append(("facility", gettext(
+            "The person importing does not serve this facility's counter.")))
+    if kind is None:
+        problems.append(("kind", "区分は「個人」または「団体」にしてください。"))
+    clean, errors = clean_registrant(row, kind, facility)
+    problems += list(errors.items())
+    registered_on, problem = _registered_on(row.get("registered_on"), today)
+    if problem:
+        problems.append(("registered_on", problem))
+    if problems:
+        return None, problems
+    return Registrant(facility=facility, kind=kind, registered_on=registered_on, **clean), []
+
+
+def _registered_on(text: str | None, today: date) -> tuple[date, str | None]:
+    """The row's registration date (today when empty), or the problem with it."""
+    if not (text or "").strip():
+        return today, None
+    try:
+        day = _date(text)
+    except ValueError:
+        return today, "日付は YYYY-MM-DD で入力してください。"
+    return day, date_problem(day)
+
+
+def _register_all(staged: list[Registrant], entered_by: StaffUser, today: date) -> None:
+    """Register them with numbers reserved in one step per series."""
     by_series: dict[str, list[Registrant]] = {}
     for registrant in staged:
         by_series.setdefault(registrant.facility.number_prefix, []).append(registrant)
@@ -118,8 +134,4 @@ def import_registrants(raw: bytes, entered_by: StaffUser, *, dry_run: bool = Fal
         for series, group in by_series.items():
             for registrant, number in zip(group, reserve_numbers(
                     series, len(group)), strict=True):
-                start_registration(registrant, today, number)
-    db.session.add_all(staged)
-    db.session.commit()
-    result.imported = len(staged)
-    return result
+                register(registrant, entered_by, today=today, number=number)

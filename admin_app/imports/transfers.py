@@ -48,43 +48,18 @@ def import_transfers(raw: bytes, *, actor: StaffUser | None, dry_run: bool = Fal
                      progress: Callable[[Iterable], Iterable] = lambda rows: rows,
                      today: date | None = None) -> TransferImportResult:
     """One batch: its new grants wait until a second IT administrator approves the batch.
-    A file naming the person who uploads it is refused whole."""
+    A file naming the person who uploads it is refused whole. Never commits: the caller
+    commits when there are no errors and it is not a dry run, and rolls back otherwise."""
     result = TransferImportResult()
     day = today or today_local()
     rows, result.errors = read_csv(raw, ("login", "kind", "effective_on"))
     if result.errors:
         return result
-    users = {u.login: u for u in db.session.scalars(select(StaffUser))}
-    sections = {s.code: s for s in db.session.scalars(select(Section))}
-    facilities = {f.name: f for f in db.session.scalars(select(Facility))}
-    parsed = []
-    for number, row in enumerate(progress(rows), start=2):
-        get = {k: (row.get(k) or "").strip() for k in COLUMNS}
-        result.rows.append(TransferRow(number, get["login"], get["kind"], get["effective_on"],
-                                       get["section_code"], get["role"], get["facilities"]))
-        problems, values = _parse(get, users, sections, facilities)
-        parsed.append((number, problems, values))
-    own = [number for number, _, values in parsed
-           if actor is not None and values["user"] is not None and values["user"].id == actor.id]
-    if own:  # before anything is written: the security event needs the write lock on SQLite
-        try:
-            refuse_self(actor, actor, f"upload HR's list naming themselves (rows {own})")
-        except SelfActionRefused as error:
-            result.errors = [f"row {number}: login: {error}" for number in own]
-            return result
-    # IDs whose whole password the uploader handed out alone get no new role from them.
-    handed = {number: values["user"] for number, _, values in parsed
-              if actor is not None and values["user"] is not None
-              and values["kind"] not in (None, TransferKind.LEAVE)
-              and handed_out_alone_by(values["user"]) == actor.id}
-    if handed:
-        try:
-            refuse_handed_out_alone(actor, next(iter(handed.values())),
-                                    f"upload HR's list giving a role to IDs whose password "
-                                    f"they handed out alone (rows {list(handed)})")
-        except SelfActionRefused as error:
-            result.errors = [f"row {number}: login: {error}" for number in handed]
-            return result
+    parsed = _parse_rows(rows, progress, result)
+    # Before anything is written: the security event needs the write lock on SQLite.
+    result.errors = _refused_rows(parsed, actor)
+    if result.errors:
+        return result
     batch = TransferBatch(uploaded_by=actor)
     db.session.add(batch)
     for number, problems, values in parsed:
@@ -95,14 +70,57 @@ def import_transfers(raw: bytes, *, actor: StaffUser | None, dry_run: bool = Fal
                 problems.append(("row", str(error)))
         result.errors += [f"row {number}: {name}: {message}" for name, message in problems]
     if result.errors or dry_run:
-        db.session.rollback()
         return result
     if not any(g.state == GrantState.PENDING for g in batch.grants()):
         batch.state = GrantState.NOT_REQUIRED
-    db.session.commit()
+    db.session.flush()
     result.imported = len(result.rows)
     result.batch_id, result.pending = batch.id, batch.state == GrantState.PENDING
     return result
+
+
+Parsed = list[tuple[int, list[tuple[str, str]], dict]]  # (row number, problems, values)
+
+
+def _parse_rows(rows: list[dict], progress: Callable[[Iterable], Iterable],
+                result: TransferImportResult) -> Parsed:
+    """Each row's values and problems; the rows as read go into `result`."""
+    users = {u.login: u for u in db.session.scalars(select(StaffUser))}
+    sections = {s.code: s for s in db.session.scalars(select(Section))}
+    facilities = {f.name: f for f in db.session.scalars(select(Facility))}
+    parsed = []
+    for number, row in enumerate(progress(rows), start=2):
+        get = {k: (row.get(k) or "").strip() for k in COLUMNS}
+        result.rows.append(TransferRow(number, get["login"], get["kind"], get["effective_on"],
+                                       get["section_code"], get["role"], get["facilities"]))
+        problems, values = _parse(get, users, sections, facilities)
+        parsed.append((number, problems, values))
+    return parsed
+
+
+def _refused_rows(parsed: Parsed, actor: StaffUser | None) -> list[str]:
+    """Rows the uploader may not upload, refused (and recorded) before anything is written:
+    rows naming themselves, and new roles for IDs whose whole password they handed out alone."""
+    if actor is None:
+        return []
+    named = [(number, values) for number, _, values in parsed if values["user"] is not None]
+    own = [number for number, values in named if values["user"].id == actor.id]
+    if own:
+        try:
+            refuse_self(actor, actor, f"upload HR's list naming themselves (rows {own})")
+        except SelfActionRefused as error:
+            return [f"row {number}: login: {error}" for number in own]
+    handed = {number: values["user"] for number, values in named
+              if values["kind"] not in (None, TransferKind.LEAVE)
+              and handed_out_alone_by(values["user"]) == actor.id}
+    if handed:
+        try:
+            refuse_handed_out_alone(actor, next(iter(handed.values())),
+                                    f"upload HR's list giving a role to IDs whose password "
+                                    f"they handed out alone (rows {list(handed)})")
+        except SelfActionRefused as error:
+            return [f"row {number}: login: {error}" for number in handed]
+    return []
 
 
 def _parse(get: dict[str, str], users: dict, sections: dict,

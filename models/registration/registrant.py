@@ -321,6 +321,22 @@ def term_end(facility: Facility, start: date) -> date:
     return start + relativedelta(years=facility.registration_term_years) - timedelta(days=1)
 
 
+ROSTER_KEPT_AFTER_TERM = timedelta(days=365)
+
+
+def roster_destroy_by(registrant: Registrant) -> date:
+    """廃棄期限: the paper roster is destroyed a year after the registration's term ends."""
+    return registrant.expires_on + ROSTER_KEPT_AFTER_TERM
+
+
+def check_basis(basis: EligibilityBasis | str | None, facility: Facility | None) -> None:
+    """Joint use from outside the city only where the facility allows it (InputError)."""
+    if basis == EligibilityBasis.JOINT_USE and facility is not None \
+            and not facility.allows_joint_use:
+        raise InputError(_l("This facility does not allow joint use from outside the city."),
+                         field="basis")
+
+
 PERSONAL_COLUMNS = [c.key for c in Registrant.__table__.columns if c.info.get("personal")]
 
 

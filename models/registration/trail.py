@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from admin_app.extensions import db
 from models.clock import now_utc, today_local
+from models.japanese import phone_digits
 from models.organisation import Facility
 from models.registration.change_notice import CHANGEABLE, HistorySource, RegistrantHistory, as_text
 from models.registration.inventory import BY_FIELD
@@ -29,6 +30,8 @@ from models.registration.registrant import (
     Registrant,
     RegistrantStatus,
     Roster,
+    roster_destroy_by,
+    start_registration,
     term_end,
 )
 from models.registration.steps import (
@@ -100,6 +103,45 @@ def enterers(registrant: Registrant) -> set[int]:
             RegistrantHistory.registrant_id == registrant.id,
             RegistrantHistory.source == HistorySource.CORRECTION)))
     return ids
+
+
+def register(registrant: Registrant, by: StaffUser, *, today: date | None = None,
+             number: str | None = None) -> Registrant:
+    """入力: a new registration entered by `by`, waiting for confirmation — its number (or the
+    one reserved in bulk), term and search digits, and who/when of its checks and rosters.
+    Counter, import, demo data and tests all enter registrations here."""
+    day = today or today_local()
+    registrant.created_by = by
+    registrant.phone_digits = phone_digits(registrant.phone)
+    start_registration(registrant, day, number)
+    complete_records(registrant, by, day)
+    db.session.add(registrant)
+    return registrant
+
+
+def amend(registrant: Registrant, by: StaffUser, *, today: date | None = None) -> Registrant:
+    """After a correction or an edit (the history is record_changes'): search digits, the
+    number series of an entry moved to a facility of another kind, new checks and rosters."""
+    day = today or today_local()
+    registrant.phone_digits = phone_digits(registrant.phone)
+    if registrant.is_pending and registrant.number_series != registrant.facility.number_prefix:
+        # corrected to a facility of another kind: its own number series and term
+        registrant.registration_number, registrant.expires_on = None, None
+        start_registration(registrant, day)
+    complete_records(registrant, by, day)
+    return registrant
+
+
+def complete_records(registrant: Registrant, by: StaffUser, day: date) -> None:
+    """Eligibility checks and rosters recorded by `by` today unless they say otherwise; the
+    paper roster is kept until a year after the registration's term (廃棄期限)."""
+    for check in registrant.eligibility_checks:
+        check.checked_by_id = check.checked_by_id or by.id
+        check.checked_on = check.checked_on or day
+    for roster in registrant.rosters:
+        roster.verified_by_id = roster.verified_by_id or by.id
+        roster.submitted_on = roster.submitted_on or day
+        roster.destroy_by = roster.destroy_by or roster_destroy_by(registrant)
 
 
 # --- confirmation ------------------------------------------------------------------------------

@@ -3,8 +3,6 @@ the user's facilities, the registration's trail (entry, correction, final confir
 it, only items no notice governs are edited, each change in the history), renewal with a fresh
 eligibility check, printable application forms. Every rule is in models.registration.trail."""
 
-from datetime import timedelta
-
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
@@ -22,7 +20,7 @@ from admin_app.extensions import db
 from admin_app.formatting import jdate_wareki
 from models.clock import today_local
 from models.errors import InputError
-from models.japanese import phone_digits, pre_normalise
+from models.japanese import pre_normalise
 from models.organisation import Facility
 from models.public.publication import check_circle, confirm_activity
 from models.registration.change_notice import RegistrantHistory, open_notice_of
@@ -44,12 +42,13 @@ from models.registration.registrant import (
     Registrant,
     RegistrantKind,
     Roster,
-    start_registration,
+    check_basis,
 )
 from models.registration.steps import NotAllowed, StepError, confirmed_sections
 from models.registration.trail import (
     GOVERNED,
     RECEIPT,
+    amend,
     confirm_registration,
     confirmation_problems,
     hold,
@@ -58,6 +57,7 @@ from models.registration.trail import (
     receipt_problems,
     record_changes,
     refuse_locked,
+    register,
     renew,
 )
 from models.staff.accounts import Role
@@ -369,10 +369,10 @@ class RegistrantView(FacilityScopedView):
         failed = False
         for entry in form.eligibility_checks.entries:
             basis = entry.form.basis
-            if basis.data == EligibilityBasis.JOINT_USE and facility and \
-                    not facility.allows_joint_use:
-                basis.errors = [*basis.errors, gettext(
-                    "This facility does not allow joint use from outside the city.")]
+            try:
+                check_basis(basis.data, facility)
+            except InputError as error:
+                basis.errors = [*basis.errors, str(error)]
                 failed = True
         for entry in form.rosters.entries:
             sub = entry.form
@@ -390,22 +390,11 @@ class RegistrantView(FacilityScopedView):
         return failed
 
     def on_model_change(self, form, model, is_created):
-        model.phone_digits = phone_digits(model.phone)
-        today = today_local()
+        user = current_user._get_current_object()
         if is_created:
-            model.created_by_id = current_user.id
-            start_registration(model, today)
-        elif model.is_pending and model.number_series != model.facility.number_prefix:
-            # corrected to a facility of another kind: its own number series and term
-            model.registration_number, model.expires_on = None, None
-            start_registration(model, today)
-        for check in model.eligibility_checks:
-            check.checked_by_id = check.checked_by_id or current_user.id
-            check.checked_on = check.checked_on or today
-        for roster in model.rosters:
-            roster.verified_by_id = roster.verified_by_id or current_user.id
-            roster.submitted_on = roster.submitted_on or today
-            roster.destroy_by = roster.destroy_by or model.expires_on + timedelta(days=365)
+            register(model, user)
+        else:
+            amend(model, user)
 
     def update_model(self, form, model) -> bool:
         """Save an edit: refused (nothing changed) when it touches what confirmation fixed;

@@ -103,11 +103,13 @@ class TransferView(AppModelView):
             raw = self._raw(form)
             result = import_transfers(raw, actor=current_user, dry_run=not confirmed)
             if confirmed and not result.errors:
+                db.session.commit()
                 flash(gettext("%(n)s transfers imported.", n=result.imported), "success")
                 if result.pending:
                     flash(gettext("The list's new roles take effect only once a second IT "
                                   "administrator approves the list."), "warning")
                 return redirect(url_for(".index_view"))
+            db.session.rollback()  # a preview, or a list with problems: nothing is kept
             content = base64.b64encode(raw).decode() if not result.errors else ""
         return self.render("admin/transfer_upload.html", form=form, result=result,
                            content=content, label=label)

@@ -61,10 +61,8 @@ def make_registrant(facility_name: str = "中央公民館", kind: str = "group",
         Roster,
     )
     from models.clock import JST, today_local
-    from models.japanese import phone_digits
-    from models.registration.registrant import start_registration
     from models.registration.steps import may_confirm_for
-    from models.registration.trail import confirm_registration
+    from models.registration.trail import confirm_registration, register
 
     facility = db.session.scalar(select(Facility).where(Facility.name == facility_name))
     users = db.session.scalars(select(StaffUser).order_by(StaffUser.id)).all()
@@ -81,10 +79,9 @@ def make_registrant(facility_name: str = "中央公民館", kind: str = "group",
         values |= {"representative_name": "代表 太郎", "representative_kana": "ダイヒョウ タロウ"}
     values |= fields
     registrant = Registrant(facility=facility, kind=RegistrantKind(kind),
-                            registered_on=registered_on, created_by=enterer,
-                            received_by=enterer, received_on=day, **values)
-    registrant.phone_digits = phone_digits(registrant.phone)
-    start_registration(registrant, registered_on)
+                            registered_on=registered_on, received_by=enterer, received_on=day,
+                            **values)
+    register(registrant, enterer, today=registered_on)
     clerk = enterer or users[0]
     if check:
         registrant.eligibility_checks.append(EligibilityCheck(
@@ -94,7 +91,6 @@ def make_registrant(facility_name: str = "中央公民館", kind: str = "group",
         registrant.rosters.append(Roster(
             submitted_on=day, total_members=10, members_resident=10, verified_by=clerk,
             paper_location="事務室", destroy_by=registrant.expires_on))
-    db.session.add(registrant)
     db.session.flush()
     if confirmed:
         confirmer = by_login[confirmed_by] if confirmed_by else next(
@@ -107,14 +103,7 @@ def make_registrant(facility_name: str = "中央公民館", kind: str = "group",
 def make_received_notice(registrant_id: int, receiver: str = "staff1",
                          notice_type: str = "change", received_on: date | None = None):
     """A change notice received at the counter (not yet entered); returns it."""
-    from models import Registrant
-    from models.clock import today_local
-    from models.registration.change_notice import NoticeType, ReceivedVia, receive
-
-    clerk = db.session.scalar(select(StaffUser).where(StaffUser.login == receiver))
-    notice = receive(db.session.get(Registrant, registrant_id), clerk,
-                     notice_type=NoticeType(notice_type),
-                     received_on=received_on or today_local(), via=ReceivedVia.COUNTER)
+    notice = _received_notice(registrant_id, receiver, notice_type, received_on)
     db.session.commit()
     return notice
 
@@ -125,8 +114,20 @@ def make_entered_notice(registrant_id: int, enterer: str = "staff1",
     """A change notice received and entered by `enterer`; returns its id."""
     from models.registration.change_notice import enter
 
-    notice = make_received_notice(registrant_id, enterer, notice_type, received_on)
+    notice = _received_notice(registrant_id, enterer, notice_type, received_on)
     clerk = db.session.scalar(select(StaffUser).where(StaffUser.login == enterer))
     enter(notice, clerk, values if values is not None else {"phone": "090-1111-2222"})
     db.session.commit()
     return notice.id
+
+
+def _received_notice(registrant_id: int, receiver: str, notice_type: str,
+                     received_on: date | None):
+    from models import Registrant
+    from models.clock import today_local
+    from models.registration.change_notice import NoticeType, ReceivedVia, receive
+
+    clerk = db.session.scalar(select(StaffUser).where(StaffUser.login == receiver))
+    return receive(db.session.get(Registrant, registrant_id), clerk,
+                   notice_type=NoticeType(notice_type),
+                   received_on=received_on or today_local(), via=ReceivedVia.COUNTER)

@@ -129,6 +129,7 @@ def demo_registrants(app, demo):
     """A few hundred demo registrants on top of the demo organisation."""
     with app.app_context():
         load_demo_registrants()
+        db.session.commit()
 
 
 @pytest.fixture

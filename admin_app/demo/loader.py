@@ -83,7 +83,8 @@ def is_empty() -> bool:
 
 
 def load_demo_data(with_registrants: bool = True) -> dict[str, int]:
-    """Create whatever of the demo set is missing; return how many rows of each were added."""
+    """Create whatever of the demo set is missing; return how many rows of each were added.
+    Commits once, at the end (and confirm_notice's documented commit on the way)."""
     added = {"sections": 0, "facilities": 0, "rooms": 0, "users": 0, "registrants": 0}
     sections: dict[str, Section] = {}
     for code, name, authority in SECTIONS:
@@ -118,11 +119,12 @@ def load_demo_data(with_registrants: bool = True) -> dict[str, int]:
         set_up_grant(user, role, sections[code], FISCAL_YEAR_START,
                      facilities=[facilities[n] for n in facility_names or []])
         added["users"] += 1
-    db.session.commit()
+    db.session.flush()
     load_demo_staff_extras(password_hash or hash_password(DEMO_PASSWORD))
     load_demo_reviews()
     if with_registrants:
         added["registrants"] = load_demo_registrants()
         added["change notices"] = load_demo_notices()
         added["talent-bank entries"] = load_demo_talent()
+    db.session.commit()  # the one commit: the loaders above never commit
     return added

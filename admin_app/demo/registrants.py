@@ -12,8 +12,16 @@ from sqlalchemy import func, select
 
 from admin_app.extensions import db
 from models.clock import JST, today_local
-from models.japanese import phone_digits
 from models.organisation import Facility
+from models.registration.change_notice import (
+    ChangeNotice,
+    NoticeType,
+    ReceivedVia,
+    confirm_notice,
+    decide_against,
+    enter,
+    receive,
+)
 from models.registration.erasure import erase_due
 from models.registration.registrant import (
     CircleCategory,
@@ -23,9 +31,8 @@ from models.registration.registrant import (
     RegistrantKind,
     Roster,
     expire_due,
-    start_registration,
 )
-from models.registration.trail import confirm_registration
+from models.registration.trail import confirm_registration, register
 from models.staff.accounts import StaffUser
 
 TOWNS = ["本町", "久米川町", "秋津町", "青葉町", "萩山町", "富士見町", "美住町", "廻田町",
@@ -114,7 +121,8 @@ def _at(day, hour: int) -> datetime:
 
 
 def load_demo_registrants(count: int = 300, seed: int = 2026) -> int:
-    """Add demo registrants unless some exist already; return how many were added."""
+    """Add demo registrants unless some exist already; return how many were added. Never
+    commits: the demo loader does."""
     start_with = demo_start(Registrant, seed)
     if start_with is None:
         return 0
@@ -126,66 +134,77 @@ def load_demo_registrants(count: int = 300, seed: int = 2026) -> int:
         facility = facilities[n % len(facilities)]
         enterer = staff.get("staff2") if facility.individual_fee_by_age else clerk
         chief = staff.get(CHIEF_OF.get(facility.section.code, ""))
-        is_sports = facility.individual_fee_by_age
-        kind = RegistrantKind.INDIVIDUAL if is_sports and n % 3 else RegistrantKind.GROUP
-        # Spread the start dates so that some expire soon and some have expired.
         state = n % 10
-        if state == 0:
-            start = today - relativedelta(years=facility.registration_term_years) + \
-                timedelta(days=rng.randint(5, 55))  # expires within two months
-        elif state == 1:
-            start = today - relativedelta(years=facility.registration_term_years) - \
-                timedelta(days=rng.randint(10, 300))  # expired
-        elif state == 2 and n % 20 == 2:
-            start = today - relativedelta(years=facility.registration_term_years + 1) - \
-                timedelta(days=rng.randint(30, 200))  # expired long ago: to be erased
-        else:
-            start = today - timedelta(days=rng.randint(0, 365 * facility.registration_term_years
-                                                       - 70))
+        start = _start(state, n, facility, today, rng)
         pending = pending_left > 0 and n % len(facilities) == 0 and state > 2
         if pending:
             pending_left -= 1
             start = today - timedelta(days=pending_left)
-        postal, address = _address(rng)
-        registrant = Registrant(facility=facility, kind=kind, registered_on=start,
-                                postal_code=postal, address=address, phone=_phone(rng),
-                                received_by=enterer, received_on=start, created_by=enterer,
-                                created_at=_at(start, 10))
-        if kind == RegistrantKind.GROUP:
-            topic, activity = rng.choice(CIRCLES)
-            suffix = rng.choice(SUFFIXES)
-            town, town_kana = rng.choice(list(AREA_KANA.items()))
-            registrant.name = f"{town}{topic}{suffix}"
-            registrant.name_kana = town_kana + KANA_OF[topic] + KANA_OF[suffix]
-            registrant.representative_name, registrant.representative_kana = person_name(fake)
-            registrant.activity = activity
-            _circle_listing(registrant, topic, start, today, rng)
-        else:
-            registrant.name, registrant.name_kana = person_name(fake)
-            registrant.birth_date = today - timedelta(days=rng.randint(7 * 365, 80 * 365))
-        if rng.random() < 0.3:
-            registrant.email = f"user{n}@example.jp"
-        registrant.phone_digits = phone_digits(registrant.phone)
-        start_registration(registrant, start)
+        registrant = _registrant(n, facility, enterer, start, today, fake, rng)
+        register(registrant, enterer, today=start)
         # One pending entry still lacks its eligibility check, one group's roster falls
         # short: the confirmer sees why they cannot be confirmed yet.
-        if not (pending and pending_left == 3):
-            _check(registrant, facility, kind, enterer, start, rng)
-        if state == 0 and rng.random() < 0.5:  # checked again recently: ready to renew
-            _check(registrant, facility, kind, enterer,
-                   today - timedelta(days=rng.randint(1, 60)), rng)
-        if kind == RegistrantKind.GROUP:
-            _roster(registrant, facility, enterer, start, rng,
-                    qualifying=not (pending and pending_left == 2))
-        db.session.add(registrant)
+        _records(registrant, enterer, state, today, rng, check=not (pending and pending_left == 3),
+                 qualifying=not (pending and pending_left == 2))
         db.session.flush()
         if not pending and chief is not None:
             confirm_registration(registrant, chief, now=_at(start, 16))
     db.session.flush()
     expire_due(today)
     erase_due(today, timedelta(days=365))
-    db.session.commit()
     return count
+
+
+def _start(state: int, n: int, facility: Facility, today, rng: random.Random):
+    """Start dates spread so that some expire soon and some have expired."""
+    years = facility.registration_term_years
+    if state == 0:  # expires within two months
+        return today - relativedelta(years=years) + timedelta(days=rng.randint(5, 55))
+    if state == 1:  # expired
+        return today - relativedelta(years=years) - timedelta(days=rng.randint(10, 300))
+    if state == 2 and n % 20 == 2:  # expired long ago: to be erased
+        return today - relativedelta(years=years + 1) - timedelta(days=rng.randint(30, 200))
+    return today - timedelta(days=rng.randint(0, 365 * years - 70))
+
+
+def _registrant(n: int, facility: Facility, enterer: StaffUser, start, today, fake: Faker,
+                rng: random.Random) -> Registrant:
+    """An unsaved individual (sports centre, two in three) or circle, received on `start`."""
+    kind = RegistrantKind.INDIVIDUAL if facility.individual_fee_by_age and n % 3 \
+        else RegistrantKind.GROUP
+    postal, address = _address(rng)
+    registrant = Registrant(facility=facility, kind=kind, registered_on=start,
+                            postal_code=postal, address=address, phone=_phone(rng),
+                            received_by=enterer, received_on=start, created_at=_at(start, 10))
+    if kind == RegistrantKind.GROUP:
+        topic, activity = rng.choice(CIRCLES)
+        suffix = rng.choice(SUFFIXES)
+        town, town_kana = rng.choice(list(AREA_KANA.items()))
+        registrant.name = f"{town}{topic}{suffix}"
+        registrant.name_kana = town_kana + KANA_OF[topic] + KANA_OF[suffix]
+        registrant.representative_name, registrant.representative_kana = person_name(fake)
+        registrant.activity = activity
+        _circle_listing(registrant, topic, start, today, rng)
+    else:
+        registrant.name, registrant.name_kana = person_name(fake)
+        registrant.birth_date = today - timedelta(days=rng.randint(7 * 365, 80 * 365))
+    if rng.random() < 0.3:
+        registrant.email = f"user{n}@example.jp"
+    return registrant
+
+
+def _records(registrant: Registrant, enterer: StaffUser, state: int, today,
+             rng: random.Random, *, check: bool, qualifying: bool) -> None:
+    """Its eligibility checks (a recent second one for some expiring soon: ready to renew)
+    and, for groups, its roster."""
+    facility, kind, start = registrant.facility, registrant.kind, registrant.registered_on
+    if check:
+        _check(registrant, facility, kind, enterer, start, rng)
+    if state == 0 and rng.random() < 0.5:
+        _check(registrant, facility, kind, enterer,
+               today - timedelta(days=rng.randint(1, 60)), rng)
+    if kind == RegistrantKind.GROUP:
+        _roster(registrant, facility, enterer, start, rng, qualifying=qualifying)
 
 
 def _check(registrant: Registrant, facility: Facility, kind: RegistrantKind,
@@ -216,17 +235,8 @@ def _roster(registrant: Registrant, facility: Facility, clerk: StaffUser, day,
 
 
 def load_demo_notices() -> int:
-    """A few change notices in every state, so the queue is not empty on first look."""
-    from models.registration.change_notice import (
-        ChangeNotice,
-        NoticeType,
-        ReceivedVia,
-        confirm_notice,
-        decide_against,
-        enter,
-        receive,
-    )
-
+    """A few change notices in every state, so the queue is not empty on first look. Never
+    commits (but confirm_notice's documented first commit): the demo loader does."""
     if db.session.scalar(select(func.count()).select_from(ChangeNotice)):
         return 0
     staff = {u.login: u for u in db.session.scalars(select(StaffUser))}
@@ -249,10 +259,8 @@ def load_demo_notices() -> int:
         db.session.flush()
         if goal in ("entered", "confirmed", "rejected"):
             enter(notice, clerk, {"phone": f"090-{4000 + days_ago:04d}-{registrant.id:04d}"})
-            db.session.commit()
         if goal == "confirmed":
             confirm_notice(notice, chief)
         elif goal == "rejected":
             decide_against(notice, chief, "reject", "届出者の本人確認ができなかったため")
-        db.session.commit()
     return len(candidates)

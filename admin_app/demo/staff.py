@@ -12,7 +12,12 @@ from admin_app.extensions import db
 from models.clock import now_utc, today_local
 from models.organisation import Facility, Section
 from models.staff.accounts import Role, StaffKind, StaffUser
-from models.staff.contractor import ContractorCompany, TrainingRecord
+from models.staff.contractor import (
+    ContractorCompany,
+    TrainingRecord,
+    record_approval,
+    record_training,
+)
 from models.staff.grants import set_up_grant
 from models.staff.transfer import PersonnelTransfer, TransferKind, register_transfer
 
@@ -35,22 +40,22 @@ def load_demo_staff_extras(password_hash: str) -> int:
     sub = ContractorCompany(
         name="株式会社多摩データセンター", privacy_mark_number="10861234(02)",
         privacy_mark_expires_on=today + relativedelta(years=1), contract_from=date(2026, 4, 1),
-        contract_to=today + relativedelta(years=5), parent=company, approved_by=it,
+        contract_to=today + relativedelta(years=5), parent=company,
         approved_on=date(2026, 4, 1),
         approval_scope="データセンターの設備運用（サーバ室の入退室管理）")
-    db.session.add_all([company, sub])
+    db.session.add_all([company, record_approval(sub, it)])
     contractor = users["contractor1"]
     contractor.contractor_company = company
-    db.session.add(TrainingRecord(user=contractor, trained_on=today - timedelta(days=30),
-                                  course="個人情報保護・情報セキュリティ研修", recorded_by=it))
+    record_training(TrainingRecord(user=contractor, trained_on=today - timedelta(days=30),
+                                   course="個人情報保護・情報セキュリティ研修"), it)
     # A contractor ID whose training lapsed (14 months ago): the stale report lists it.
     lapsed = StaffUser(login="contractor2", name="小林 翔", kind=StaffKind.CONTRACTOR,
                        section=joho, contractor_company=company, valid_from=date(2025, 4, 1),
                        password_hash=password_hash)
     db.session.add(lapsed)
     set_up_grant(lapsed, Role.CONTRACTOR_OPERATOR, joho, date(2025, 4, 1))
-    db.session.add(TrainingRecord(user=lapsed, trained_on=today - relativedelta(months=14),
-                                  course="個人情報保護・情報セキュリティ研修", recorded_by=it))
+    record_training(TrainingRecord(user=lapsed, trained_on=today - relativedelta(months=14),
+                                   course="個人情報保護・情報セキュリティ研修"), it)
     # An ID nobody used for 200 days.
     stale = StaffUser(login="olduser1", name="加藤 浩", employee_number="E09001", section=joho,
                       valid_from=date(2024, 4, 1), password_hash=password_hash,
@@ -66,7 +71,7 @@ def load_demo_staff_extras(password_hash: str) -> int:
         register_transfer(users["staff2"], TransferKind.MOVE, next_april_first(today),
                           actor=it, new_section=kominkan, new_role=Role.FACILITY_STAFF,
                           facilities=[fujimi], note="4月1日付 人事異動（人事課通知）")
-    db.session.commit()
+    db.session.flush()
     return 1
 
 
@@ -87,5 +92,5 @@ def load_demo_reviews() -> int:
             section=kominkan, reviewer=chief, period_from=today - timedelta(days=days_ago + 7),
             period_to=today - timedelta(days=days_ago), findings=findings, findings_text=text,
             recorded_at=now - timedelta(days=days_ago)))
-    db.session.commit()
+    db.session.flush()
     return 2

@@ -54,5 +54,5 @@ def load_demo_talent(count: int = 40, seed: int = 2027) -> int:
             confirmed_on=registered if state == 3 else max(
                 registered, today - timedelta(days=rng.randint(0, 200))))
         db.session.add(entry)
-    db.session.commit()
+    db.session.flush()
     return count

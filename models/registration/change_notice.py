@@ -254,6 +254,7 @@ def confirm_notice(notice: ChangeNotice, by: StaffUser,
     writer's commit fails instead of waiting. Whatever the caller changed before calling it is
     committed with it. The rest (the claim and the new values) waits for the caller's commit.
     """
+    db.session.flush()  # who entered it, as this session knows it, is in the columns below
     if notice.state in (NoticeState.CONFIRMED, NoticeState.REJECTED):
         raise NoticeError(ALREADY_PROCESSED)
     _move(notice, "confirm")

@@ -6,6 +6,7 @@ subcontractor needs the city's approval before any of its staff may have an ID.
 """
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
@@ -15,6 +16,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from admin_app.extensions import db
 from models.clock import now_utc, today_local
 from models.types import UTCDateTime
+
+if TYPE_CHECKING:  # accounts imports this module
+    from models.staff.accounts import StaffUser
 
 TRAINING_VALID_MONTHS = 12
 
@@ -74,6 +78,23 @@ class TrainingRecord(db.Model):
 
     user = relationship("StaffUser", foreign_keys=[user_id])
     recorded_by = relationship("StaffUser", foreign_keys=[recorded_by_id])
+
+
+def record_approval(company: ContractorCompany, by: "StaffUser") -> ContractorCompany:
+    """A subcontracting approval records who gave it (the IT officer saving it, unless it
+    names someone already); without an approval date there is no approver."""
+    if company.approved_on is None:
+        company.approved_by = None
+    elif company.approved_by is None:
+        company.approved_by = by
+    return company
+
+
+def record_training(record: TrainingRecord, by: "StaffUser") -> TrainingRecord:
+    """A training record names who recorded it: the person saving it."""
+    record.recorded_by = by
+    db.session.add(record)
+    return record
 
 
 def training_lapsed(user_id: int, day: date) -> bool:

@@ -5,6 +5,7 @@ from flask_login import current_user
 from wtforms.validators import Optional, ValidationError
 
 from models.clock import today_local
+from models.staff.contractor import record_approval, record_training
 from views.base import AppModelView
 
 
@@ -34,11 +35,7 @@ class ContractorCompanyView(AppModelView):
                  "approved_on": {"validators": [Optional(), _not_future]}}
 
     def on_model_change(self, form, model, is_created):
-        # The approval records who gave it: the IT officer saving it.
-        if model.approved_on and model.approved_by_id is None:
-            model.approved_by_id = current_user.id
-        if model.approved_on is None:
-            model.approved_by_id = None
+        record_approval(model, current_user._get_current_object())
 
 
 class TrainingRecordView(AppModelView):
@@ -50,4 +47,4 @@ class TrainingRecordView(AppModelView):
     form_args = {"trained_on": {"validators": [_not_future]}}
 
     def on_model_change(self, form, model, is_created):
-        model.recorded_by_id = current_user.id
+        record_training(model, current_user._get_current_object())

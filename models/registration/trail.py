@@ -184,7 +184,7 @@ def hold(registrant: Registrant) -> None:
 
 
 def confirm_registration(registrant: Registrant, by: StaffUser,
-                         now: datetime | None = None) -> None:
+                         now: datetime | None = None) -> Registrant:
     """最終確認: the registration becomes 有効. Exactly once, even when two people click."""
     at = now or now_utc()
     if registrant.is_pending:
@@ -212,6 +212,7 @@ def confirm_registration(registrant: Registrant, by: StaffUser,
     registrant.status = RegistrantStatus.ACTIVE
     registrant.confirmed_by = by
     registrant.confirmed_at = at
+    return registrant
 
 
 def awaiting_confirmation(user: StaffUser) -> Select:

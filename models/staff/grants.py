@@ -214,31 +214,35 @@ def decide(grant: RoleAssignment, person: StaffUser, state: GrantState, at: date
     record(grant.user, kind, person, reason, **summary(grant), **extra)
 
 
-def approve(grant: RoleAssignment, person: StaffUser, *, now: datetime | None = None) -> None:
+def approve(grant: RoleAssignment, person: StaffUser, *,
+            now: datetime | None = None) -> RoleAssignment:
     """The second person approves: from now on the grant is in force on its dates."""
     at = now or now_utc()
     _check_decision(grant, person, at)
     check_password_is_the_holders(grant.user)
     decide(grant, person, GrantState.APPROVED, at)
+    return grant
 
 
 def refuse(grant: RoleAssignment, person: StaffUser, reason: str | None, *,
-           now: datetime | None = None) -> None:
+           now: datetime | None = None) -> RoleAssignment:
     """The second person refuses, with a reason: the grant is never in force."""
     at = now or now_utc()
     _check_decision(grant, person, at)
     decide(grant, person, GrantState.REFUSED, at, need_reason(reason))
+    return grant
 
 
 # --- ending and narrowing: at once, no second person -----------------------------------------
 
 def set_end(grant: RoleAssignment, last_day: date, actor: StaffUser | None,
-            reason: str | None, **details) -> None:
+            reason: str | None, **details) -> RoleAssignment:
     """End a grant after `last_day`; one that has not begun ends before it begins."""
     old = grant.valid_to
     grant.valid_to = max(last_day, grant.valid_from - timedelta(days=1))
     record(grant.user, StaffEventKind.GRANT_ENDED, actor, reason, **summary(grant),
            previous_valid_to=old.isoformat() if old else None, **details)
+    return grant
 
 
 def narrow(grant: RoleAssignment, actor: StaffUser, *, reason: str | None, valid_to=KEEP,

@@ -147,7 +147,7 @@ def need_reason(reason: str | None) -> str:
     return text
 
 
-def suspend(user: StaffUser, actor: StaffUser | None, reason: str | None) -> None:
+def suspend(user: StaffUser, actor: StaffUser | None, reason: str | None) -> StaffUser:
     refuse_self(actor, user, "suspend their own ID")
     text = need_reason(reason)
     if user.status != StaffStatus.ACTIVE:
@@ -155,19 +155,21 @@ def suspend(user: StaffUser, actor: StaffUser | None, reason: str | None) -> Non
     user.status = StaffStatus.SUSPENDED
     StaffSession.end_all_for(user.id, "suspended")  # the next request is refused
     record(user, StaffEventKind.SUSPENDED, actor, text)
+    return user
 
 
-def reactivate(user: StaffUser, actor: StaffUser, reason: str | None) -> None:
+def reactivate(user: StaffUser, actor: StaffUser, reason: str | None) -> StaffUser:
     refuse_self(actor, user, "reactivate their own ID")
     text = need_reason(reason)
     if user.status != StaffStatus.SUSPENDED:
         raise InputError(_l("Only a suspended ID can be reactivated."))
     user.status = StaffStatus.ACTIVE
     record(user, StaffEventKind.REACTIVATED, actor, text)
+    return user
 
 
 def revoke(user: StaffUser, actor: StaffUser | None, reason: str | None,
-           day: date | None = None) -> None:
+           day: date | None = None) -> StaffUser:
     """Revoked for good: kept in history, never reused, never deleted."""
     refuse_self(actor, user, "revoke their own ID")
     text = need_reason(reason)
@@ -182,6 +184,7 @@ def revoke(user: StaffUser, actor: StaffUser | None, reason: str | None,
             assignment.valid_to = max(assignment.valid_from, on - timedelta(days=1))
     StaffSession.end_all_for(user.id, "revoked")
     record(user, StaffEventKind.REVOKED, actor, text)
+    return user
 
 
 def change_password(user: StaffUser, new_password: str, hash_password, verify_current,

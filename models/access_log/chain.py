@@ -108,7 +108,9 @@ def forget_lane_heads() -> None:
 
 
 def append(engine: Engine, key: bytes, values: dict) -> int:
-    """Add one row at the end of a lane; returns its id."""
+    """Add one row at the end of a lane; returns its id. On its own connection, committed
+    here (a documented exception to "services never commit"): a log row stays whatever the
+    request's own transaction does."""
     if engine.dialect.name != "sqlite":
         return _append_to_own_lane(engine, key, values)
     with engine.connect() as conn:

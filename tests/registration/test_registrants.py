@@ -10,6 +10,7 @@ from sqlalchemy import select
 from admin_app.extensions import db
 from models import AccessAction, AccessLog, Registrant, RegistrantKind
 from models.clock import today_local
+from models.registration.school import FeeTier, fee_tier
 from tests.builders import PASSWORD, facility_id
 from tests.builders.registration import make_registrant, post_new
 from tests.builders.staff import make_user
@@ -69,7 +70,11 @@ def test_birth_date_is_required_only_for_sports_center_individuals(app, login_as
         assert r.kind == RegistrantKind.INDIVIDUAL and r.birth_date == date(2014, 4, 2)
         registrant_id = r.id
     html = client.get(f"/admin/registrant/details/?id={registrant_id}").get_data(as_text=True)
-    assert "料金区分" in html and ("小学生以下" in html or "中学生・高校生" in html)
+    # Born 2 April 2014: 小学6年 until March 2027, then 中学1年 — whichever today is.
+    tier = fee_tier(date(2014, 4, 2), today_local())
+    shown, not_shown = ("小学生以下", "中学生・高校生") if tier == FeeTier.CHILD else (
+        "中学生・高校生", "小学生以下")
+    assert "料金区分" in html and shown in html and not_shown not in html
 
 
 def test_joint_use_is_refused_where_the_facility_does_not_allow_it(app, login_as):

@@ -15,6 +15,7 @@ from models import AccessLog, AccessLogHead, LogReview, Section
 from models.access_log.chain import GENESIS, LANES, row_hash
 from models.access_log.checkpoint import Checkpoint, parse, signed_line
 from models.append_only import create_statements, drop_statements
+from tests.builders.access_log import record_review
 from tests.builders.staff import sports_chief
 from tests.support import csrf_token
 
@@ -60,13 +61,7 @@ def file_checkpoint(app, tmp_path, monkeypatch) -> Path:
 
 
 def sign_off(app, login_as) -> int:
-    client = login_as("chief1")
-    page = client.get("/admin/log_review/").get_data(as_text=True)
-    with app.app_context():
-        kominkan = db.session.scalar(select(Section.id).where(Section.code == "KOMINKAN"))
-    response = client.post("/admin/log_review/record/", data={
-        "section": kominkan, "period_from": "2026-01-05", "period_to": "2026-01-09",
-        "findings": "none", "csrf_token": csrf_token(page)})
+    response = record_review(login_as("chief1"), app)
     assert response.status_code == 302
     with app.app_context():
         return db.session.scalar(select(func.max(LogReview.id)))
@@ -324,14 +319,7 @@ def test_a_sign_off_records_the_checkpoint_of_its_moment_and_shows_it_to_print(a
 
 
 def test_the_recorded_review_goes_straight_to_its_printable_checkpoint(app, login_as):
-    client = login_as("chief1")
-    page = client.get("/admin/log_review/").get_data(as_text=True)
-    with app.app_context():
-        kominkan = db.session.scalar(select(Section.id).where(Section.code == "KOMINKAN"))
-    response = client.post("/admin/log_review/record/", data={
-        "section": kominkan, "period_from": "2026-01-05", "period_to": "2026-01-09",
-        "findings": "none", "csrf_token": csrf_token(page)}, follow_redirects=True)
-    html = response.get_data(as_text=True)
+    html = record_review(login_as("chief1"), app, follow_redirects=True).get_data(as_text=True)
     assert "チェックポイントを印刷し" in html and 'data-testid="checkpoint"' in html
 
 

@@ -11,9 +11,8 @@ from models import AccessAction, AccessLog, LogReview, Role, StaffUser
 from models.access_log.review import Findings
 from models.clock import now_utc, today_local
 from tests.builders import section_id, user_id
-from tests.builders.access_log import write
+from tests.builders.access_log import record_review, write
 from tests.builders.staff import make_user, sports_chief
-from tests.support import csrf_token
 
 
 def log_page(client, **params) -> str:
@@ -132,18 +131,10 @@ def test_flags_outside_hours_export_denied_and_bulk(app, login_as):
 
 def test_review_sign_off_is_recorded_and_cannot_be_changed(app, login_as):
     client = login_as("chief1")
-    page = client.get("/admin/log_review/").get_data(as_text=True)
-    with app.app_context():
-        kominkan = section_id("KOMINKAN")
-    response = client.post("/admin/log_review/record/", data={
-        "section": kominkan, "period_from": "2026-11-16", "period_to": "2026-11-22",
-        "findings": "noted", "findings_text": "", "csrf_token": csrf_token(page)},
-        follow_redirects=True)
+    week = {"period_from": "2026-11-16", "period_to": "2026-11-22", "findings": "noted"}
+    response = record_review(client, app, **week, follow_redirects=True)
     assert "所見の内容を記入してください" in response.get_data(as_text=True)
-    client.post("/admin/log_review/record/", data={
-        "section": kominkan, "period_from": "2026-11-16", "period_to": "2026-11-22",
-        "findings": "noted", "findings_text": "夜間の大量閲覧を本人に確認",
-        "csrf_token": csrf_token(page)})
+    record_review(client, app, **week, findings_text="夜間の大量閲覧を本人に確認")
     with app.app_context():
         review = db.session.scalars(select(LogReview).order_by(LogReview.id.desc())).first()
         assert review.findings_text == "夜間の大量閲覧を本人に確認"
@@ -155,14 +146,10 @@ def test_review_sign_off_is_recorded_and_cannot_be_changed(app, login_as):
 
 
 def test_a_chief_cannot_sign_off_another_section(app, login_as):
-    client = login_as("chief1")
-    page = client.get("/admin/log_review/").get_data(as_text=True)
+    html = record_review(login_as("chief1"), app, "SPORTS", period_from="2026-11-16",
+                         period_to="2026-11-22", follow_redirects=True).get_data(as_text=True)
     with app.app_context():
         sports = section_id("SPORTS")
-    html = client.post("/admin/log_review/record/", data={
-        "section": sports, "period_from": "2026-11-16", "period_to": "2026-11-22",
-        "findings": "none", "csrf_token": csrf_token(page)}, follow_redirects=True).get_data(
-        as_text=True)
     assert "所属課: 選択肢が正しくありません" in html
     with app.app_context():
         assert db.session.scalar(select(LogReview.id).where(

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := admin_app
 
-.PHONY: run test lint translations messages lock clean
+.PHONY: run test test-fast lint translations messages lock clean
 
 $(BIN)/flask: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ run: $(BIN)/flask translations
 
 test: $(BIN)/flask translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The inner loop: no Chromium, no gunicorn workers or bench-sized walks (`make test` runs all).
+test-fast: $(BIN)/flask translations
+	$(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
 lint: $(BIN)/flask
 	$(BIN)/ruff check admin_app models views tests bench

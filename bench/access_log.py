@@ -78,7 +78,7 @@ def main() -> None:
     from admin_app.extensions import db
     from models import AccessLog, StaffUser
     from models.access_log.chain import verify
-    from tests.conftest import login
+    from tests.support import login
 
     app = built_app(build, f"{N:,} chained log rows")
     with app.app_context():
@@ -133,7 +133,7 @@ def main() -> None:
 def throughput(app) -> None:
     """The same page under gunicorn and wrk, logging on versus off, runs interleaved."""
     from bench.load import compare, served, session_cookie
-    from tests.conftest import DEMO_PASSWORD
+    from tests.support import DEMO_PASSWORD
 
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     with served("bench.served:create(audit=True)", url) as on_base, \

@@ -61,7 +61,7 @@ def main() -> None:
     bench_database("bench-registrants-")
     from admin_app.extensions import db
     from models import Registrant
-    from tests.conftest import login
+    from tests.support import login
 
     app = built_app(build, f"{N:,} registrants")
     with app.app_context():

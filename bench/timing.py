@@ -45,7 +45,7 @@ def built_app(build, what: str):
     from admin_app import create_app
     from admin_app.config import TestConfig
     from admin_app.extensions import db
-    from tests.conftest import reset_database
+    from tests.support import reset_database
 
     app = create_app(TestConfig)
     reset_database(app)

@@ -1,87 +1,37 @@
-"""Fixtures: one migrated database per test session, emptied after every test."""
+"""Fixtures: one migrated database per test session, emptied after every test; the skips
+that the markers `browser`, `postgres_only` and `sqlite_only` stand for."""
 
-import re
+import os
+import shutil
 import threading
-from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
-from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from admin_app import create_app
 from admin_app.config import TestConfig
-from admin_app.demo.loader import DEMO_PASSWORD, load_demo_data
+from admin_app.demo.loader import load_demo_data
 from admin_app.demo.registrants import load_demo_registrants
 from admin_app.extensions import cache, db
-from models import AccessLogHead
-from models.access_log.chain import forget_lane_heads, initial_heads
-from models.append_only import APPEND_ONLY_TABLES, create_statements, drop_statements
 from models.public.version import stop_watching
+from tests.browser.chromium import CHROMIUM
+from tests.builders.registration import make_registrant
+from tests.builders.staff import make_user
+from tests.support import dispose, empty_tables, login, reset_database
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-
-def let_go_of_connections() -> None:
-    """What this process keeps open beside the pool: log lanes, the public stamp listener."""
-    forget_lane_heads()
-    stop_watching()
-
-
-def reset_database(app) -> None:
-    """Start from nothing, then build the schema the way production does: by migration."""
-    let_go_of_connections()
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        else:
-            db.engine.dispose()
-            path = Path(db.engine.url.database)
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(path) + suffix).unlink(missing_ok=True)
-            path.parent.mkdir(parents=True, exist_ok=True)
-        upgrade()
-        db.engine.dispose()
+# CI installs Chromium and never skips a browser test.
+NO_BROWSER = shutil.which(CHROMIUM) is None and os.environ.get("CI") != "true"
+DIALECT = TestConfig().SQLALCHEMY_DATABASE_URI.split(":", 1)[0].split("+", 1)[0]
 
 
-def empty_tables(app) -> None:
-    """Back to an empty, migrated database: the append-only triggers are lifted for the
-    clean-up only, and the log chain starts afresh."""
-    with app.app_context():
-        db.session.remove()
-        dialect = db.engine.dialect.name
-        tables = list(reversed(db.metadata.sorted_tables))
-        with db.engine.connect() as conn:
-            if dialect == "sqlite":
-                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # rows point both ways
-                conn.commit()
-            for table in APPEND_ONLY_TABLES:
-                for statement in drop_statements(dialect, table):
-                    conn.execute(text(statement))
-            if dialect == "postgresql":
-                names = ", ".join(t.name for t in tables)
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    conn.execute(table.delete())
-            conn.execute(AccessLogHead.__table__.insert(), initial_heads(first_id=1))
-            forget_lane_heads()
-            for table in APPEND_ONLY_TABLES:
-                for statement in create_statements(dialect, table):
-                    conn.execute(text(statement))
-            conn.commit()
-            if dialect == "sqlite":
-                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-                conn.commit()
-
-
-def dispose(app) -> None:
-    let_go_of_connections()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def pytest_collection_modifyitems(config, items):
+    skips = {"browser": (NO_BROWSER, "Chromium not installed (CI installs it and never skips)"),
+             "postgres_only": (DIALECT != "postgresql", "runs on PostgreSQL only"),
+             "sqlite_only": (DIALECT != "sqlite", "runs on SQLite only")}
+    for item in items:
+        for marker, (skip, reason) in skips.items():
+            if skip and item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session")
@@ -137,7 +87,6 @@ def full_demo(app, demo):
     """The whole demo set (registrants, notices, talent bank) plus a suspended ID and an
     expired registration, so that list filters have rows on both sides."""
     from models import Registrant, RegistrantStatus, StaffStatus, StaffUser
-    from tests.builders import make_registrant, make_user
 
     with app.app_context():
         load_demo_data()
@@ -164,19 +113,6 @@ def live_server(app, demo):
     thread.join()
 
 
-def csrf_token(html: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "page has no CSRF token"
-    return match.group(1)
-
-
-def login(client, login_id: str, password: str = DEMO_PASSWORD):
-    token = csrf_token(client.get("/login").get_data(as_text=True))
-    return client.post("/login", data={"login": login_id, "password": password,
-                                       "csrf_token": token})
-
-
 @pytest.fixture
 def login_as(client, demo):
     """login_as("staff1") logs the test client in as a demo login and returns the client."""
@@ -185,11 +121,3 @@ def login_as(client, demo):
         assert response.status_code == 302, f"login as {login_id} failed"
         return client
     return _login
-
-
-def decide(client, grant_id: int, action: str = "approve", reason: str = "", *,
-           batch: bool = False):
-    """Approve or refuse a pending grant (or HR's list) over HTTP, as the logged-in person."""
-    token = csrf_token(client.get("/admin/").get_data(as_text=True))
-    url = f"/admin/grants/decide{'-batch' if batch else ''}/?id={grant_id}"
-    return client.post(url, data={"action": action, "reason": reason, "csrf_token": token})

@@ -63,16 +63,17 @@ def make_registrant(facility_name: str = "中央公民館", kind: str = "group",
     from models.clock import JST, today_local
     from models.japanese import phone_digits
     from models.registration.registrant import start_registration
-    from models.registration.steps import may_confirm_for
     from models.registration.trail import confirm_registration
+    from models.staff.access import accesses_of
 
     facility = db.session.scalar(select(Facility).where(Facility.name == facility_name))
     users = db.session.scalars(select(StaffUser).order_by(StaffUser.id)).all()
     by_login = {u.login: u for u in users}
     section = facility.section_id
+    access = accesses_of(users)
     enterer = by_login[entered_by] if entered_by else next(
-        (u for u in users if facility.id in u.facility_ids()
-         and not may_confirm_for(u, section)), None)
+        (u for u in users if access[u.id].serves(facility.id)
+         and not access[u.id].may_confirm_for(section)), None)
     day = registered_on or today_local()
     values = {"name": "テスト合唱団", "name_kana": "テストガッショウダン",
               "postal_code": "1890014", "address": "東村山市本町1丁目2番3号",
@@ -98,7 +99,7 @@ def make_registrant(facility_name: str = "中央公民館", kind: str = "group",
     db.session.flush()
     if confirmed:
         confirmer = by_login[confirmed_by] if confirmed_by else next(
-            u for u in users if may_confirm_for(u, section) and u is not enterer)
+            u for u in users if access[u.id].may_confirm_for(section) and u is not enterer)
         confirm_registration(registrant, confirmer, now=datetime.combine(day, time(12), JST))
     db.session.commit()
     return registrant.id

@@ -24,6 +24,7 @@ from models.registration.registrant import (
     reserve_numbers,
     start_registration,
 )
+from models.staff.access import access_of
 from models.staff.accounts import StaffUser
 from models.typed_input import date_problem
 
@@ -69,7 +70,8 @@ def import_registrants(raw: bytes, entered_by: StaffUser, *, dry_run: bool = Fal
                        ) -> ImportResult:
     """Stage every row as a pending registration entered by `entered_by`, or none at all."""
     result = ImportResult()
-    if not entered_by.is_usable() or not entered_by.facility_ids():
+    served = access_of(entered_by).facility_ids
+    if not entered_by.is_usable() or not served:
         result.errors = [gettext("entered-by: this ID cannot enter registrations (not usable, "
                                  "or not counter staff of any facility).")]
         return result
@@ -77,7 +79,6 @@ def import_registrants(raw: bytes, entered_by: StaffUser, *, dry_run: bool = Fal
     if result.errors:
         return result
     facilities = {f.name: f for f in db.session.scalars(select(Facility))}
-    served = entered_by.facility_ids()
     today = today_local()
     staged: list[Registrant] = []
     for number, row in enumerate(progress(rows), start=2):  # row 1 is the header

@@ -41,11 +41,13 @@ def authenticate(login: str, password: str) -> StaffUser | None:
         return None
     if not user_password_matches(user, password):
         return None
-    reasons = access_of(user).refusal_reasons
-    if reasons:
+    access = access_of(user)
+    if access.refusal_reasons:
         security_event(SecurityEventKind.LOGIN_REFUSED, user_id=user.id,
-                       remote_addr=request.remote_addr, detail="; ".join(reasons)[:300])
+                       remote_addr=request.remote_addr,
+                       detail="; ".join(access.refusal_reasons)[:300])
         return None
+    g.access = access  # the rest of the login request, once the user is logged in
     hasher = password_hasher()
     if user.password_hash and hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)

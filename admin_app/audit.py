@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from admin_app.extensions import db
 from admin_app.permissions import TABLE, rule_for
+from admin_app.security import current_access
 from models.access_log.chain import append
 from models.access_log.entries import AccessAction
 from models.clock import now_utc
@@ -27,12 +28,11 @@ def remember_user() -> None:
     if rule is not None and rule.action is None:
         return
     # Who and which section, taken while the user is freshly loaded (no extra queries later).
-    g.audit_who = _who(current_user._get_current_object()) \
-        if current_user.is_authenticated else None
+    g.audit_who = _who() if current_user.is_authenticated else None
 
 
-def _who(user) -> tuple[int, int | None]:
-    return user.id, user.current_section_id()
+def _who() -> tuple[int, int | None]:
+    return current_user.id, current_access().section_id
 
 
 def _record_ids() -> str | None:
@@ -103,7 +103,7 @@ def write_access_log(response: Response) -> Response:
         return response
     who = g.get("audit_who")
     if current_user.is_authenticated and who is None:  # just logged in
-        who = _who(current_user._get_current_object())
+        who = _who()
     user_id, section_id = who or (None, None)
     row = {
         "at": now_utc(),

@@ -4,14 +4,15 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask import Flask, abort, current_app, g, redirect, request, request_started, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from admin_app.extensions import db, login_manager
 from admin_app.permissions import PUBLIC, SEES_ALL_FACILITIES, allows, rule_for
 from models.clock import now_utc
-from models.staff.accounts import Role, StaffSession, StaffUser
+from models.staff.access import NO_ACCESS, Access, access_of
+from models.staff.accounts import StaffSession, StaffUser
 from models.staff.password_handout import handout_matches
 from models.staff.security_event import SecurityEventKind, security_event
 
@@ -40,11 +41,13 @@ def authenticate(login: str, password: str) -> StaffUser | None:
         return None
     if not user_password_matches(user, password):
         return None
-    reasons = user.refusal_reasons()
-    if reasons:
+    access = access_of(user)
+    if access.refusal_reasons:
         security_event(SecurityEventKind.LOGIN_REFUSED, user_id=user.id,
-                       remote_addr=request.remote_addr, detail="; ".join(reasons)[:300])
+                       remote_addr=request.remote_addr,
+                       detail="; ".join(access.refusal_reasons)[:300])
         return None
+    g.access = access  # the rest of the login request, once the user is logged in
     hasher = password_hasher()
     if user.password_hash and hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
@@ -86,7 +89,8 @@ def load_user(token: str) -> StaffUser | None:
         session_row.end("idle_timeout")
         db.session.commit()
         return None
-    if user.refusal_reasons(now):  # suspended, revoked, transferred out, contractor gate
+    access = access_of(user, now)
+    if access.refusal_reasons:  # suspended, revoked, transferred out, contractor gate
         session_row.end("id_not_usable")
         db.session.commit()
         return None
@@ -95,20 +99,30 @@ def load_user(token: str) -> StaffUser | None:
         db.session.commit()
     user.session_token = token
     g.staff_session = session_row
+    g.access = access  # the request's, computed while checking the ID
     return user
 
 
-def current_roles() -> frozenset[Role]:
+def current_access() -> Access:
+    """What the current user may do in this request: computed once (by the user loader) and
+    kept on g; a login or logout within the request changes whose it is."""
     if not current_user.is_authenticated:
-        return frozenset()
-    if "current_roles" not in g:
-        g.current_roles = current_user.roles()
-    return g.current_roles
+        return NO_ACCESS
+    access = g.get("access")
+    if access is None or access.user_id != current_user.id:
+        access = g.access = access_of(current_user._get_current_object())
+    return access
+
+
+def forget_access(sender: Flask, **extra) -> None:
+    """Every request starts without one (g may outlive a request where an outer application
+    context is kept, as in tests)."""
+    g.pop("access", None)
 
 
 def allowed(endpoint: str) -> bool:
     """May the current user reach this endpoint? (Menus, buttons and the gate all ask this.)"""
-    return allows(endpoint, current_roles(), current_user.is_authenticated)
+    return allows(endpoint, current_access().roles, current_user.is_authenticated)
 
 
 def enforce_permissions():
@@ -139,14 +153,14 @@ def init_security(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = None  # server-side session rows do this job
+    request_started.connect(forget_access, app)
     app.before_request(enforce_permissions)
 
 
 def visible_facility_ids() -> set[int] | None:
     """Facilities whose records the current user may see; None means every facility."""
-    if current_roles() & SEES_ALL_FACILITIES:
-        return None
-    return current_user.facility_ids() if current_user.is_authenticated else set()
+    access = current_access()
+    return None if access.has(*SEES_ALL_FACILITIES) else set(access.facility_ids)
 
 
 def safe_next(target: str | None, default: str) -> str:

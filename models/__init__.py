@@ -39,7 +39,7 @@ __all__ = [
     "RoleAssignment", "Room", "Section", "StaffKind", "StaffSession", "StaffStatus",
     "StaffUser", "assignment_facility",
 ]
-from models.staff.lifecycle import StaffEvent, StaffEventKind  # noqa: E402
+from models.staff.events import StaffEvent, StaffEventKind  # noqa: E402
 from models.staff.transfer import PersonnelTransfer, TransferBatch, TransferKind  # noqa: E402
 
 __all__ += ["ContractorCompany", "PersonnelTransfer", "SecurityEvent", "SecurityEventKind",

@@ -5,14 +5,14 @@ from flask import Response, abort, current_app, flash, redirect, request
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.helpers import flash_errors, get_redirect_target
 from flask_babel import gettext
-from flask_login import current_user
 from sqlalchemy import inspect, select
 from werkzeug.utils import secure_filename
 
 from admin_app.audit import mark_out_of_scope, not_found
 from admin_app.csv_export import csv_document
 from admin_app.extensions import db
-from admin_app.security import allowed
+from admin_app.security import allowed, current_access
+from models.organisation import Facility
 from models.typed_input import query_id
 from views.filters import AppFilterConverter
 from views.forms import AdminForm, AdminInlineConverter
@@ -161,13 +161,11 @@ class FacilityScopedView(AppModelView):
     facilities to choose from in forms."""
 
     def scope(self, query):
-        return query.filter(self.model.facility_id.in_(current_user.facility_ids()))
+        return query.filter(self.model.facility_id.in_(current_access().facility_ids))
 
     def facility_choices(self):
-        from models.organisation import Facility
-
         return db.session.scalars(select(Facility).where(
-            Facility.id.in_(current_user.facility_ids())).order_by(Facility.id)).all()
+            Facility.id.in_(current_access().facility_ids)).order_by(Facility.id)).all()
 
     def create_form(self, obj=None):
         form = super().create_form(obj)

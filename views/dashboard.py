@@ -3,11 +3,10 @@
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from flask_admin import AdminIndexView, BaseView, expose
-from flask_login import current_user
 from sqlalchemy import func, select, text
 
 from admin_app.extensions import db
-from admin_app.security import allowed, current_roles
+from admin_app.security import allowed, current_access
 from models import AccessLog, Facility, Registrant, Room, Section, StaffUser
 from models.clock import today_local
 from models.public.publication import unconfirmed_circles, unconfirmed_talents
@@ -28,7 +27,7 @@ class DashboardView(AdminIndexView):
 
     @expose("/")
     def index(self):
-        assignments = current_user.valid_assignments()
+        access = current_access()
         expiring = []
         show_expiring = allowed("registrant.index_view")
         if show_expiring:
@@ -36,30 +35,31 @@ class DashboardView(AdminIndexView):
             expiring = db.session.scalars(
                 select(Registrant)
                 .where(expiring_soon_condition(today, today + relativedelta(months=2)),
-                       Registrant.facility_id.in_(current_user.facility_ids()))
+                       Registrant.facility_id.in_(access.facility_ids))
                 .order_by(Registrant.expires_on).limit(EXPIRING_SHOWN)).all()
         notice_counts = {}
         if allowed("change_notice.index"):
             notice_counts = dict(db.session.execute(
                 select(ChangeNotice.state, func.count()).join(ChangeNotice.registrant)
                 .where(ChangeNotice.state.in_(OPEN_STATES),
-                       Registrant.facility_id.in_(current_user.facility_ids()))
+                       Registrant.facility_id.in_(access.facility_ids))
                 .group_by(ChangeNotice.state)).all())
         awaiting = []  # registrations this person may give the final confirmation
         if show_expiring:
-            awaiting = db.session.scalars(awaiting_confirmation(current_user).order_by(
+            awaiting = db.session.scalars(awaiting_confirmation(access).order_by(
                 Registrant.created_at).limit(EXPIRING_SHOWN + 1)).all()
         unconfirmed = {}
         if show_expiring:
-            facilities = current_user.facility_ids()
+            facilities = access.facility_ids
             unconfirmed = {"registrant": unconfirmed_circles(today, facilities),
                            "talent_entry": unconfirmed_talents(today, facilities)}
         # Grants (and, for IT, HR's lists) waiting for this person's approval.
-        pending = pending_context(current_user) if allowed("grant.decide") else {}
-        return self.render("admin/dashboard.html", assignments=assignments, pending=pending,
+        pending = pending_context(access) if allowed("grant.decide") else {}
+        return self.render("admin/dashboard.html", assignments=access.assignments,
+                           pending=pending,
                            **pending, unconfirmed=unconfirmed, awaiting=awaiting,
                            notice_counts=notice_counts, NoticeState=NoticeState,
-                           role_labels=sorted(label(r) for r in current_roles()), label=label,
+                           role_labels=sorted(label(r) for r in access.roles), label=label,
                            expiring=expiring, expiring_limit=EXPIRING_SHOWN,
                            show_expiring=show_expiring)
 

@@ -17,7 +17,7 @@ from models.registration.registrant import (
 )
 from models.registration.school import FeeTier
 from models.staff.accounts import GrantState, Role, StaffKind, StaffStatus
-from models.staff.lifecycle import StaffEventKind
+from models.staff.events import StaffEventKind
 from models.staff.security_event import SecurityEventKind
 from models.staff.transfer import TransferKind
 

@@ -33,6 +33,7 @@ from models.registration.registrant import (
     expire_due,
 )
 from models.registration.trail import confirm_registration, register
+from models.staff.access import access_of
 from models.staff.accounts import StaffUser
 
 TOWNS = ["本町", "久米川町", "秋津町", "青葉町", "萩山町", "富士見町", "美住町", "廻田町",
@@ -245,7 +246,7 @@ def load_demo_notices() -> int:
         return 0
     today = today_local()
     candidates = db.session.scalars(
-        select(Registrant).where(Registrant.facility_id.in_(clerk.facility_ids()),
+        select(Registrant).where(Registrant.facility_id.in_(access_of(clerk).facility_ids),
                                  Registrant.status == "active",
                                  Registrant.expires_on > today + timedelta(days=90))
         .order_by(Registrant.id).limit(6)).all()

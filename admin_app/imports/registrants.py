@@ -20,6 +20,7 @@ from models.organisation import Facility
 from models.registration.input import INPUT_FIELDS, clean_registrant
 from models.registration.registrant import Registrant, RegistrantKind, reserve_numbers
 from models.registration.trail import register
+from models.staff.access import access_of
 from models.staff.accounts import StaffUser
 from models.typed_input import date_problem
 
@@ -67,7 +68,8 @@ def import_registrants(raw: bytes, entered_by: StaffUser, *, dry_run: bool = Fal
     Never commits: the caller commits when there are no errors and it is not a dry run (and
     otherwise rolls back, though nothing was added to the session then)."""
     result = ImportResult()
-    if not entered_by.is_usable() or not entered_by.facility_ids():
+    served = access_of(entered_by).facility_ids
+    if not entered_by.is_usable() or not served:
         result.errors = [gettext("entered-by: this ID cannot enter registrations (not usable, "
                                  "or not counter staff of any facility).")]
         return result
@@ -75,7 +77,6 @@ def import_registrants(raw: bytes, entered_by: StaffUser, *, dry_run: bool = Fal
     if result.errors:
         return result
     facilities = {f.name: f for f in db.session.scalars(select(Facility))}
-    served = entered_by.facility_ids()
     today = today_local()
     staged: list[Registrant] = []
     for number, row in enumerate(progress(rows), start=2):  # row 1 is the header

@@ -33,6 +33,7 @@ from sqlalchemy import Connection, select
 
 from models.access_log.chain import GENESIS, LANES
 from models.access_log.entries import AccessLog, AccessLogHead
+from models.access_log.review import LogReview
 from models.clock import as_utc, now_utc
 from models.typed_input import query_id
 
@@ -173,8 +174,6 @@ def missing_sign_offs(conn: Connection, chain_key: bytes) -> list[Problem]:
     """Sign-offs that the (chained) log says were recorded, but that are gone from the
     table, lost their checkpoint, or carry one from another moment: whoever removes a
     sign-off with its checkpoint cannot remove the log row that recorded it unnoticed."""
-    from models.access_log.review import LogReview
-
     recorded = [(row_id, at, [k for k in map(query_id, named.split(",")) if k is not None])
                 for row_id, at, named in conn.execute(
                     select(AccessLog.id, AccessLog.at, AccessLog.record_ids).where(

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from admin_app.extensions import db
-from models.clock import now_utc
+from models.clock import JST, now_utc, start_of_day
 from models.types import UTCDateTime, str_enum
 
 
@@ -102,8 +102,6 @@ def _filtered(query, section_ids: set[int], f: LogFilter, *, action: bool = True
     compared as expressions, so that SQLite walks the action index, not a person's or a
     screen's whole log (it knows no value's frequency).
     """
-    from models.clock import start_of_day
-
     user, endpoint = AccessLog.user_id, AccessLog.endpoint
     if few_of_action:
         user, endpoint = AccessLog.user_id + 0, AccessLog.endpoint.concat("")
@@ -171,8 +169,6 @@ def denied_per_person(section_ids: set[int], f: LogFilter) -> list[tuple[int, in
 def flags(rows: list[AccessLog], working_hours: tuple[int, int], bulk_limit: int,
           bulk_counts: dict[tuple[int, datetime], int]) -> dict[int, list[str]]:
     """Per row id: 'outside_hours', 'export', 'denied', 'bulk'."""
-    from models.clock import JST
-
     start, end = working_hours
     out: dict[int, list[str]] = {}
     for row in rows:

@@ -17,7 +17,8 @@ from admin_app.extensions import db
 from models.clock import now_utc, today_local
 from models.errors import InputError
 from models.organisation import Section
-from models.staff.accounts import Role, StaffUser
+from models.staff.access import access_of
+from models.staff.accounts import StaffUser
 from models.types import UTCDateTime, str_enum
 
 DUE_AFTER_DAYS = 7
@@ -53,16 +54,10 @@ class LogReview(db.Model):
     reviewer: Mapped[StaffUser] = relationship()
 
 
-def chief_sections(user: StaffUser, at: datetime | None = None) -> set[int]:
-    """Sections whose log this person may read: where they are chief, now."""
-    return {a.section_id for a in user.valid_assignments(at) if a.role == Role.SECTION_CHIEF} \
-        if user.roles(at) else set()
-
-
 def record_review(user: StaffUser, section_id: int, period_from: date, period_to: date,
                   findings: Findings, text: str | None, checkpoint: str) -> LogReview:
     """Sign off a review, with the log's checkpoint taken at this moment."""
-    if section_id not in chief_sections(user):
+    if not access_of(user).is_chief_of(section_id):
         raise InputError(_l("Only the chief of the section can sign off its review."))
     if period_from > period_to:
         raise InputError(_l("The end date must not be before the start date."), "period_to")

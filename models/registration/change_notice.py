@@ -19,7 +19,8 @@ from models.japanese import phone_digits
 from models.registration.input import INPUT_FIELDS, applies, clean_registrant
 from models.registration.inventory import BY_FIELD, system_items
 from models.registration.registrant import PERSONAL, Registrant, RegistrantStatus, reserve_numbers
-from models.registration.steps import NotAllowed, StepError, applying_notice, may_confirm_for
+from models.registration.steps import NotAllowed, StepError, applying_notice
+from models.staff.access import Access, access_of
 from models.staff.accounts import StaffUser
 from models.typed_input import date_problem, text_problem, visible
 from models.types import UTCDateTime, str_enum
@@ -145,14 +146,14 @@ class RegistrantHistory(db.Model):
 
 # --- who may do what -------------------------------------------------------------------------
 
-def can_handle(user: StaffUser, registrant: Registrant) -> bool:
+def can_handle(access: Access, registrant: Registrant) -> bool:
     """Counter staff of the registrant's facility (receive and enter)."""
-    return registrant.facility_id in user.facility_ids()
+    return access.serves(registrant.facility_id)
 
 
-def can_decide(user: StaffUser, notice: ChangeNotice) -> bool:
+def can_decide(access: Access, notice: ChangeNotice) -> bool:
     """The chief, or a designated confirmer, of the section the facility belongs to."""
-    return may_confirm_for(user, notice.registrant.facility.section_id)
+    return access.may_confirm_for(notice.registrant.facility.section_id)
 
 
 def _move(notice: ChangeNotice, action: str) -> NoticeState:
@@ -172,7 +173,7 @@ ACTION_LABELS = {"enter": _l("entered"), "confirm": _l("confirmed"), "reject": _
 def receive(registrant: Registrant, by: StaffUser, *, notice_type: NoticeType,
             received_on: date, via: ReceivedVia, today: date | None = None) -> ChangeNotice:
     day = today or today_local()
-    if not can_handle(by, registrant):
+    if not can_handle(access_of(by), registrant):
         raise NotAllowed(_l("You do not handle this facility."))
     if received_on > day:
         raise NoticeError(_l("The date of receipt cannot be in the future."),
@@ -218,7 +219,7 @@ def enter(notice: ChangeNotice, by: StaffUser, new_values: dict[str, str],
     day = today or today_local()
     target = _move(notice, "enter")
     registrant = notice.registrant
-    if not can_handle(by, registrant):
+    if not can_handle(access_of(by), registrant):
         raise NotAllowed(_l("You do not handle this facility."))
     staged: dict[str, str | None] = {}
     if notice.notice_type == NoticeType.CHANGE:
@@ -258,7 +259,7 @@ def confirm_notice(notice: ChangeNotice, by: StaffUser,
     if notice.state in (NoticeState.CONFIRMED, NoticeState.REJECTED):
         raise NoticeError(ALREADY_PROCESSED)
     _move(notice, "confirm")
-    if not can_decide(by, notice):
+    if not can_decide(access_of(by), notice):
         raise NotAllowed(_l("Only the section chief or a designated confirmer can confirm."))
     if notice.entered_by_id == by.id:
         raise NotAllowed(_l("The person who entered a notice cannot confirm it."))
@@ -310,7 +311,7 @@ def decide_against(notice: ChangeNotice, by: StaffUser, action: str, reason: str
                    now: datetime | None = None) -> ChangeNotice:
     """Reject, or return for correction, with a reason."""
     target = _move(notice, action)
-    if not can_decide(by, notice):
+    if not can_decide(access_of(by), notice):
         raise NotAllowed(_l("Only the section chief or a designated confirmer can decide."))
     if problem := text_problem(reason):
         raise NoticeError(problem, {"reason": problem})

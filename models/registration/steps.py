@@ -1,6 +1,6 @@
 """What the two trails share — a registration's and a change notice's (受付 → 入力 → 最終確認):
-who may give the final confirmation for a section, how a refused step is reported, and the
-mark a session carries while a confirmed change notice is being applied."""
+how a refused step is reported, and the mark a session carries while a confirmed change notice
+is being applied. Who may confirm for a section: models.staff.access (Access.may_confirm_for)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from sqlalchemy.orm import Session
 
 from models.errors import InputError
-from models.staff.accounts import Role, StaffUser
 
 APPLYING_NOTICE = "applying_change_notice"
 
@@ -24,20 +23,6 @@ class StepError(InputError):
 
 class NotAllowed(StepError):
     """The person may not take this step (answered with 403)."""
-
-
-def may_confirm_for(user: StaffUser, section_id: int) -> bool:
-    """The chief, or a designated confirmer, of the section (by assignments valid now)."""
-    return bool(user.roles()) and any(
-        a.section_id == section_id and (
-            a.role == Role.SECTION_CHIEF
-            or (a.role == Role.FACILITY_STAFF and a.designated_confirmer))
-        for a in user.valid_assignments())
-
-
-def confirmed_sections(user: StaffUser) -> set[int]:
-    """Sections the person gives the final confirmation for (empty for most staff)."""
-    return {a.section_id for a in user.valid_assignments() if may_confirm_for(user, a.section_id)}
 
 
 @contextmanager

@@ -34,13 +34,8 @@ from models.registration.registrant import (
     start_registration,
     term_end,
 )
-from models.registration.steps import (
-    APPLYING_NOTICE,
-    NotAllowed,
-    StepError,
-    confirmed_sections,
-    may_confirm_for,
-)
+from models.registration.steps import APPLYING_NOTICE, NotAllowed, StepError
+from models.staff.access import Access, access_of, accesses_of
 from models.staff.accounts import RoleAssignment, StaffUser
 
 # Items only a confirmed 変更届 changes once a registration is confirmed (form names).
@@ -80,19 +75,20 @@ def receipt_problems(facility: Facility | None, received_by: StaffUser | None,
         errors["received_on"] = str(_l("The date of receipt cannot be in the future."))
     if received_by is None:
         errors["received_by"] = str(_l("This item is required."))
-    elif facility is not None and facility.id not in received_by.facility_ids():
+    elif facility is not None and not access_of(received_by).serves(facility.id):
         errors["received_by"] = str(_l("This person does not serve this facility's counter."))
     return errors
 
 
-def possible_receivers(user: StaffUser) -> list[StaffUser]:
-    """Counter staff serving one of `user`'s facilities: who may have taken a paper form."""
-    mine = user.facility_ids()
-    sections = {a.section_id for a in user.valid_assignments()}
+def possible_receivers(access: Access) -> list[StaffUser]:
+    """Counter staff serving one of the person's facilities: who may have taken a paper form."""
+    sections = {a.section_id for a in access.assignments}
     candidates = db.session.scalars(select(StaffUser).where(StaffUser.id.in_(
         select(RoleAssignment.user_id).where(RoleAssignment.section_id.in_(sections))))
-        .order_by(StaffUser.id))
-    return [u for u in candidates if u.is_usable() and u.facility_ids() & mine]
+        .order_by(StaffUser.id)).all()
+    theirs = accesses_of(candidates)
+    return [u for u in candidates
+            if u.is_usable() and theirs[u.id].facility_ids & access.facility_ids]
 
 
 def enterers(registrant: Registrant) -> set[int]:
@@ -162,10 +158,10 @@ def confirmation_problems(registrant: Registrant, today: date | None = None) -> 
     return problems
 
 
-def may_confirm(user: StaffUser, registrant: Registrant) -> bool:
-    """Would `user` be allowed to confirm it (the problems aside)?"""
-    return (registrant.is_pending and may_confirm_for(user, registrant.facility.section_id)
-            and user.id not in enterers(registrant))
+def may_confirm(access: Access, registrant: Registrant) -> bool:
+    """Would the person be allowed to confirm it (the problems aside)?"""
+    return (registrant.is_pending and access.may_confirm_for(registrant.facility.section_id)
+            and access.user_id not in enterers(registrant))
 
 
 def hold(registrant: Registrant) -> None:
@@ -192,7 +188,7 @@ def confirm_registration(registrant: Registrant, by: StaffUser,
         db.session.expire(registrant)  # checks, rosters, corrections: as they are now
     if not registrant.is_pending:
         raise StepError(ALREADY_DONE)
-    if not may_confirm_for(by, registrant.facility.section_id):
+    if not access_of(by).may_confirm_for(registrant.facility.section_id):
         raise NotAllowed(_l("Only the section chief or a designated confirmer can confirm a "
                             "registration."))
     if by.id in enterers(registrant):
@@ -215,13 +211,13 @@ def confirm_registration(registrant: Registrant, by: StaffUser,
     return registrant
 
 
-def awaiting_confirmation(user: StaffUser) -> Select:
-    """Registrations waiting for `user`'s confirmation: pending, in a section they confirm
+def awaiting_confirmation(access: Access) -> Select:
+    """Registrations waiting for the person's confirmation: pending, in a section they confirm
     for, at a facility they see."""
     return select(Registrant).join(Registrant.facility).where(
         Registrant.status == RegistrantStatus.PENDING,
-        Facility.section_id.in_(confirmed_sections(user)),
-        Registrant.facility_id.in_(user.facility_ids()))
+        Facility.section_id.in_(access.confirm_sections),
+        Registrant.facility_id.in_(access.facility_ids))
 
 
 # --- after confirmation: notice items fixed, the rest with history ----------------------------

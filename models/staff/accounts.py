@@ -106,55 +106,14 @@ class StaffUser(UserMixin, db.Model):
         return f"{self.name} ({self.login})"
 
     def is_usable(self, at: datetime | None = None) -> bool:
-        """Active and inside its validity on the Japan calendar date of `at`."""
+        """Active and inside its validity on the Japan calendar date of `at` (what else it may
+        do, and why not: models.staff.access)."""
         day = today_local(at)
         return (
             self.status == StaffStatus.ACTIVE
             and self.valid_from <= day
             and (self.valid_to is None or day <= self.valid_to)
         )
-
-    def valid_assignments(self, at: datetime | None = None) -> list["RoleAssignment"]:
-        """Assignments in force (approved, or needing no approval) whose dates cover `at`."""
-        day = today_local(at)
-        return [a for a in self.assignments if a.in_force and a.covers(day)]
-
-    def roles(self, at: datetime | None = None) -> frozenset[Role]:
-        if not self.is_usable(at):
-            return frozenset()
-        return frozenset(a.role for a in self.valid_assignments(at))
-
-    def refusal_reasons(self, at: datetime | None = None) -> list[str]:
-        """Why this ID cannot be used now (shown to IT, never to the person logging in)."""
-        from models.staff.contractor import contractor_gate
-
-        day = today_local(at)
-        reasons = []
-        if self.status != StaffStatus.ACTIVE:
-            reasons.append(f"status: {self.status.value}")
-        if self.valid_from > day or (self.valid_to is not None and day > self.valid_to):
-            reasons.append("outside the ID's validity")
-        if not self.valid_assignments(at):
-            reasons.append("no valid role assignment")
-            if any(a.state == GrantState.PENDING and a.covers(day) for a in self.assignments):
-                reasons.append("role assignment waiting for approval")
-        return reasons + contractor_gate(self, day)
-
-    def current_section_id(self, at: datetime | None = None) -> int | None:
-        """The section the person works in now: that of their valid assignments first."""
-        for assignment in self.valid_assignments(at):
-            return assignment.section_id
-        return self.section_id
-
-    def facility_ids(self, at: datetime | None = None) -> set[int]:
-        """Facilities this person serves now: named ones, or every facility of a chief's section."""
-        ids: set[int] = set()
-        for a in self.valid_assignments(at):
-            if a.role == Role.SECTION_CHIEF or (a.role == Role.FACILITY_STAFF and not a.facilities):
-                ids.update(f.id for f in a.section.facilities)
-            elif a.role == Role.FACILITY_STAFF:
-                ids.update(f.id for f in a.facilities)
-        return ids
 
 
 class RoleAssignment(db.Model):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
 from models.clock import now_utc, today_local
+from models.staff.accounts import StaffKind, StaffUser
 from models.types import UTCDateTime
 
 if TYPE_CHECKING:  # accounts imports this module
@@ -104,10 +105,8 @@ def training_lapsed(user_id: int, day: date) -> bool:
         TrainingRecord.trained_on <= day).limit(1)) is None
 
 
-def contractor_gate(user, day: date | None = None) -> list[str]:
+def contractor_gate(user: StaffUser, day: date | None = None) -> list[str]:
     """Reasons a contractor staff ID may not be used today; [] for city employees."""
-    from models.staff.accounts import StaffKind
-
     if user.kind != StaffKind.CONTRACTOR:
         return []
     on = day or today_local()

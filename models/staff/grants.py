@@ -20,6 +20,7 @@ from admin_app.extensions import db
 from models.clock import now_utc, start_of_day, today_local
 from models.errors import InputError
 from models.organisation import Facility, Section
+from models.staff.access import Access, access_of
 from models.staff.accounts import (
     IN_FORCE,
     GrantState,
@@ -30,7 +31,8 @@ from models.staff.accounts import (
     StaffUser,
     needs_second_person,
 )
-from models.staff.lifecycle import StaffEventKind, need_reason, record
+from models.staff.events import StaffEventKind, record
+from models.staff.lifecycle import need_reason
 from models.staff.password_handout import (
     check_password_is_the_holders,
     handed_out_alone_by,
@@ -145,16 +147,16 @@ def approving_chiefs(grant: RoleAssignment, today: date) -> set[int]:
     return chiefs - {grant.user_id, grant.entered_by_id}
 
 
-def may_decide(grant: RoleAssignment, person: StaffUser, now: datetime | None = None) -> bool:
-    """May this person approve or refuse this grant now?"""
-    at = now or now_utc()
-    if person.id in (grant.user_id, grant.entered_by_id) or grant.batch_id is not None \
-            or person.id == handed_out_alone_by(grant.user):
+def may_decide(grant: RoleAssignment, access: Access) -> bool:
+    """May this person (their access at its moment) approve or refuse this grant?"""
+    person_id = access.user_id
+    if person_id in (grant.user_id, grant.entered_by_id) or grant.batch_id is not None \
+            or person_id == handed_out_alone_by(grant.user):
         return False
-    chiefs = approving_chiefs(grant, today_local(at))
+    chiefs = approving_chiefs(grant, today_local(access.at))
     if chiefs:
-        return person.id in chiefs
-    return Role.IT_ADMIN in person.roles(at)
+        return person_id in chiefs
+    return access.has(Role.IT_ADMIN)
 
 
 def can_still_start(grant: RoleAssignment, today: date) -> bool:
@@ -171,10 +173,9 @@ def pending_grants(today: date | None = None) -> list[RoleAssignment]:
     return [g for g in rows if can_still_start(g, day)]
 
 
-def pending_for(person: StaffUser, now: datetime | None = None) -> list[RoleAssignment]:
-    """The grants this person may approve now (their dashboard)."""
-    at = now or now_utc()
-    return [g for g in pending_grants(today_local(at)) if may_decide(g, person, at)]
+def pending_for(access: Access) -> list[RoleAssignment]:
+    """The grants this person may approve at the access's moment (their dashboard)."""
+    return [g for g in pending_grants(today_local(access.at)) if may_decide(g, access)]
 
 
 # --- approval and refusal --------------------------------------------------------------------
@@ -188,7 +189,7 @@ def _check_decision(grant: RoleAssignment, person: StaffUser, at: datetime) -> N
     if grant.batch_id is not None:
         raise InputError(_l("This grant came with HR's list: approve or refuse the list as "
                             "a whole."))
-    if not may_decide(grant, person, at):
+    if not may_decide(grant, access_of(person, at)):
         raise NotAllowed(NOT_APPROVER)
     if grant.state != GrantState.PENDING:
         raise InputError(_l("This grant is not waiting for approval."))

@@ -1,82 +1,28 @@
 """The life of a staff ID: issue, suspend, reactivate, revoke, password changes — each an
 event with who, when and why. IDs are never deleted or reused."""
 
-import enum
 import re
-import secrets
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, String, or_, select, true
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import select, true
 
 from admin_app.extensions import db
-from models.clock import now_utc, today_local
+from models.clock import today_local
 from models.errors import InputError
 from models.japanese import nfkc
 from models.staff.accounts import (
-    IN_FORCE,
     Role,
-    RoleAssignment,
     StaffSession,
     StaffStatus,
     StaffUser,
     needs_second_person,
 )
+from models.staff.events import StaffEventKind, record
+from models.staff.password_handout import hand_out, opens_data
+from models.staff.password_policy import check_new_password
 from models.staff.separation import OWN_ACCESS, refuse, refuse_self
 from models.typed_input import INVISIBLE
-from models.types import UTCDateTime, str_enum
-
-UNUSED_AFTER_DAYS = 90
-
-
-class StaffEventKind(enum.StrEnum):
-    ISSUED = "issued"
-    SUSPENDED = "suspended"
-    REACTIVATED = "reactivated"
-    REVOKED = "revoked"
-    PASSWORD_CHANGED = "password_changed"
-    PASSWORD_RESET = "password_reset"
-    # The second half of a password handed out in two halves (models.staff.password_handout).
-    PASSWORD_SECOND_HALF = "password_second_half"
-    TRANSFER_REGISTERED = "transfer_registered"
-    TRANSFER_APPLIED = "transfer_applied"
-    # Grants of roles (models.staff.grants): every step of the approval trail, and every end.
-    GRANT_SET_UP = "grant_set_up"  # loaded with the initial organisation, no second person
-    GRANT_ENTERED = "grant_entered"
-    GRANT_APPROVED = "grant_approved"
-    GRANT_REFUSED = "grant_refused"
-    GRANT_NARROWED = "grant_narrowed"
-    GRANT_ENDED = "grant_ended"
-
-
-class StaffEvent(db.Model):
-    __tablename__ = "staff_event"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
-    kind: Mapped[StaffEventKind] = mapped_column(str_enum(StaffEventKind, "staff_event_kind"))
-    reason: Mapped[str | None] = mapped_column(String(300))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))  # None = job
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
-    details: Mapped[dict | None] = mapped_column(JSON)
-
-    user = relationship(StaffUser, foreign_keys=[user_id])
-    actor = relationship(StaffUser, foreign_keys=[actor_id])
-
-
-def record(user: StaffUser, kind: StaffEventKind, actor: StaffUser | None,
-           reason: str | None = None, **details) -> StaffEvent:
-    event = StaffEvent(user=user, kind=kind, actor=actor, reason=reason,
-                       details=details or None)
-    db.session.add(event)
-    return event
-
-
-def random_password() -> str:
-    """A first password: 16 characters from an alphabet without look-alikes; shown once."""
-    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(16))
 
 
 def normalise_employee_number(raw: str | None) -> str | None:
@@ -109,8 +55,6 @@ def issue_id(user: StaffUser, actor: StaffUser, hash_password, role: Role) -> st
     """A new ID with a random first password that must be changed at first login — in two
     halves when its role opens residents' data, the log or IT (models.staff.password_handout): the
     first half is returned. Its role is a grant entered with it (enter_grant)."""
-    from models.staff.password_handout import hand_out
-
     user.employee_number = check_employee_number(user, user.employee_number, actor)
     exists = db.session.scalar(select(StaffUser.id).where(StaffUser.login == user.login))
     if exists is not None:
@@ -129,8 +73,6 @@ def issue_id(user: StaffUser, actor: StaffUser, hash_password, role: Role) -> st
 def reset_password(user: StaffUser, actor: StaffUser, hash_password) -> str:
     """A new password: its first half only when the ID opens residents' data, the log or IT
     (models.staff.password_handout). The ID's sessions end at once."""
-    from models.staff.password_handout import hand_out, opens_data
-
     refuse_self(actor, user, "reset their own password")
     password = hand_out(user, actor, hash_password, StaffEventKind.PASSWORD_RESET,
                         in_halves=opens_data(user))
@@ -191,8 +133,6 @@ def change_password(user: StaffUser, new_password: str, hash_password, verify_cu
                     current_password: str, keep_session_id: int | None) -> None:
     """The person's own change: checks the current password and the policy; ends the other
     sessions of this user."""
-    from models.staff.password_policy import check_new_password
-
     if not verify_current(user, current_password):
         raise InputError(_l("The current password is incorrect."), field="current")
     check_new_password(new_password, user.login)
@@ -202,35 +142,3 @@ def change_password(user: StaffUser, new_password: str, hash_password, verify_cu
     user.must_change_password = False
     StaffSession.end_all_for(user.id, "password_changed", except_id=keep_session_id)
     record(user, StaffEventKind.PASSWORD_CHANGED, user)
-
-
-# --- the stale and orphan report ----------------------------------------------------------
-
-def stale_report(now: datetime | None = None) -> dict[str, list[StaffUser]]:
-    """IDs IT should look at, by reason."""
-    from models.staff.accounts import StaffKind
-    from models.staff.contractor import contractor_gate
-    from models.staff.transfer import PersonnelTransfer, TransferKind
-
-    at = now or now_utc()
-    day = today_local(at)
-    active = db.session.scalars(select(StaffUser).where(
-        StaffUser.status == StaffStatus.ACTIVE).order_by(StaffUser.login)).all()
-    valid_now = set(db.session.scalars(select(RoleAssignment.user_id).where(
-        RoleAssignment.state.in_(IN_FORCE), RoleAssignment.valid_from <= day,
-        or_(RoleAssignment.valid_to.is_(None), RoleAssignment.valid_to >= day))))
-    cutoff = at - timedelta(days=UNUSED_AFTER_DAYS)
-    leavers = set(db.session.scalars(select(PersonnelTransfer.user_id).where(
-        PersonnelTransfer.kind == TransferKind.LEAVE, PersonnelTransfer.effective_on <= day)))
-    unapplied = db.session.scalars(select(PersonnelTransfer).where(
-        PersonnelTransfer.effective_on <= day, PersonnelTransfer.applied_at.is_(None),
-        PersonnelTransfer.cancelled_at.is_(None))).all()
-    return {
-        "no_assignment": [u for u in active if u.id not in valid_now],
-        "unused": [u for u in active if (u.last_login_at or u.created_at) < cutoff],
-        "leavers_active": [u for u in active if u.id in leavers],
-        "transfers_not_applied": [t.user for t in unapplied],
-        "contractor_lapsed": [u for u in active if u.kind == StaffKind.CONTRACTOR
-                              and contractor_gate(u, day)],
-    }
-

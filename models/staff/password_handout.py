@@ -13,6 +13,7 @@ that opens residents' data, the log or IT (models.staff.grants), and no such gra
 that password is still unchanged.
 """
 
+import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from admin_app.extensions import db
 from models.clock import now_utc, today_local
 from models.errors import InputError
+from models.staff.access import Access, access_of
 from models.staff.accounts import (
     GrantState,
     Role,
@@ -29,7 +31,7 @@ from models.staff.accounts import (
     StaffUser,
     needs_second_person,
 )
-from models.staff.lifecycle import StaffEvent, StaffEventKind, random_password, record
+from models.staff.events import StaffEvent, StaffEventKind, record
 from models.staff.separation import NotAllowed, refuse, refuse_self
 from models.types import UTCDateTime
 
@@ -65,6 +67,12 @@ class PasswordHandout(db.Model):
     user: Mapped[StaffUser] = relationship(foreign_keys=[user_id])
     first_by: Mapped[StaffUser] = relationship(foreign_keys=[first_by_id])
     second_by: Mapped[StaffUser | None] = relationship(foreign_keys=[second_by_id])
+
+
+def random_password() -> str:
+    """A first password: 16 characters from an alphabet without look-alikes; shown once."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(16))
 
 
 def opens_data(user: StaffUser) -> bool:
@@ -108,11 +116,11 @@ def waiting_for_second_half() -> list[PasswordHandout]:
     return [h for h in rows if open_handout(h.user) is h]
 
 
-def may_hand_second_half(user: StaffUser, person: StaffUser, at: datetime | None = None) -> bool:
+def may_hand_second_half(user: StaffUser, access: Access) -> bool:
     handout = open_handout(user)
     return (handout is not None and handout.second_hash is None
-            and person.id not in (handout.first_by_id, user.id)
-            and Role.IT_ADMIN in person.roles(at))
+            and access.user_id not in (handout.first_by_id, user.id)
+            and access.has(Role.IT_ADMIN))
 
 
 def hand_second_half(user: StaffUser, person: StaffUser, hash_password,
@@ -126,7 +134,7 @@ def hand_second_half(user: StaffUser, person: StaffUser, hash_password,
     refuse_self(person, user, "hand out a half of their own password")
     if person.id == handout.first_by_id:
         refuse(person, f"hand out both halves of a password: {user.login}", NOT_THE_FIRST)
-    if not may_hand_second_half(user, person, at):
+    if not may_hand_second_half(user, access_of(person, at)):
         raise NotAllowed(NOT_THE_FIRST)
     second = random_password()[:HALF]
     handed = db.session.execute(

@@ -20,6 +20,7 @@ from admin_app.extensions import db
 from models.clock import now_utc, today_local
 from models.errors import InputError
 from models.organisation import Facility, Section
+from models.staff.access import Access, access_of
 from models.staff.accounts import (
     GrantState,
     Role,
@@ -29,8 +30,9 @@ from models.staff.accounts import (
     StaffUser,
     needs_second_person,
 )
+from models.staff.events import StaffEventKind, record
 from models.staff.grants import check_grant, decide, enter_grant, set_end
-from models.staff.lifecycle import StaffEventKind, need_reason, record
+from models.staff.lifecycle import need_reason
 from models.staff.password_handout import (
     check_password_is_the_holders,
     handed_out_alone_by,
@@ -154,13 +156,13 @@ def _end_from(user: StaffUser, effective_on: date, actor: StaffUser | None,
 
 # --- HR's list as a batch: a second IT administrator approves or refuses it as a whole -------
 
-def may_decide_batch(batch: TransferBatch, person: StaffUser,
-                     now: datetime | None = None) -> bool:
+def may_decide_batch(batch: TransferBatch, access: Access) -> bool:
     """An IT administrator in force now who neither uploaded the list nor is named in it."""
-    return (person.id != batch.uploaded_by_id
-            and all(t.user_id != person.id and handed_out_alone_by(t.user) != person.id
+    person_id = access.user_id
+    return (person_id != batch.uploaded_by_id
+            and all(t.user_id != person_id and handed_out_alone_by(t.user) != person_id
                     for t in batch.transfers)
-            and Role.IT_ADMIN in person.roles(now))
+            and access.has(Role.IT_ADMIN))
 
 
 def pending_batches() -> list[TransferBatch]:
@@ -175,7 +177,7 @@ def _check_batch_decision(batch: TransferBatch, person: StaffUser, at: datetime)
                                                        "password they handed out alone")
     refuse_own_entry(person, batch.uploaded_by_id, f"decide on HR's list they uploaded "
                                                    f"(batch {batch.id})")
-    if not may_decide_batch(batch, person, at):
+    if not may_decide_batch(batch, access_of(person, at)):
         raise NotAllowed(_l("Only a second IT administrator can decide on HR's list."))
 
 

@@ -18,8 +18,8 @@ from models import (
 )
 from models.clock import JST, today_local
 from models.registration.change_notice import NoticeType, ReceivedVia, enter, receive
-from models.registration.steps import may_confirm_for
 from models.registration.trail import confirm_registration, register
+from models.staff.access import accesses_of
 from tests.builders import facility_id
 from tests.builders.staff import make_user
 from tests.support import csrf_token
@@ -37,9 +37,10 @@ def make_registrant(facility_name: str = "中央公民館", kind: str = "group",
     users = db.session.scalars(select(StaffUser).order_by(StaffUser.id)).all()
     by_login = {u.login: u for u in users}
     section = facility.section_id
+    access = accesses_of(users)
     enterer = by_login[entered_by] if entered_by else next(
-        (u for u in users if facility.id in u.facility_ids()
-         and not may_confirm_for(u, section)), None)
+        (u for u in users if access[u.id].serves(facility.id)
+         and not access[u.id].may_confirm_for(section)), None)
     day = registered_on or today_local()
     values = {"name": "テスト合唱団", "name_kana": "テストガッショウダン",
               "postal_code": "1890014", "address": "東村山市本町1丁目2番3号",
@@ -63,7 +64,7 @@ def make_registrant(facility_name: str = "中央公民館", kind: str = "group",
     db.session.flush()
     if confirmed:
         confirmer = by_login[confirmed_by] if confirmed_by else next(
-            u for u in users if may_confirm_for(u, section) and u is not enterer)
+            u for u in users if access[u.id].may_confirm_for(section) and u is not enterer)
         confirm_registration(registrant, confirmer, now=datetime.combine(day, time(12), JST))
     db.session.commit()
     return registrant.id

@@ -34,6 +34,7 @@ def test_assignments_made_before_grants_had_a_trail_stay_in_force(app):
     from sqlalchemy import select, text
 
     from models import GrantState, Role, RoleAssignment, StaffUser
+    from models.staff.access import access_of
 
     with app.app_context():
         let_go_of_connections()
@@ -57,7 +58,7 @@ def test_assignments_made_before_grants_had_a_trail_stay_in_force(app):
         grant = db.session.scalar(select(RoleAssignment))
         assert grant.state == GrantState.APPROVED
         user = db.session.scalar(select(StaffUser).where(StaffUser.login == "old1"))
-        assert user.roles(datetime(2026, 12, 1, tzinfo=UTC)) == {Role.SECTION_CHIEF}
+        assert access_of(user, datetime(2026, 12, 1, tzinfo=UTC)).roles == {Role.SECTION_CHIEF}
         fresh = RoleAssignment(user=user, role=grant.role, section=grant.section,
                                valid_from=date(2026, 4, 1))
         db.session.add(fresh)

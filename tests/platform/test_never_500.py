@@ -126,10 +126,11 @@ class Walk:
         if endpoint in RECORD_PARAM["facility_id"]:
             with self.app.app_context():
                 from models import StaffUser
+                from models.staff.access import access_of
 
                 user = db.session.scalar(select(StaffUser).where(
                     StaffUser.login == (self.login_id or "")))
-                ids = sorted(user.facility_ids()) if user else []
+                ids = sorted(access_of(user).facility_ids) if user else []
             args["facility_id"] = str(ids[0]) if ids else "1"
         with self.app.test_request_context():
             base = url_for(endpoint, **args)

@@ -6,6 +6,7 @@ import time_machine
 
 from admin_app.extensions import db
 from models import Role, StaffUser
+from models.staff.access import access_of
 from tests.builders import PASSWORD
 from tests.builders.staff import add_role, make_user
 from tests.support import login
@@ -46,5 +47,5 @@ def test_roles_computed_from_dates(app, demo):
     with app.app_context():
         user_id = make_user("future2", role_from=date(2026, 12, 1))
         user = db.session.get(StaffUser, user_id)
-        assert user.roles(BEFORE_MIDNIGHT) == frozenset()
-        assert user.roles(MIDNIGHT) == {Role.FACILITY_STAFF}
+        assert access_of(user, BEFORE_MIDNIGHT).roles == frozenset()
+        assert access_of(user, MIDNIGHT).roles == {Role.FACILITY_STAFF}

@@ -8,14 +8,13 @@ from flask import Response, abort, current_app, flash, redirect, request, url_fo
 from flask_admin import BaseView, expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import select
 
 from admin_app.audit import SAFE_ID
 from admin_app.csv_export import csv_document
 from admin_app.extensions import db
 from admin_app.permissions import TABLE, UNROUTED, logged_screens, rule_for, screen_name
-from admin_app.security import allowed, from_review_terminal
+from admin_app.security import allowed, current_access, from_review_terminal
 from models.access_log.entries import (
     PAGE_SIZE,
     AccessAction,
@@ -27,7 +26,6 @@ from models.access_log.entries import (
     review_query,
 )
 from models.access_log.records import describe, find_record, record_kind
-from models.access_log.review import chief_sections
 from models.clock import JST, as_utc, now_utc
 from models.organisation import Section
 from models.staff.accounts import IN_FORCE, RoleAssignment, StaffUser
@@ -97,7 +95,7 @@ class AccessLogView(BaseView):
     def _sections(self) -> set[int]:
         if not from_review_terminal():
             abort(403)  # only from registered terminals, when configured
-        return chief_sections(current_user)
+        return set(current_access().chief_sections)
 
     @expose("/")
     def index(self):
@@ -122,7 +120,7 @@ class AccessLogView(BaseView):
         return self.render(
             "admin/access_log.html", rows=rows, marks=marks, people=people, names=names,
             screens=logged_screens(), screen_name=screen_name,
-            records=describe(rows, current_user.facility_ids()), denied=denied,
+            records=describe(rows, current_access().facility_ids), denied=denied,
             actions=list(AccessAction), args=args, next_cursor=next_cursor, label=label,
             JST=JST, flag_labels=FLAG_LABELS, sections=db.session.scalars(
                 select(Section).where(Section.id.in_(sections))).all())
@@ -144,7 +142,7 @@ class AccessLogView(BaseView):
         marks = flags(rows, cfg["WORKING_HOURS"], cfg["BULK_VIEWS_PER_HOUR"],
                       detail_views_per_hour(sections, rows))
         people = _people({r.user_id for r in rows if r.user_id})
-        records = describe(rows, current_user.facility_ids())
+        records = describe(rows, current_access().facility_ids)
         header = [gettext("Time"), gettext("Person"), gettext("Login ID"), gettext("Area"),
                   gettext("Screen"), gettext("Record"), gettext("Action"),
                   gettext("Network address"), gettext("Result"), gettext("Flags")]

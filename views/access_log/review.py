@@ -14,19 +14,17 @@ from wtforms.validators import InputRequired, Length, Optional
 from admin_app.audit import chain_key, log_record_created, not_found
 from admin_app.audit_checkpoints import append_to_file, current_checkpoint
 from admin_app.extensions import db
-from admin_app.security import allowed, current_roles
+from admin_app.security import allowed, current_access
 from models.access_log.checkpoint import CheckpointError, parse, time_of
 from models.access_log.review import (
     Findings,
     LogReview,
-    chief_sections,
     record_review,
     section_statuses,
 )
 from models.clock import JST, today_local
 from models.errors import InputError
 from models.organisation import Section
-from models.staff.accounts import Role
 from models.typed_input import query_id
 from views.base import exists
 from views.forms import AppForm
@@ -49,13 +47,13 @@ class LogReviewView(BaseView):
     def _form(self) -> ReviewForm:
         form = ReviewForm()
         form.section.choices = [(s.id, s.name) for s in db.session.scalars(
-            select(Section).where(Section.id.in_(chief_sections(current_user))))]
+            select(Section).where(Section.id.in_(current_access().chief_sections)))]
         return form
 
     @expose("/", methods=("GET",))
     def index(self):
-        sees_all = Role.AUDITOR in current_roles()
-        own = chief_sections(current_user)
+        access = current_access()
+        sees_all, own = access.sees_every_section, set(access.chief_sections)
         statuses = section_statuses(None if sees_all else own)
         reviews = db.session.scalars(
             select(LogReview).where(True if sees_all else LogReview.section_id.in_(own))
@@ -96,7 +94,7 @@ class LogReviewView(BaseView):
         """The sign-off with its checkpoint, to print and keep on the city's side."""
         review_id = query_id(request.args.get("id")) or -1
         review = db.session.get(LogReview, review_id)
-        if review is None or review.section_id not in chief_sections(current_user):
+        if review is None or not current_access().is_chief_of(review.section_id):
             not_found(out_of_scope=exists(LogReview.id, review_id))
         checkpoint = None
         if review.checkpoint:

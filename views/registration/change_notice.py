@@ -17,7 +17,7 @@ from wtforms.validators import InputRequired, Optional
 
 from admin_app.audit import not_found
 from admin_app.extensions import db
-from admin_app.security import allowed
+from admin_app.security import allowed, current_access
 from models.clock import start_of_day, today_local
 from models.errors import InputError
 from models.registration.change_notice import (
@@ -70,7 +70,7 @@ def enter_form_class(fields: list[str]) -> type[AppForm]:
 
 def scoped_notices():
     return select(ChangeNotice).join(ChangeNotice.registrant).where(
-        Registrant.facility_id.in_(current_user.facility_ids()))
+        Registrant.facility_id.in_(current_access().facility_ids))
 
 
 class ChangeNoticeView(BaseView):
@@ -112,8 +112,8 @@ class ChangeNoticeView(BaseView):
             RegistrantHistory.notice_id == notice.id)).all()
         return self.render("admin/change_notice/details.html", notice=notice, fields=fields,
                            history=history, BY_FIELD=BY_FIELD, label=label,
-                           may_decide=can_decide(current_user, notice),
-                           may_enter=can_handle(current_user, notice.registrant),
+                           may_decide=can_decide(current_access(), notice),
+                           may_enter=can_handle(current_access(), notice.registrant),
                            form=DecideForm(), today=today_local())
 
     @expose("/receive/", methods=("GET", "POST"))
@@ -121,7 +121,7 @@ class ChangeNoticeView(BaseView):
         registrant_id = query_id(request.args.get("registrant_id")) or -1
         registrant = db.session.scalar(select(Registrant).where(
             Registrant.id == registrant_id,
-            Registrant.facility_id.in_(current_user.facility_ids())))
+            Registrant.facility_id.in_(current_access().facility_ids)))
         if registrant is None:
             not_found(out_of_scope=exists(Registrant.id, registrant_id))
         form = ReceiveForm()

@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 from admin_app.audit import not_found
 from admin_app.extensions import db
 from admin_app.formatting import jdate_wareki
+from admin_app.security import current_access
 from models.clock import today_local
 from models.errors import InputError
 from models.japanese import pre_normalise
@@ -44,7 +45,7 @@ from models.registration.registrant import (
     Roster,
     check_basis,
 )
-from models.registration.steps import NotAllowed, StepError, confirmed_sections
+from models.registration.steps import NotAllowed, StepError
 from models.registration.trail import (
     GOVERNED,
     RECEIPT,
@@ -326,7 +327,7 @@ class RegistrantView(FacilityScopedView):
         return form
 
     def _receivers(self):
-        return possible_receivers(current_user._get_current_object())
+        return possible_receivers(current_access())
 
     # --- validation: the same rules as the import, from models.registration.input ---
     def validate_form(self, form) -> bool:
@@ -442,7 +443,7 @@ class RegistrantView(FacilityScopedView):
 
     @staticmethod
     def may_confirm(registrant) -> bool:
-        return may_confirm(current_user._get_current_object(), registrant)
+        return may_confirm(current_access(), registrant)
 
     def render(self, template, **kwargs):
         kwargs.setdefault("label", label)
@@ -471,7 +472,7 @@ class RegistrantView(FacilityScopedView):
 
     def get_actions_list(self):
         actions, confirmations = super().get_actions_list()
-        if not confirmed_sections(current_user._get_current_object()):
+        if not current_access().confirm_sections:
             actions = [a for a in actions if a[0] != "confirm_registration"]
         return actions, confirmations
 
@@ -528,7 +529,7 @@ class RegistrantView(FacilityScopedView):
         facility_id = query_id(request.args.get("facility_id"))
         if facility_id is None:
             abort(404)
-        if facility_id not in current_user.facility_ids():
+        if not current_access().serves(facility_id):
             not_found(out_of_scope=exists(Facility.id, facility_id))
         return self._render_form(db.session.get(Facility, facility_id), None)
 

@@ -12,11 +12,13 @@ from wtforms import BooleanField, DateField, HiddenField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
 from admin_app.extensions import db
-from admin_app.security import allowed, safe_next
+from admin_app.security import allowed, current_access, safe_next
 from models.clock import today_local
 from models.errors import InputError
 from models.organisation import Facility
+from models.staff.access import Access
 from models.staff.accounts import GrantState, Role, RoleAssignment, StaffStatus, StaffUser
+from models.staff.events import StaffEvent
 from models.staff.grants import (
     approve,
     approving_chiefs,
@@ -26,7 +28,6 @@ from models.staff.grants import (
     pending_grants,
     refuse,
 )
-from models.staff.lifecycle import StaffEvent
 from models.staff.separation import NotAllowed
 from models.staff.transfer import (
     TransferBatch,
@@ -88,13 +89,13 @@ def approver_text(grant: RoleAssignment) -> str:
     return gettext("A second IT administrator (not the one who entered it)")
 
 
-def pending_context(person: StaffUser, everything: bool = False) -> dict:
+def pending_context(access: Access, everything: bool = False) -> dict:
     """The pending grants and lists this person may decide (and, for IT, every other one)."""
-    mine = pending_for(person)
+    mine = pending_for(access)
     batches = pending_batches() if allowed("grant.decide_batch") else []
     others = [g for g in pending_grants() if g not in mine] if everything else []
     return {"decidable": mine, "others": others, "batches": batches,
-            "may_decide_batch": lambda b: may_decide_batch(b, person),
+            "may_decide_batch": lambda b: may_decide_batch(b, access),
             "approver": approver_text, "decision_form": DecisionForm()}
 
 
@@ -229,7 +230,7 @@ class GrantView(BaseView):
     @expose("/")
     def index(self):
         return self.render("admin/grants.html", label=label,
-                           **pending_context(current_user, allowed("it_dashboard.index")))
+                           **pending_context(current_access(), allowed("it_dashboard.index")))
 
     @expose("/decide/", methods=("POST",))
     def decide(self):

@@ -12,15 +12,16 @@ from wtforms import DateField, HiddenField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from admin_app.extensions import db
-from admin_app.security import hash_password, safe_next
+from admin_app.security import current_access, hash_password, safe_next
 from models.clock import today_local
 from models.errors import InputError
 from models.organisation import Facility, Section
+from models.staff.access import access_of
 from models.staff.accounts import Role, StaffKind, StaffUser
 from models.staff.contractor import ContractorCompany
+from models.staff.events import StaffEvent
 from models.staff.grants import enter_grant
 from models.staff.lifecycle import (
-    StaffEvent,
     check_employee_number,
     issue_id,
     reactivate,
@@ -189,12 +190,12 @@ class StaffUserView(AppModelView):
         if template == self.details_template and "model" in kwargs:
             user = kwargs["model"]
             kwargs["handout"] = open_handout(user)
-            kwargs["may_hand_second_half"] = may_hand_second_half(user, current_user)
+            kwargs["may_hand_second_half"] = may_hand_second_half(user, current_access())
             kwargs["second_half_form"] = SecondHalfForm()
             kwargs["events"] = db.session.scalars(
                 select(StaffEvent).where(StaffEvent.user_id == user.id)
                 .order_by(StaffEvent.at.desc(), StaffEvent.id.desc())).all()
-            kwargs["refusals"] = user.refusal_reasons()
+            kwargs["refusals"] = list(access_of(user).refusal_reasons)
             kwargs["grants"] = sorted(user.assignments, key=lambda a: (a.valid_from, a.id))
             kwargs["describe"] = describe_event
             kwargs["event_by"] = event_by

@@ -2,13 +2,12 @@
 and orphan report, and security events per day."""
 
 from flask_admin import BaseView, expose
-from flask_login import current_user
 
-from admin_app.security import allowed
+from admin_app.security import allowed, current_access
 from models.clock import today_local
-from models.staff.lifecycle import UNUSED_AFTER_DAYS, stale_report
 from models.staff.password_handout import waiting_for_second_half
 from models.staff.security_event import SecurityEventKind, counts_per_day
+from models.staff.stale import UNUSED_AFTER_DAYS, stale_report
 from views.labels import label
 from views.staff.grants import pending_context
 from views.staff.ids import ReasonForm
@@ -24,4 +23,4 @@ class ITDashboardView(BaseView):
                            days=counts_per_day(today_local()), kinds=list(SecurityEventKind),
                            unused_days=UNUSED_AFTER_DAYS, label=label, reason_form=ReasonForm(),
                            second_halves=waiting_for_second_half(),
-                           **pending_context(current_user, everything=True))
+                           **pending_context(current_access(), everything=True))

@@ -256,3 +256,8 @@ def load_demo_notices() -> int:
             decide_against(notice, chief, "reject", "届出者の本人確認ができなかったため")
         db.session.commit()
     return len(candidates)
+
+
+def load_demo_registration() -> dict[str, int]:
+    """Registrants, then change notices about some of them; count what was added."""
+    return {"registrants": load_demo_registrants(), "change notices": load_demo_notices()}

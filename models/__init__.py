@@ -1,7 +1,15 @@
-"""SQLAlchemy models and the rules that belong to the data, one module per area."""
+"""SQLAlchemy models and the rules that belong to the data, one package per domain.
+
+The public names every layer imports as `from models import …`, gathered here by domain
+(the domains' own packages re-export nothing, so importing one module of a domain never
+imports the rest). Add your domain here: its imports and a group in __all__.
+"""
 
 from models.access_log.entries import AccessAction, AccessLog, AccessLogHead
+from models.access_log.review import LogReview
 from models.organisation import Authority, EligibilityRule, Facility, Room, Section
+from models.public.talent import TalentEntry, TalentField
+from models.public.version import PublicVersion
 from models.registration.change_notice import (
     ChangeNotice,
     NoticeState,
@@ -29,31 +37,26 @@ from models.staff.accounts import (
     assignment_facility,
 )
 from models.staff.contractor import ContractorCompany, TrainingRecord
+from models.staff.events import StaffEvent, StaffEventKind
+from models.staff.login_attempt import LoginAttempt
+from models.staff.password_handout import PasswordHandout
 from models.staff.security_event import SecurityEvent, SecurityEventKind
+from models.staff.transfer import PersonnelTransfer, TransferBatch, TransferKind
 
 __all__ = [
-    "ChangeNotice", "NoticeState", "NoticeType", "ReceivedVia", "RegistrantHistory",
-    "EligibilityBasis", "EligibilityCheck", "Registrant", "RegistrantKind", "RegistrantStatus",
+    # platform: the organisation
+    "Authority", "EligibilityRule", "Facility", "Room", "Section",
+    # staff
+    "ContractorCompany", "GrantState", "LoginAttempt", "PasswordHandout", "PersonnelTransfer",
+    "Role", "RoleAssignment", "SecurityEvent", "SecurityEventKind", "StaffEvent",
+    "StaffEventKind", "StaffKind", "StaffSession", "StaffStatus", "StaffUser", "TrainingRecord",
+    "TransferBatch", "TransferKind", "assignment_facility",
+    # registration
+    "ChangeNotice", "EligibilityBasis", "EligibilityCheck", "NoticeState", "NoticeType",
+    "ReceivedVia", "Registrant", "RegistrantHistory", "RegistrantKind", "RegistrantStatus",
     "RegistrationCounter", "Roster",
-    "AccessAction", "AccessLog", "Authority", "EligibilityRule", "Facility", "GrantState", "Role",
-    "RoleAssignment", "Room", "Section", "StaffKind", "StaffSession", "StaffStatus",
-    "StaffUser", "assignment_facility",
+    # public
+    "PublicVersion", "TalentEntry", "TalentField",
+    # access_log
+    "AccessAction", "AccessLog", "AccessLogHead", "LogReview",
 ]
-from models.staff.events import StaffEvent, StaffEventKind  # noqa: E402
-from models.staff.transfer import PersonnelTransfer, TransferBatch, TransferKind  # noqa: E402
-
-__all__ += ["ContractorCompany", "PersonnelTransfer", "SecurityEvent", "SecurityEventKind",
-            "StaffEvent", "StaffEventKind", "TrainingRecord", "TransferBatch", "TransferKind"]
-from models.access_log.review import LogReview  # noqa: E402
-
-__all__ += ["AccessLogHead", "LogReview"]
-from models.public.talent import TalentEntry, TalentField  # noqa: E402
-from models.public.version import PublicVersion  # noqa: E402
-
-__all__ += ["PublicVersion", "TalentEntry", "TalentField"]
-from models.staff.login_attempt import LoginAttempt  # noqa: E402
-
-__all__ += ["LoginAttempt"]
-from models.staff.password_handout import PasswordHandout  # noqa: E402
-
-__all__ += ["PasswordHandout"]

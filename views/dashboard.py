@@ -2,7 +2,8 @@
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-from flask_admin import AdminIndexView, BaseView, expose
+from flask_admin import Admin, AdminIndexView, BaseView, expose
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, text
 
 from admin_app.extensions import db
@@ -83,3 +84,8 @@ class SystemHealthView(BaseView):
         return self.render("admin/system_health.html", revision=revision, counts=counts,
                            dialect=db.engine.dialect.name,
                            version=current_app.config.get("APP_VERSION", "0.1.0"))
+
+
+def add_views(admin: Admin) -> None:
+    """System health, last in the menu (the home page is the Admin's index view)."""
+    admin.add_view(SystemHealthView(name=_l("System health"), endpoint="system_health"))

@@ -1,14 +1,17 @@
 """Back-office screens for sections, facilities and rooms."""
 
+from flask_admin import Admin
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import NumberRange, Optional, Regexp
 
+from admin_app.extensions import db
 from admin_app.security import visible_facility_ids
 from models.organisation import (
     Authority,
     EligibilityRule,
     Facility,
     Room,
+    Section,
     eligibility_setting_problem,
 )
 from views.base import AppModelView
@@ -83,3 +86,13 @@ class RoomView(AppModelView):
     def scope(self, query):
         ids = visible_facility_ids()
         return query if ids is None else query.filter(Room.facility_id.in_(ids))
+
+
+def add_views(admin: Admin) -> None:
+    """The Organisation menu."""
+    org = _l("Organisation")
+    admin.add_view(SectionView(Section, db, name=_l("Sections"), category=org,
+                               endpoint="section"))
+    admin.add_view(FacilityView(Facility, db, name=_l("Facilities"), category=org,
+                                endpoint="facility"))
+    admin.add_view(RoomView(Room, db, name=_l("Rooms"), category=org, endpoint="room"))

@@ -265,3 +265,8 @@ def load_demo_notices() -> int:
         elif goal == "rejected":
             decide_against(notice, chief, "reject", "届出者の本人確認ができなかったため")
     return len(candidates)
+
+
+def load_demo_registration() -> dict[str, int]:
+    """Registrants, then change notices about some of them; count what was added."""
+    return {"registrants": load_demo_registrants(), "change notices": load_demo_notices()}

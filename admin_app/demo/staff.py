@@ -1,7 +1,8 @@
-"""Demo data for the IT section: a contractor with a valid Privacy Mark and an approved
-subcontractor, training for contractor1, one pending transfer (its grant waiting for the
-chief's approval), one stale ID and one lapsed contractor ID — so every IT screen has
-something to show and every demo login still works."""
+"""Demo data for staff IDs: one login per role (USERS, all with DEMO_PASSWORD, demo only). For
+the IT section: a contractor with a valid Privacy Mark and an approved subcontractor, training
+for contractor1, one pending transfer (its grant waiting for the chief's approval), one stale
+ID and one lapsed contractor ID — so every IT screen has something to show and every demo login
+still works."""
 
 from datetime import date, timedelta
 
@@ -9,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
 from admin_app.extensions import db
+from admin_app.security import hash_password
 from models.clock import now_utc, today_local
 from models.organisation import Facility, Section
 from models.staff.accounts import Role, StaffKind, StaffUser
@@ -20,6 +22,51 @@ from models.staff.contractor import (
 )
 from models.staff.grants import set_up_grant
 from models.staff.transfer import PersonnelTransfer, TransferKind, register_transfer
+
+DEMO_PASSWORD = "demo-password-2026"
+FISCAL_YEAR_START = date(2026, 4, 1)
+
+# login, name, employee number, kind, section, role, facilities (None = whole section)
+USERS = [
+    ("staff1", "山田 花子", "E10001", StaffKind.EMPLOYEE, "KOMINKAN", Role.FACILITY_STAFF,
+     ["中央公民館"]),
+    ("staff2", "佐藤 健一", "E10002", StaffKind.EMPLOYEE, "SPORTS", Role.FACILITY_STAFF,
+     ["スポーツセンター"]),
+    ("chief1", "鈴木 一郎", "E10003", StaffKind.EMPLOYEE, "KOMINKAN", Role.SECTION_CHIEF, None),
+    # The chiefs who confirm registrations at the other sections' facilities.
+    ("chief2", "中村 直樹", "E10009", StaffKind.EMPLOYEE, "SPORTS", Role.SECTION_CHIEF, None),
+    ("chief3", "小川 陽子", "E10010", StaffKind.EMPLOYEE, "KYODO", Role.SECTION_CHIEF, None),
+    ("it1", "高橋 美咲", "E10004", StaffKind.EMPLOYEE, "JOHO", Role.IT_ADMIN, None),
+    # A second IT administrator: the second person for chief and IT grants and HR's lists.
+    ("it2", "木村 直樹", "E10007", StaffKind.EMPLOYEE, "JOHO", Role.IT_ADMIN, None),
+    ("contractor1", "田中 誠", None, StaffKind.CONTRACTOR, "JOHO", Role.CONTRACTOR_OPERATOR,
+     None),
+    ("records1", "伊藤 由美", "E10005", StaffKind.EMPLOYEE, "SOMU", Role.RECORDS_OFFICER, None),
+    ("auditor1", "渡辺 正", "E10006", StaffKind.EMPLOYEE, "SOMU", Role.AUDITOR, None),
+]
+
+
+def load_demo_staff() -> dict[str, int]:
+    """One login per role (USERS) with its grant, then the IT section's extras; count the
+    logins added."""
+    sections = {s.code: s for s in db.session.scalars(select(Section))}
+    facilities = {f.name: f for f in db.session.scalars(select(Facility))}
+    added = 0
+    password_hash = None
+    for login, name, number, kind, code, role, facility_names in USERS:
+        if db.session.scalar(select(StaffUser).filter_by(login=login)) is not None:
+            continue
+        password_hash = password_hash or hash_password(DEMO_PASSWORD)
+        user = StaffUser(login=login, name=name, employee_number=number, kind=kind,
+                         section=sections[code], valid_from=FISCAL_YEAR_START,
+                         password_hash=password_hash)
+        db.session.add(user)
+        set_up_grant(user, role, sections[code], FISCAL_YEAR_START,
+                     facilities=[facilities[n] for n in facility_names or []])
+        added += 1
+    db.session.flush()
+    load_demo_staff_extras(password_hash or hash_password(DEMO_PASSWORD))
+    return {"users": added}
 
 
 def next_april_first(today: date) -> date:
@@ -73,24 +120,3 @@ def load_demo_staff_extras(password_hash: str) -> int:
                           facilities=[fujimi], note="4月1日付 人事異動（人事課通知）")
     db.session.flush()
     return 1
-
-
-def load_demo_reviews() -> int:
-    """chief1 reviewed the 公民館 log three days ago (and six weeks before that)."""
-    from models.access_log.review import Findings, LogReview
-
-    if db.session.scalar(select(LogReview.id).limit(1)) is not None:
-        return 0
-    chief = db.session.scalar(select(StaffUser).where(StaffUser.login == "chief1"))
-    kominkan = db.session.scalar(select(Section).where(Section.code == "KOMINKAN"))
-    if chief is None or kominkan is None:
-        return 0
-    today, now = today_local(), now_utc()
-    for days_ago, findings, text in ((45, Findings.NOTED, "夜間の一覧表示が多い職員に確認済み"),
-                                     (3, Findings.NONE, None)):
-        db.session.add(LogReview(
-            section=kominkan, reviewer=chief, period_from=today - timedelta(days=days_ago + 7),
-            period_to=today - timedelta(days=days_ago), findings=findings, findings_text=text,
-            recorded_at=now - timedelta(days=days_ago)))
-    db.session.flush()
-    return 2

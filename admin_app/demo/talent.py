@@ -56,3 +56,8 @@ def load_demo_talent(count: int = 40, seed: int = 2027) -> int:
         db.session.add(entry)
     db.session.flush()
     return count
+
+
+def load_demo_public() -> dict[str, int]:
+    """The talent bank's entries; count what was added."""
+    return {"talent-bank entries": load_demo_talent()}

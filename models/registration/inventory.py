@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from models.staff.accounts import Role
+from models.staff.accounts import COUNTER_ROLES, Role
 
 SYSTEM = "system"  # entered and stored on the contractor's server
 PAPER = "paper"  # kept by the city on paper only; never entered
@@ -18,8 +18,6 @@ PAPER = "paper"  # kept by the city on paper only; never entered
 ALL = "all"
 INDIVIDUAL = "individual"
 GROUP = "group"
-
-COUNTER = frozenset({Role.FACILITY_STAFF, Role.SECTION_CHIEF})
 
 RETAIN_TERM = _l("Until the registration expires, then erased after the grace period "
                  "(default 1 year)")
@@ -35,7 +33,7 @@ class Item:
     required: bool
     storage: str  # SYSTEM or PAPER
     purpose: object
-    visible_to: frozenset[Role] = COUNTER
+    visible_to: frozenset[Role] = COUNTER_ROLES
     public: bool = False  # may be published, and only with the registrant's consent
     public_contact: bool = False  # published as the contact, only with that separate consent
     retention: object = RETAIN_TERM

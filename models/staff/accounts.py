@@ -24,6 +24,11 @@ class Role(enum.StrEnum):
     AUDITOR = "auditor"
 
 
+# The counter 窓口: who receives residents at a facility (registrations, change notices, the
+# talent bank) and may see their personal data.
+COUNTER_ROLES = frozenset({Role.FACILITY_STAFF, Role.SECTION_CHIEF})
+
+
 class StaffKind(enum.StrEnum):
     EMPLOYEE = "employee"  # 職員
     CONTRACTOR = "contractor"  # 委託社員

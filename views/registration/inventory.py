@@ -8,6 +8,8 @@ from views.labels import label
 
 
 class InventoryView(BaseView):
+    menu_last = True  # lists every domain's personal data: closes its menu (views.close_menus)
+
     def is_accessible(self) -> bool:
         return allowed("inventory.index")
 

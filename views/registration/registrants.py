@@ -61,13 +61,12 @@ from models.registration.trail import (
     register,
     renew,
 )
-from models.staff.accounts import Role
+from models.staff.accounts import COUNTER_ROLES
 from models.typed_input import query_id
 from views.base import FacilityScopedView, exists
 from views.labels import choices, enum_formatter, label
 
-COUNTER = frozenset({Role.FACILITY_STAFF, Role.SECTION_CHIEF})
-SHOWN = visible_fields(COUNTER)  # the registrant view is open to counter roles only
+SHOWN = visible_fields(COUNTER_ROLES)  # the registrant view is open to counter roles only
 
 
 def _not_in_future(form, field):

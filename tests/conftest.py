@@ -11,7 +11,7 @@ from werkzeug.serving import make_server
 from admin_app import create_app
 from admin_app.config import TestConfig
 from admin_app.demo.loader import load_demo_data
-from admin_app.demo.registrants import load_demo_registrants
+from admin_app.demo.registration import load_demo_registrants
 from admin_app.extensions import cache, db
 from models.public.version import stop_watching
 from tests.browser.chromium import CHROMIUM

@@ -6,7 +6,7 @@ Each domain loads its own part (admin_app/demo/<module>.py); load_demo_data runs
 
 from collections.abc import Callable
 
-from admin_app.demo import access_log, platform, registrants, staff, talent
+from admin_app.demo import access_log, platform, public, registration, staff
 from admin_app.demo.platform import FACILITIES, PREFIX, SECTIONS, is_empty
 from admin_app.demo.staff import DEMO_PASSWORD, FISCAL_YEAR_START, USERS
 from admin_app.extensions import db
@@ -22,8 +22,8 @@ DOMAINS: tuple[tuple[str, Loader, bool], ...] = (
     ("platform", platform.load_demo_organisation, False),
     ("staff", staff.load_demo_staff, False),
     ("access_log", access_log.load_demo_access_log, False),
-    ("registration", registrants.load_demo_registration, True),
-    ("public", talent.load_demo_public, True),
+    ("registration", registration.load_demo_registration, True),
+    ("public", public.load_demo_public, True),
 )
 
 

@@ -52,7 +52,7 @@ def test_demo_data_cli_if_empty_loads_once(app):
 
 
 def test_demo_public_entries_come_in_every_state(app, demo_registrants):
-    from admin_app.demo.talent import load_demo_talent
+    from admin_app.demo.public import load_demo_talent
     from models import Registrant, RegistrantKind
     from models.clock import today_local
     from models.public.publication import circle_listed, talent_listed

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from admin_app.demo.registrants import load_demo_registrants
+from admin_app.demo.registration import load_demo_registrants
 from admin_app.extensions import db
 from admin_app.imports.registrants import import_registrants
 from admin_app.imports.transfers import import_transfers

@@ -3,7 +3,7 @@ not, current, expired and not yet begun, confirmed recently or over a year ago."
 
 from datetime import timedelta
 
-from admin_app.demo.registrants import demo_start, person_name
+from admin_app.demo.registration import demo_start, person_name
 from admin_app.extensions import db
 from models.public.talent import TalentEntry, TalentField, end_of_fiscal_year
 

@@ -94,9 +94,8 @@ def project_imports() -> list[Import]:
     return [i for path, source in project_files().items() for i in imports_of(source, path)]
 
 
-def cycles(imports: list[Import], modules: set[str]) -> list[list[str]]:
-    """Module-level import cycles between these modules (strongly connected components of
-    more than one module; `from pkg import mod` counts as importing pkg.mod)."""
+def import_graph(imports: list[Import], modules: set[str]) -> dict[str, set[str]]:
+    """Module-level imports between these modules (`from pkg import mod` imports pkg.mod)."""
     edges: dict[str, set[str]] = {m: set() for m in modules}
     for imp in imports:
         if imp.function is None and imp.top in PROJECT:
@@ -104,12 +103,26 @@ def cycles(imports: list[Import], modules: set[str]) -> list[list[str]]:
             target = imp.target if imp.target in modules else imp.target.rpartition(".")[0]
             if target in modules and target != source:
                 edges[source].add(target)
+    return edges
+
+
+def cycles(imports: list[Import], modules: set[str]) -> list[list[str]]:
+    """Module-level import cycles between these modules: the strongly connected components of
+    more than one module (Tarjan)."""
+    edges = import_graph(imports, modules)
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
     found: list[list[str]] = []
 
-    def connect(node: str) -> None:  # Tarjan
+    def close(node: str) -> None:
+        component = [stack.pop()]
+        while component[-1] != node:
+            component.append(stack.pop())
+        if len(component) > 1:
+            found.append(sorted(component))
+
+    def connect(node: str) -> None:
         index[node] = low[node] = len(index)
         stack.append(node)
         for nxt in edges[node]:
@@ -119,14 +132,7 @@ def cycles(imports: list[Import], modules: set[str]) -> list[list[str]]:
             elif nxt in stack:
                 low[node] = min(low[node], index[nxt])
         if low[node] == index[node]:
-            component = []
-            while True:
-                member = stack.pop()
-                component.append(member)
-                if member == node:
-                    break
-            if len(component) > 1:
-                found.append(sorted(component))
+            close(node)
 
     for module in sorted(modules):
         if module not in index:

@@ -147,7 +147,7 @@ class AppModelView(ModelView):
         return True
 
 
-def _key(pk: Column, raw: str) -> Any:
+def _key(pk: Column, raw: str) -> object:
     """The primary key value a request names, or None when it cannot be one."""
     if pk.type.python_type is int:
         return query_id(raw)

@@ -7,6 +7,7 @@ unknown value (or a date outside 1900 .. a century ahead) as an invalid filter: 
 then flashes "invalid filter value" and lists without it.
 """
 
+from collections.abc import Sequence
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -104,7 +105,8 @@ class AppFilterConverter(sqla.FilterConverter):
                     DateNotBetween, sqla.FilterEmpty)
 
     @convert("enum")
-    def conv_enum(self, column: Column, name: str, options: Any = None,
+    def conv_enum(self, column: Column, name: str,
+                  options: Sequence[tuple[str, object]] | None = None,
                   **kwargs: Any) -> list[sqla.BaseSQLAFilter]:
         enum_class = column.type.enum_class
         if enum_class is None:  # a plain string enum: nothing to translate

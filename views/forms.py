@@ -76,7 +76,7 @@ class AdminForm(BaseForm):
 class AdminInlineConverter(InlineModelConverter):
     """Inline forms (eligibility checks, rosters) get the same base as their parent form."""
 
-    def get_info(self, p: Any) -> InlineFormAdmin:
+    def get_info(self, p: tuple[type, dict[str, Any]] | InlineFormAdmin | type) -> InlineFormAdmin:
         info = super().get_info(p)
         if not getattr(info, "form_base_class", None):
             info.form_base_class = AdminForm

@@ -1,6 +1,9 @@
 """The application factory."""
 
+from collections.abc import Callable
+
 from flask import Flask, has_request_context, render_template, request, session
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
 from admin_app.config import ROOT, Config
@@ -66,8 +69,8 @@ def create_app(config_class: type[Config] = Config) -> Flask:
 def _register_error_pages(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
 
-    def page(status: int):
-        def handler(error):
+    def page(status: int) -> Callable[[Exception], ResponseReturnValue]:
+        def handler(error: Exception) -> ResponseReturnValue:
             return render_template("errors/error.html", status=status), status
         return handler
 

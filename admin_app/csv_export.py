@@ -7,7 +7,7 @@ from collections.abc import Iterable
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise(value) -> str:
+def neutralise(value: object) -> str:
     """A cell Excel would run as a formula gets a leading apostrophe (OWASP CSV injection)."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_START) else text

@@ -1,12 +1,19 @@
 """Engine settings per database: SQLite in WAL mode with a busy timeout."""
 
+from typing import Literal
+
+from alembic.autogenerate.api import AutogenContext
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql.schema import SchemaItem
 
 from admin_app.extensions import db
 
 
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection,
+                    connection_record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     # WAL's recommended durability: consistent after a crash; fsync at checkpoints.
@@ -24,7 +31,8 @@ def configure_engine(app: Flask) -> None:
             event.listen(engine, "connect", _sqlite_pragmas)
 
 
-def render_migration_item(type_, obj, autogen_context):
+def render_migration_item(type_: str, obj: object,
+                          autogen_context: AutogenContext) -> str | Literal[False]:
     """Write our TypeDecorators into migrations as the plain types they store."""
     from models.types import UTCDateTime
 
@@ -33,7 +41,8 @@ def render_migration_item(type_, obj, autogen_context):
     return False
 
 
-def include_object(obj, name, type_, reflected, compare_to) -> bool:
+def include_object(obj: SchemaItem, name: str | None, type_: str, reflected: bool,
+                   compare_to: SchemaItem | None) -> bool:
     """Leave dialect-specific indexes out of the comparison on other databases."""
     dialect = obj.info.get("dialect") if type_ == "index" and hasattr(obj, "info") else None
     return dialect is None or dialect == db.engine.dialect.name

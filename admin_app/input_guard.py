@@ -3,13 +3,17 @@ form (names and values), uploaded file names, JSON — is refused with a Japanes
 CSRF, login, permissions, any view or the database sees it (PostgreSQL text cannot hold NUL,
 and no person types one). A POST to the login page carrying one counts as a failed login."""
 
+from typing import Any
+
 from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext
+from werkzeug.datastructures import MultiDict
 
 NUL = "\x00"
 
 
-def _holds_nul(value) -> bool:
+def _holds_nul(value: object) -> bool:
     if isinstance(value, str):
         return NUL in value
     if isinstance(value, dict):
@@ -19,7 +23,7 @@ def _holds_nul(value) -> bool:
     return False
 
 
-def _multi_holds_nul(multi) -> bool:
+def _multi_holds_nul(multi: MultiDict[str, Any]) -> bool:
     return any(NUL in key or any(_holds_nul(v) for v in values)
                for key, values in multi.lists())
 
@@ -37,7 +41,7 @@ def carries_nul() -> bool:
     return request.is_json and _holds_nul(request.get_json(silent=True))
 
 
-def refuse_nul():
+def refuse_nul() -> ResponseReturnValue | None:
     if not carries_nul():
         return None
     if request.endpoint == "auth.login" and request.method == "POST":

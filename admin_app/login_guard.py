@@ -17,14 +17,14 @@ import hashlib
 import hmac
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app
 from limits import RateLimitItem, RateLimitItemPerMinute
 from limits.errors import StorageError
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 
 from admin_app.extensions import db
 from models.clock import now_utc
@@ -48,7 +48,7 @@ class DatabaseWindow:
         return hashlib.sha256(item.key_for(*identifiers).encode()).hexdigest()
 
     @staticmethod
-    def _count(conn, key: str, item: RateLimitItem, now) -> int:
+    def _count(conn: Connection, key: str, item: RateLimitItem, now: datetime) -> int:
         since = now - timedelta(seconds=item.get_expiry())
         return conn.scalar(select(func.count()).select_from(LoginAttempt).where(
             LoginAttempt.key == key, LoginAttempt.at > since))
@@ -96,7 +96,7 @@ class FailoverWindow:
         self.shared, self.database = shared, database
         self._down_until = 0.0
 
-    def _run(self, operation: str, *args):
+    def _run(self, operation: str, *args: object) -> bool | None:
         if time.monotonic() >= self._down_until:
             try:
                 return getattr(self.shared, operation)(*args)

@@ -14,7 +14,7 @@ import time
 import traceback
 import uuid
 
-from flask import Flask, g, request
+from flask import Flask, Response, g, request
 from sqlalchemy.exc import SQLAlchemyError
 
 REQUEST_LOGGER = "admin_app.requests"
@@ -27,7 +27,7 @@ def start_request() -> None:
     g.request_id = uuid.uuid4().hex
 
 
-def log_request(response):
+def log_request(response: Response) -> Response:
     request_id = g.get("request_id") or uuid.uuid4().hex
     response.headers["X-Request-ID"] = request_id
     started = g.get("request_started")

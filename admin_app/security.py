@@ -5,6 +5,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, abort, current_app, g, redirect, request, request_started, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -125,7 +126,7 @@ def allowed(endpoint: str) -> bool:
     return allows(endpoint, current_access().roles, current_user.is_authenticated)
 
 
-def enforce_permissions():
+def enforce_permissions() -> ResponseReturnValue | None:
     """Before every request: classified endpoints only; anonymous staff pages go to the login."""
     endpoint = request.endpoint
     if endpoint is None:

@@ -5,6 +5,7 @@ Every check raises InputError with a Japanese (translatable) message.
 
 import re
 import unicodedata
+from typing import TypeVar
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -51,7 +52,10 @@ def _digits(value: str | None) -> str:
     return re.sub(r"[\s\-()]", "", text)
 
 
-def pre_normalise(value):
+Value = TypeVar("Value")
+
+
+def pre_normalise(value: Value) -> Value:
     """Gentle clean-up before any check (never fails): full-width forms, the 〒 mark and
     hyphens in postal codes, so that length limits apply to what will be stored."""
     if not isinstance(value, str):

@@ -45,7 +45,7 @@ def text_problem(value: str | None, *, required: bool = False) -> str | None:
     return None
 
 
-def typed_value_problem(value) -> tuple[str | None, bool]:
+def typed_value_problem(value: object) -> tuple[str | None, bool]:
     """For one item of a form or an import row: why it cannot be accepted (control
     characters), and whether it is empty (nothing visible: required items then fail as
     empty, optional ones are stored as nothing)."""

@@ -1,6 +1,7 @@
 """Login and logout."""
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import PasswordField, StringField
@@ -33,7 +34,7 @@ class LogoutForm(AppForm):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():
+def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
         address, typed = request.remote_addr, form.login.data
@@ -60,7 +61,7 @@ def login():
 
 
 @bp.route("/logout", methods=["GET", "POST"])
-def logout():
+def logout() -> ResponseReturnValue:
     form = LogoutForm()
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
@@ -86,7 +87,7 @@ class PasswordForm(AppForm):
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
-def change_password():
+def change_password() -> ResponseReturnValue:
     """Change one's own password (required at first login); other sessions end."""
     form = PasswordForm()
     if form.validate_on_submit():

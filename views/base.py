@@ -1,12 +1,19 @@
 """The ModelView every back-office screen builds on: permissions from the table, row scoping
 honoured by every path that reads a record, and database errors never shown raw."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from flask import Response, abort, current_app, flash, redirect, request
+from flask.typing import ResponseReturnValue
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.helpers import flash_errors, get_redirect_target
+from flask_admin.model.base import ViewArgs
 from flask_babel import gettext
-from sqlalchemy import inspect, select
+from sqlalchemy import Column, inspect, select
+from sqlalchemy.orm import Query
 from werkzeug.utils import secure_filename
+from wtforms import Form
 
 from admin_app.audit import mark_out_of_scope, not_found
 from admin_app.csv_export import csv_document
@@ -54,29 +61,29 @@ class AppModelView(ModelView):
     def is_accessible(self) -> bool:
         return allowed(f"{self.endpoint}.index_view")
 
-    def inaccessible_callback(self, name, **kwargs):
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> ResponseReturnValue:
         abort(403)
 
     def is_action_allowed(self, name: str) -> bool:
         return allowed(f"{self.endpoint}.action_view:{name}") and super().is_action_allowed(name)
 
-    def _get_list_extra_args(self):
+    def _get_list_extra_args(self) -> ViewArgs:
         args = super()._get_list_extra_args()
         if not 0 <= (args.page or 0) <= LAST_PAGE:
             args.page = 0  # a negative or absurd page number shows the first page
         return args
 
     # Row scoping: one hook, applied to lists, counts, single records, actions and exports.
-    def scope(self, query):
+    def scope(self, query: Query) -> Query:
         return query
 
-    def get_query(self):
+    def get_query(self) -> Query:
         return self.scope(super().get_query())
 
-    def get_count_query(self):
+    def get_count_query(self) -> Query:
         return self.scope(super().get_count_query())
 
-    def get_one(self, id):
+    def get_one(self, id: str) -> Any:
         pk = inspect(self.model).primary_key[0]
         key = _key(pk, id)
         if key is None:
@@ -87,7 +94,7 @@ class AppModelView(ModelView):
             not_found(out_of_scope=exists(pk, key))
         return record
 
-    def handle_action(self, return_view=None):
+    def handle_action(self, return_view: str | None = None) -> ResponseReturnValue:
         """Flask-Admin's, except that an action gets the ids as keys of the table's type, and
         only those that can name a record (never "²" or a number beyond any id, which fail
         in int() or in the database); it touches only records in scope, and asking for others
@@ -114,7 +121,7 @@ class AppModelView(ModelView):
         return redirect(self.get_url(f".{return_view}") if return_view else
                         get_redirect_target() or self.get_url(".index_view"))
 
-    def _export_csv(self, return_url):
+    def _export_csv(self, return_url: str) -> Response:
         """CSV that Excel opens (UTF-8 with BOM) and that cannot smuggle in formulas."""
         _, data = self._export_data()
         columns = self._export_columns
@@ -125,7 +132,7 @@ class AppModelView(ModelView):
         return Response(body, mimetype="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f"attachment; filename={filename}"})
 
-    def validate_form(self, form) -> bool:
+    def validate_form(self, form: Form) -> bool:
         valid = super().validate_form(form)
         # Flask-Admin's templates show only `str` errors; our messages are lazily translated.
         for field in form:
@@ -140,7 +147,7 @@ class AppModelView(ModelView):
         return True
 
 
-def _key(pk, raw):
+def _key(pk: Column, raw: str) -> object:
     """The primary key value a request names, or None when it cannot be one."""
     if pk.type.python_type is int:
         return query_id(raw)
@@ -150,7 +157,7 @@ def _key(pk, raw):
         return None
 
 
-def exists(column, value) -> bool:
+def exists(column: Column, value: object) -> bool:
     """Does a row with this value exist at all, whoever may see it?"""
     return db.session.scalar(select(column).where(column == value).limit(1)) is not None
 
@@ -160,19 +167,19 @@ class FacilityScopedView(AppModelView):
     user's own facilities in lists, counts, records, actions and exports, and only those
     facilities to choose from in forms."""
 
-    def scope(self, query):
+    def scope(self, query: Query) -> Query:
         return query.filter(self.model.facility_id.in_(current_access().facility_ids))
 
-    def facility_choices(self):
+    def facility_choices(self) -> Sequence[Facility]:
         return db.session.scalars(select(Facility).where(
             Facility.id.in_(current_access().facility_ids)).order_by(Facility.id)).all()
 
-    def create_form(self, obj=None):
+    def create_form(self, obj: object = None) -> Form:
         form = super().create_form(obj)
         form.facility.query_factory = self.facility_choices
         return form
 
-    def edit_form(self, obj=None):
+    def edit_form(self, obj: object = None) -> Form:
         form = super().edit_form(obj)
         form.facility.query_factory = self.facility_choices
         return form

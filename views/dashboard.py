@@ -27,7 +27,7 @@ class DashboardView(AdminIndexView):
         return allowed("admin.index")
 
     @expose("/")
-    def index(self):
+    def index(self) -> str:
         access = current_access()
         expiring = []
         show_expiring = allowed("registrant.index_view")
@@ -72,7 +72,7 @@ class SystemHealthView(BaseView):
         return allowed("system_health.index")
 
     @expose("/")
-    def index(self):
+    def index(self) -> str:
         revision = db.session.scalar(text("SELECT version_num FROM alembic_version"))
         counts = {
             name: db.session.scalar(select(func.count()).select_from(model))

@@ -7,8 +7,14 @@ unknown value (or a date outside 1900 .. a century ahead) as an invalid filter: 
 then flashes "invalid filter value" and lists without it.
 """
 
+from collections.abc import Sequence
+from datetime import date
+from enum import Enum
+from typing import Any
+
 from flask_admin.contrib.sqla import filters as sqla
 from flask_admin.model.filters import convert
+from sqlalchemy import Column
 
 from models.typed_input import date_problem
 from views.labels import choices
@@ -21,31 +27,31 @@ class _ByValue:
         super()._on_column_resolved()
         self.enum_class = self.column.type.enum_class
 
-    def member(self, value: str):
+    def member(self, value: str) -> Enum:
         return self.enum_class(value)
 
 
 class EnumEqual(_ByValue, sqla.FilterEqual):
-    def clean(self, value):
+    def clean(self, value: str) -> Enum:
         return self.member(value)
 
 
 class EnumNotEqual(_ByValue, sqla.FilterNotEqual):
-    def clean(self, value):
+    def clean(self, value: str) -> Enum:
         return self.member(value)
 
 
 class EnumInList(_ByValue, sqla.FilterInList):
-    def clean(self, value):
+    def clean(self, value: str) -> list[Enum]:
         return [self.member(v) for v in super().clean(value)]
 
 
 class EnumNotInList(_ByValue, sqla.FilterNotInList):
-    def clean(self, value):
+    def clean(self, value: str) -> list[Enum]:
         return [self.member(v) for v in super().clean(value)]
 
 
-def _in_range(day):
+def _in_range(day: date) -> date:
     problem = date_problem(day)
     if problem:
         raise ValueError(problem)
@@ -53,15 +59,15 @@ def _in_range(day):
 
 
 class _DateInRange:
-    def clean(self, value):
+    def clean(self, value: str) -> date:
         return _in_range(super().clean(value))
 
 
 class _DatesInRange:
-    def clean(self, value):
+    def clean(self, value: str) -> list[date]:
         return [_in_range(day) for day in super().clean(value)]
 
-    def validate(self, value) -> bool:
+    def validate(self, value: str) -> bool:
         try:
             self.clean(value)
         except ValueError:
@@ -99,7 +105,9 @@ class AppFilterConverter(sqla.FilterConverter):
                     DateNotBetween, sqla.FilterEmpty)
 
     @convert("enum")
-    def conv_enum(self, column, name, options=None, **kwargs):
+    def conv_enum(self, column: Column, name: str,
+                  options: Sequence[tuple[str, object]] | None = None,
+                  **kwargs: Any) -> list[sqla.BaseSQLAFilter]:
         enum_class = column.type.enum_class
         if enum_class is None:  # a plain string enum: nothing to translate
             return super().conv_enum(column, name, options, **kwargs)

@@ -3,17 +3,22 @@ text made only of invisible characters, each date field refuses dates before 190
 century ahead (models.typed_input). FlaskForm screens use AppForm; Flask-Admin's model forms,
 inline forms included, use AdminForm. CSRF stays with the global CSRFProtect."""
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import flash
 from flask_admin.contrib.sqla.form import InlineModelConverter
 from flask_admin.form import BaseForm
+from flask_admin.model.form import InlineFormAdmin
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeField, PasswordField, StringField
+from wtforms import DateField, DateTimeField, Field, Form, PasswordField, StringField
+from wtforms.fields.core import UnboundField
 from wtforms.validators import StopValidation, ValidationError
 
 from models.typed_input import date_problem, text_problem
 
 
-def typed_text(form, field) -> None:
+def typed_text(form: Form, field: Field) -> None:
     """Checks what was typed (raw_data, before any filter cleaned it up)."""
     raw = field.raw_data[0] if field.raw_data else field.data
     if not isinstance(raw, str):
@@ -23,13 +28,13 @@ def typed_text(form, field) -> None:
         raise StopValidation(problem)
 
 
-def date_in_range(form, field) -> None:
+def date_in_range(form: Form, field: Field) -> None:
     problem = date_problem(field.data)
     if problem:
         raise ValidationError(problem)
 
 
-def input_checks(field) -> list:
+def input_checks(field: Field) -> list[Callable[[Form, Field], None]]:
     if isinstance(field, PasswordField):
         return []  # a password is any characters (NUL is refused before any view)
     if isinstance(field, StringField):
@@ -42,7 +47,8 @@ def input_checks(field) -> list:
 class TypedInputMeta:
     """Puts the checks first on every field a form binds."""
 
-    def bind_field(self, form, unbound_field, options):
+    def bind_field(self, form: Form, unbound_field: UnboundField,
+                   options: dict[str, Any]) -> Field:
         field = super().bind_field(form, unbound_field, options)
         checks = input_checks(field)
         if checks:
@@ -70,7 +76,7 @@ class AdminForm(BaseForm):
 class AdminInlineConverter(InlineModelConverter):
     """Inline forms (eligibility checks, rosters) get the same base as their parent form."""
 
-    def get_info(self, p):
+    def get_info(self, p: tuple[type, dict[str, Any]] | InlineFormAdmin | type) -> InlineFormAdmin:
         info = super().get_info(p)
         if not getattr(info, "form_base_class", None):
             info.form_base_class = AdminForm

@@ -2,6 +2,8 @@
 
 from flask_admin import Admin
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Query
+from wtforms import Form
 from wtforms.validators import NumberRange, Optional, Regexp
 
 from admin_app.extensions import db
@@ -51,11 +53,11 @@ class FacilityView(AppModelView):
                      "eligibility check (利用要件確認); only a joint-use facility may do "
                      "without")}}
 
-    def scope(self, query):
+    def scope(self, query: Query) -> Query:
         ids = visible_facility_ids()
         return query if ids is None else query.filter(Facility.id.in_(ids))
 
-    def validate_form(self, form) -> bool:
+    def validate_form(self, form: Form) -> bool:
         valid = super().validate_form(form)
         if "eligibility_check_required" in form and "eligibility_rule" in form:
             problem = eligibility_setting_problem(form.eligibility_rule.data,
@@ -66,7 +68,7 @@ class FacilityView(AppModelView):
                 return False
         return valid
 
-    def edit_form(self, obj=None):
+    def edit_form(self, obj: Facility | None = None) -> Form:
         # A facility stays in its section: moving it would open its residents' data to another
         # section's chief and staff without a second person (models.staff.grants).
         form = super().edit_form(obj)
@@ -83,7 +85,7 @@ class RoomView(AppModelView):
                      "capacity": _l("Capacity")}
     form_args = {"capacity": {"validators": [NumberRange(min=1, max=2000)]}}
 
-    def scope(self, query):
+    def scope(self, query: Query) -> Query:
         ids = visible_facility_ids()
         return query if ids is None else query.filter(Room.facility_id.in_(ids))
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from admin_app.audit import chain_key
 from admin_app.audit_checkpoints import append_to_file, checkpoint_file, current_checkpoint
 from admin_app.extensions import db
-from models.access_log.chain import verify
+from models.access_log.chain import VerifyResult, verify
 from models.access_log.checkpoint import check, missing_sign_offs
 from models.access_log.review import LogReview
 
@@ -52,7 +52,7 @@ def verify_command(files: tuple[str, ...]) -> None:
     sys.exit(1)
 
 
-def _report_ok(result, checked: int) -> None:
+def _report_ok(result: VerifyResult, checked: int) -> None:
     extra = (f" ({result.unchained} rows from before the chain began)"
              if result.unchained else "")
     held = f"; {checked} checkpoints hold" if checked else ""
@@ -63,7 +63,7 @@ def _report_ok(result, checked: int) -> None:
                    err=True)
 
 
-def _report_broken(result, problems: list[str], empty: list[str]) -> None:
+def _report_broken(result: VerifyResult, problems: list[str], empty: list[str]) -> None:
     if not result.ok:
         click.echo(f"BROKEN at row {result.broken_id}: {result.problem} "
                    f"({result.rows} rows verified before it)")

@@ -1,5 +1,7 @@
 """flask commands for the whole application: demo data, demo logins and the daily job."""
 
+from datetime import datetime
+
 import click
 from flask.cli import AppGroup, with_appcontext
 
@@ -40,7 +42,7 @@ jobs = AppGroup("jobs", help="Scheduled jobs.")
 @jobs.command("daily")
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Run as of this date (default: today in Japan).")
-def daily_command(day) -> None:
+def daily_command(day: datetime | None) -> None:
     """Apply transfers, expire registrations, erase personal data after the grace period,
     list overdue log reviews, write a checkpoint of the access log."""
     if day and (problem := date_problem(day)):

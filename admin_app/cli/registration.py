@@ -2,6 +2,8 @@
 
 import json
 import sys
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
 
 import click
 from flask.cli import with_appcontext
@@ -11,6 +13,8 @@ from admin_app.extensions import db
 from admin_app.imports.registrants import import_registrants
 from models.registration.inventory import ITEMS
 from models.staff.accounts import StaffUser
+
+T = TypeVar("T")
 
 
 @click.command("inventory")
@@ -27,7 +31,7 @@ def inventory_command(as_json: bool) -> None:
                    f"  {d['label']}")
 
 
-def _progress(rows):
+def _progress(rows: Iterable[T]) -> Iterator[T]:
     """The rows, with a progress bar on a terminal."""
     if not sys.stderr.isatty():
         yield from rows

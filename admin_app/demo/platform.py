@@ -1,9 +1,13 @@
 """Demo data for the shared organisation: the sections, their facilities and rooms."""
 
+from typing import TypeVar
+
 from sqlalchemy import select
 
 from admin_app.extensions import db
 from models.organisation import Authority, EligibilityRule, Facility, Room, Section
+
+M = TypeVar("M", bound=db.Model)
 
 SECTIONS = [
     ("SOMU", "総務課", Authority.MAYOR),
@@ -35,7 +39,7 @@ FACILITIES = [
 # One registration-number series per kind of facility.
 PREFIX = {"公民館": "K", "スポーツセンター": "S", "集会所": "C"}
 
-def _get_or_create(model, lookup: dict, **values):
+def _get_or_create(model: type[M], lookup: dict, **values: object) -> M:
     row = db.session.scalar(select(model).filter_by(**lookup))
     if row is None:
         row = model(**lookup, **values)

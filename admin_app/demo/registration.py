@@ -4,7 +4,8 @@ eligibility checks and rosters. Each is entered by counter staff and confirmed b
 chief through the same trail as at the counter (models.registration.trail)."""
 
 import random
-from datetime import datetime, time, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 from faker import Faker
@@ -87,7 +88,8 @@ CATEGORY_OF = {"コーラス": CircleCategory.ARTS, "書道": CircleCategory.CUL
 WEEKDAYS = "月火水木金土日"
 
 
-def _circle_listing(registrant: Registrant, topic: str, start, today, rng: random.Random):
+def _circle_listing(registrant: Registrant, topic: str, start: date, today: date,
+                    rng: random.Random) -> None:
     """Public circle fields in every state: listed or not, contact public or not, confirmed
     recently or more than a year ago."""
     registrant.circle_category = CATEGORY_OF[topic]
@@ -103,7 +105,8 @@ def _circle_listing(registrant: Registrant, topic: str, start, today, rng: rando
         registrant.activity_confirmed_on = max(confirmed, start)
 
 
-def demo_start(model, seed: int):
+def demo_start(model: type[db.Model],
+               seed: int) -> tuple[Faker, random.Random, date, Sequence[Facility]] | None:
     """(fake, rng, today, facilities) for a demo set of `model`, or None if it has rows."""
     if db.session.scalar(select(func.count()).select_from(model)):
         return None
@@ -117,7 +120,7 @@ PENDING_SHOWN = 4  # the newest entries at 中央公民館 wait for chief1's con
 CHIEF_OF = {"KOMINKAN": "chief1", "SPORTS": "chief2", "KYODO": "chief3"}
 
 
-def _at(day, hour: int) -> datetime:
+def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), JST)
 
 
@@ -156,7 +159,7 @@ def load_demo_registrants(count: int = 300, seed: int = 2026) -> int:
     return count
 
 
-def _start(state: int, n: int, facility: Facility, today, rng: random.Random):
+def _start(state: int, n: int, facility: Facility, today: date, rng: random.Random) -> date:
     """Start dates spread so that some expire soon and some have expired."""
     years = facility.registration_term_years
     if state == 0:  # expires within two months
@@ -168,7 +171,8 @@ def _start(state: int, n: int, facility: Facility, today, rng: random.Random):
     return today - timedelta(days=rng.randint(0, 365 * years - 70))
 
 
-def _registrant(n: int, facility: Facility, enterer: StaffUser, start, today, fake: Faker,
+def _registrant(n: int, facility: Facility, enterer: StaffUser, start: date, today: date,
+                fake: Faker,
                 rng: random.Random) -> Registrant:
     """An unsaved individual (sports centre, two in three) or circle, received on `start`."""
     kind = RegistrantKind.INDIVIDUAL if facility.individual_fee_by_age and n % 3 \
@@ -194,7 +198,7 @@ def _registrant(n: int, facility: Facility, enterer: StaffUser, start, today, fa
     return registrant
 
 
-def _records(registrant: Registrant, enterer: StaffUser, state: int, today,
+def _records(registrant: Registrant, enterer: StaffUser, state: int, today: date,
              rng: random.Random, *, check: bool, qualifying: bool) -> None:
     """Its eligibility checks (a recent second one for some expiring soon: ready to renew)
     and, for groups, its roster."""
@@ -209,7 +213,7 @@ def _records(registrant: Registrant, enterer: StaffUser, state: int, today,
 
 
 def _check(registrant: Registrant, facility: Facility, kind: RegistrantKind,
-           clerk: StaffUser, day, rng: random.Random) -> None:
+           clerk: StaffUser, day: date, rng: random.Random) -> None:
     basis = rng.choice([EligibilityBasis.RESIDENT] * 6 + [EligibilityBasis.WORKER,
                                                           EligibilityBasis.STUDENT])
     if facility.allows_joint_use and rng.random() < 0.25:
@@ -221,7 +225,7 @@ def _check(registrant: Registrant, facility: Facility, kind: RegistrantKind,
         checked_on=day))
 
 
-def _roster(registrant: Registrant, facility: Facility, clerk: StaffUser, day,
+def _roster(registrant: Registrant, facility: Facility, clerk: StaffUser, day: date,
             rng: random.Random, qualifying: bool) -> None:
     total = rng.randint(max(facility.group_min_members, 3), 30)
     needed = -(-total * facility.group_min_in_city_percent // 100)

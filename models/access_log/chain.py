@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Engine, bindparam, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from models.access_log.entries import AccessLog, AccessLogHead
+from models.access_log.entries import AccessAction, AccessLog, AccessLogHead
 from models.clock import as_utc
 from models.kept_connection import KeptConnection, close_kept_connections
 
@@ -33,7 +33,7 @@ CHAINED = ("id", "at", "user_id", "section_id", "endpoint", "record_ids", "actio
            "remote_addr", "status")
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if value is None:
         return ""
     text = str(value)
@@ -42,8 +42,9 @@ def _text(value) -> str:
     return text
 
 
-def canonical_fields(row_id: int, at: datetime, user_id, section_id, endpoint, record_ids,
-                     action, method, remote_addr, status) -> bytes:
+def canonical_fields(row_id: int, at: datetime, user_id: int | None, section_id: int | None,
+                     endpoint: str, record_ids: str | None, action: AccessAction | str,
+                     method: str, remote_addr: str | None, status: int) -> bytes:
     """The row as bytes: every chained field, in order, unambiguous (the hot path of verify)."""
     if at.tzinfo is not UTC:
         at = as_utc(at).astimezone(UTC)

@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
+    CompoundSelect,
     ForeignKey,
     Index,
+    Select,
     SmallInteger,
     String,
     false,
@@ -94,8 +96,8 @@ class LogFilter:
     matches_nothing: bool = False  # a value no row can have (a screen or record not logged)
 
 
-def _filtered(query, section_ids: set[int], f: LogFilter, *, action: bool = True,
-              few_of_action: bool = False):
+def _filtered(query: Select, section_ids: set[int], f: LogFilter, *, action: bool = True,
+              few_of_action: bool = False) -> Select:
     """Every filter, each starting with the section (by index); not the cursor.
 
     few_of_action: the query keeps to one rare action (denied): person and screen are then
@@ -130,7 +132,8 @@ def _filtered(query, section_ids: set[int], f: LogFilter, *, action: bool = True
     return query
 
 
-def _naming(section_ids: set[int], record_ids: list[str], endpoints: list[str] | None):
+def _naming(section_ids: set[int], record_ids: list[str],
+            endpoints: list[str] | None) -> Select[int] | CompoundSelect[int]:
     """The rows naming one of these records: alone (by the record index), or among the
     several ids of a bulk action ("5,7,9"; by the endpoint index — bulk rows are few)."""
     sections = AccessLog.section_id.in_(section_ids or {-1})
@@ -144,7 +147,8 @@ def _naming(section_ids: set[int], record_ids: list[str], endpoints: list[str] |
               for pattern in (f"{i},%", f"%,{i}", f"%,{i},%")))))
 
 
-def review_query(section_ids: set[int], f: LogFilter, limit: int = PAGE_SIZE):
+def review_query(section_ids: set[int], f: LogFilter,
+                 limit: int = PAGE_SIZE) -> Select[AccessLog]:
     """Newest first, one page, by index: every filter starts with the section."""
     query = _filtered(select(AccessLog), section_ids, f)
     if f.before is not None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from admin_app.extensions import db
 from models.access_log.review import LogReview
@@ -54,13 +54,13 @@ class _Kind:
     join: tuple = ()  # (table, on) when a column is another table's
 
 
-def _registrant(row, _facilities):
+def _registrant(row: Row, _facilities: set[int]) -> tuple[str, str]:
     number = row.registration_number
     erased = row.status == RegistrantStatus.ERASED
     return (gettext("%(number)s (erased)", number=number) if erased else number), number
 
 
-def _talent(row, facilities):
+def _talent(row: Row, facilities: set[int]) -> tuple[str, str] | None:
     return (row.display_name, str(row.id)) if row.facility_id in facilities else None
 
 

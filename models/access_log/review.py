@@ -82,7 +82,8 @@ def review_status(last: date | None, today: date) -> ReviewStatus:
     return ReviewStatus.DONE
 
 
-def section_statuses(section_ids: set[int] | None, today: date | None = None):
+def section_statuses(section_ids: set[int] | None,
+                     today: date | None = None) -> list[tuple[Section, date | None, ReviewStatus]]:
     """[(section, last review date or None, status)] for the given sections (None = all)."""
     day = today or today_local()
     query = select(Section).order_by(Section.code)

@@ -7,8 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Row, case, func, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.operators import ColumnOperators
 
 from admin_app.extensions import db
 from models.clock import today_local
@@ -135,7 +137,8 @@ _TALENT = (
 )
 
 
-def _contact(row, name=None, email=None):
+def _contact(row: Row, name: str | None = None,
+             email: str | None = None) -> Contact | ViaFacility:
     if row.contact_consent:
         return Contact(name, row.contact_phone, email)
     return ViaFacility(row.facility, row.facility_phone)
@@ -145,19 +148,19 @@ def _updated(at: datetime) -> date:
     return today_local(at)
 
 
-def _circle(row) -> PublicCircle:
+def _circle(row: Row) -> PublicCircle:
     return PublicCircle(row.id, row.name, row.name_kana, row.circle_category, row.activity,
                         row.schedule, row.facility, row.recruiting,
                         _contact(row, name=row.contact_name), _updated(row.updated_at))
 
 
-def _talent(row) -> PublicTalent:
+def _talent(row: Row) -> PublicTalent:
     return PublicTalent(row.id, row.display_name, row.display_kana, row.field, row.offer,
                         row.area, row.conditions, row.qualifications,
                         _contact(row, email=row.contact_email), _updated(row.updated_at))
 
 
-def _keyword(text: str, *columns):
+def _keyword(text: str, *columns: ColumnOperators) -> ColumnElement[bool]:
     kana = normalise_kana(text)
     return matches(text, *columns) if kana == text else matches(text, *columns) | matches(
         kana, *columns)
@@ -188,7 +191,7 @@ class _Listing:
             .offset((query.page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
         return Page([self.make(r) for r in rows], total, query.page)
 
-    def one(self, record_id: int, day: date):
+    def one(self, record_id: int, day: date) -> PublicCircle | PublicTalent | None:
         row = db.session.execute(
             select(*self.columns).join(_place, _place.id == self.model.facility_id)
             .where(self.listed(day), self.model.id == record_id)).one_or_none()

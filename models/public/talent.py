@@ -3,11 +3,12 @@ public site only with consent, their contact only with a second consent; what st
 checked like a registration (clean_talent)."""
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, false, select
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
@@ -36,7 +37,7 @@ def end_of_fiscal_year(day: date) -> date:
     return date(fiscal_year(day) + 1, 3, 31)
 
 
-def _default_end(context=None) -> date:
+def _default_end(context: DefaultExecutionContext | None = None) -> date:
     """31 March of the fiscal year of registration (also the form's prefilled value)."""
     registered = context.get_current_parameters().get("registered_on") if context else None
     return end_of_fiscal_year(registered or today_local())
@@ -140,7 +141,7 @@ def start_talent_entry(entry: TalentEntry, today: date | None = None) -> TalentE
     return entry
 
 
-def erase_ended(day: date, grace) -> list[str]:
+def erase_ended(day: date, grace: timedelta) -> list[str]:
     """Talent-bank entries ended longer than the grace period ago are deleted: nothing about
     them is needed afterwards. Returns the public names of those deleted."""
     ended = db.session.scalars(select(TalentEntry).where(

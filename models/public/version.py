@@ -14,7 +14,7 @@ from datetime import datetime
 
 import psycopg
 from sqlalchemy import Engine, String, event, insert, select, text, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 
 from admin_app.extensions import db
 from models.clock import now_utc
@@ -40,14 +40,15 @@ class PublicVersion(db.Model):
 
 
 @event.listens_for(Session, "before_flush")
-def _note_public_changes(session: Session, flush_context, instances) -> None:
+def _note_public_changes(session: Session, flush_context: UOWTransaction,
+                         instances: object) -> None:
     if any(isinstance(o, PUBLISHED_MODELS)
            for o in (*session.new, *session.dirty, *session.deleted)):
         session.info["public_changed"] = True
 
 
 @event.listens_for(Session, "after_flush")
-def _bump(session: Session, flush_context) -> None:
+def _bump(session: Session, flush_context: UOWTransaction) -> None:
     if not session.info.pop("public_changed", False):
         return
     bumped = session.execute(update(PublicVersion).where(PublicVersion.id == 1).values(

@@ -207,7 +207,7 @@ def changeable_fields(registrant: Registrant) -> list[str]:
     return [f for f in CHANGEABLE if applies(BY_FIELD[f], registrant.kind, registrant.facility)]
 
 
-def as_text(value) -> str | None:
+def as_text(value: object) -> str | None:
     if value is None or value == "":
         return None
     return value.isoformat() if isinstance(value, date) else str(value)

@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.operators import ColumnOperators
 
 from admin_app.extensions import db
 from models.clock import today_local
@@ -121,7 +122,7 @@ def clean_registrant(raw: dict[str, Any], kind: str | None,
 
 # --- Finding a registrant at the counter -----------------------------------------------------
 
-def _prefix(column, prefix: str) -> ColumnElement[bool]:
+def _prefix(column: ColumnOperators, prefix: str) -> ColumnElement[bool]:
     """An index-friendly, case-sensitive prefix match on SQLite (GLOB) and PostgreSQL (LIKE)."""
     if db.engine.dialect.name == "sqlite":
         escaped = re.sub(r"([*?\[])", r"[\1]", prefix)

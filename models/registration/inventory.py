@@ -210,5 +210,5 @@ def visible_fields(roles: frozenset[Role], model: str = "Registrant") -> list[st
     return [i.field for i in system_items(model) if i.visible_to & roles]
 
 
-def label(field_name: str):
+def label(field_name: str) -> object:
     return BY_FIELD[field_name].label

@@ -5,6 +5,7 @@ is being applied. Who may confirm for a section: models.staff.access (Access.may
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flask_babel.speaklater import LazyString
 from sqlalchemy.orm import Session
 
 from models.errors import InputError
@@ -16,7 +17,8 @@ class StepError(InputError):
     """A step that cannot be taken; str() is the Japanese message for the user, and
     field_errors the messages shown at the form's fields."""
 
-    def __init__(self, message, field_errors: dict[str, str] | None = None) -> None:
+    def __init__(self, message: str | LazyString,
+                 field_errors: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.field_errors = field_errors or {}
 

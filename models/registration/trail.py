@@ -17,7 +17,7 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, event, inspect, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, UOWTransaction
 
 from admin_app.extensions import db
 from models.clock import now_utc, today_local
@@ -277,21 +277,22 @@ def record_changes(registrant: Registrant, by: StaffUser,
     return rows
 
 
-def record_change(registrant: Registrant, field: str, old, new, by: StaffUser,
+def record_change(registrant: Registrant, field: str, old: object, new: object, by: StaffUser,
                   source: HistorySource, at: datetime | None = None) -> RegistrantHistory:
     row = _history(registrant, field, old, new, by, at or now_utc(), source)
     db.session.add(row)
     return row
 
 
-def _history(registrant, field, old, new, by, at, source) -> RegistrantHistory:
+def _history(registrant: Registrant, field: str, old: object, new: object, by: StaffUser,
+             at: datetime, source: HistorySource) -> RegistrantHistory:
     return RegistrantHistory(registrant_id=registrant.id, field=field, old_value=as_text(old),
                              new_value=as_text(new), changed_by_id=by.id, changed_at=at,
                              source=source)
 
 
-def _summary(record, committed: bool = False) -> str:
-    def value(name):
+def _summary(record: EligibilityCheck | Roster, committed: bool = False) -> str:
+    def value(name: str) -> object:
         history = inspect(record).attrs[name].history
         return (history.deleted or history.unchanged or history.added or [None])[0] \
             if committed else getattr(record, name)
@@ -312,7 +313,7 @@ def _was_pending(registrant: Registrant) -> bool:
 
 
 @event.listens_for(Session, "before_flush")
-def _guard(session: Session, flush_context, instances) -> None:
+def _guard(session: Session, flush_context: UOWTransaction, instances: object) -> None:
     """No flush changes a confirmed registrant's notice items (unless a confirmed notice is
     being applied, or the registrant is being erased) or its recorded checks and rosters."""
     for obj in session.dirty:

@@ -94,9 +94,11 @@ def _new(user: StaffUser, role: Role, section: Section, valid_from: date, valid_
 def enter_grant(user: StaffUser, role: Role, section: Section, valid_from: date, *,
                 actor: StaffUser | None, valid_to: date | None = None,
                 facilities: Iterable[Facility] = (), designated_confirmer: bool = False,
-                reason: str | None = None, batch=None) -> RoleAssignment:
+                reason: str | None = None,
+                batch: db.Model | None = None) -> RoleAssignment:
     """IT enters a grant: pending when it needs a second person, in force at once otherwise.
-    `actor` None is HR's list imported from the command line."""
+    `actor` None is HR's list imported from the command line; `batch` its TransferBatch
+    (models.staff.transfer imports this module, so the type is not named)."""
     refuse_self(actor, user, "enter a grant")
     second_person = needs_second_person(role, designated_confirmer)
     if second_person:  # whoever may know the ID's whole password is not the one who enters it
@@ -246,7 +248,8 @@ def set_end(grant: RoleAssignment, last_day: date, actor: StaffUser | None,
     return grant
 
 
-def narrow(grant: RoleAssignment, actor: StaffUser, *, reason: str | None, valid_to=KEEP,
+def narrow(grant: RoleAssignment, actor: StaffUser, *, reason: str | None,
+           valid_to: date | None | object = KEEP,
            facilities: Iterable[Facility] | None = None,
            designated_confirmer: bool | None = None, today: date | None = None) -> None:
     """End a grant earlier, take facilities off it or unset the confirmer: in force at once.

@@ -2,6 +2,7 @@
 event with who, when and why. IDs are never deleted or reused."""
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -51,7 +52,8 @@ def check_employee_number(user: StaffUser, raw: str | None, actor: StaffUser) ->
     return number
 
 
-def issue_id(user: StaffUser, actor: StaffUser, hash_password, role: Role) -> str:
+def issue_id(user: StaffUser, actor: StaffUser, hash_password: Callable[[str], str],
+             role: Role) -> str:
     """A new ID with a random first password that must be changed at first login — in two
     halves when its role opens residents' data, the log or IT (models.staff.password_handout): the
     first half is returned. Its role is a grant entered with it (enter_grant)."""
@@ -70,7 +72,8 @@ def issue_id(user: StaffUser, actor: StaffUser, hash_password, role: Role) -> st
                     in_halves=needs_second_person(role))
 
 
-def reset_password(user: StaffUser, actor: StaffUser, hash_password) -> str:
+def reset_password(user: StaffUser, actor: StaffUser,
+                   hash_password: Callable[[str], str]) -> str:
     """A new password: its first half only when the ID opens residents' data, the log or IT
     (models.staff.password_handout). The ID's sessions end at once."""
     refuse_self(actor, user, "reset their own password")
@@ -129,7 +132,8 @@ def revoke(user: StaffUser, actor: StaffUser | None, reason: str | None,
     return user
 
 
-def change_password(user: StaffUser, new_password: str, hash_password, verify_current,
+def change_password(user: StaffUser, new_password: str, hash_password: Callable[[str], str],
+                    verify_current: Callable[[StaffUser, str], bool],
                     current_password: str, keep_session_id: int | None) -> None:
     """The person's own change: checks the current password and the policy; ends the other
     sessions of this user."""

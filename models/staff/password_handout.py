@@ -14,6 +14,7 @@ that password is still unchanged.
 """
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -83,7 +84,8 @@ def opens_data(user: StaffUser) -> bool:
                and needs_second_person(a.role, a.designated_confirmer) for a in user.assignments)
 
 
-def hand_out(user: StaffUser, actor: StaffUser, hash_password, kind: StaffEventKind,
+def hand_out(user: StaffUser, actor: StaffUser, hash_password: Callable[[str], str],
+             kind: StaffEventKind,
              in_halves: bool) -> str:
     """A new password for the ID that `actor` hands over (the ID's old one stops working):
     the whole of it, or only its first half when `in_halves`. Recorded as `kind`."""
@@ -123,7 +125,7 @@ def may_hand_second_half(user: StaffUser, access: Access) -> bool:
             and access.has(Role.IT_ADMIN))
 
 
-def hand_second_half(user: StaffUser, person: StaffUser, hash_password,
+def hand_second_half(user: StaffUser, person: StaffUser, hash_password: Callable[[str], str],
                      now: datetime | None = None) -> str:
     """A second IT administrator hands out the second half, once."""
     at = now or now_utc()
@@ -148,7 +150,8 @@ def hand_second_half(user: StaffUser, person: StaffUser, hash_password,
     return second
 
 
-def handout_matches(user: StaffUser, password: str, verify) -> bool:
+def handout_matches(user: StaffUser, password: str,
+                    verify: Callable[[str, str], bool]) -> bool:
     """Is `password` both halves of the ID's handed-out password?"""
     handout = open_handout(user)
     if handout is None or handout.second_hash is None or len(password) != 2 * HALF:

@@ -3,6 +3,7 @@ entered. A refusal is a security event, written before anything else of the step
 
 from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from models.errors import InputError
 from models.staff.accounts import StaffUser
@@ -22,7 +23,8 @@ OWN_ACCESS = _l("Nobody may grant, change or end their own access or ID: another
 OWN_ENTRY = _l("The person who entered a grant or uploaded a list cannot approve or refuse it.")
 
 
-def refuse(actor: StaffUser, what: str, message, field: str | None = None) -> None:
+def refuse(actor: StaffUser, what: str, message: str | LazyString,
+           field: str | None = None) -> None:
     """Record the attempt (in its own transaction, kept whatever happens next) and refuse."""
     security_event(SecurityEventKind.SELF_GRANT_REFUSED, user_id=actor.id,
                    remote_addr=request.remote_addr if has_request_context() else None,

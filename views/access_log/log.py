@@ -5,6 +5,7 @@ import unicodedata
 from datetime import date, datetime
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_admin import BaseView, expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -25,7 +26,7 @@ from models.access_log.entries import (
     flags,
     review_query,
 )
-from models.access_log.records import describe, find_record, record_kind
+from models.access_log.records import RecordRef, describe, find_record, record_kind
 from models.clock import JST, as_utc, now_utc
 from models.organisation import Section
 from models.staff.accounts import IN_FORCE, RoleAssignment, StaffUser
@@ -98,7 +99,7 @@ class AccessLogView(BaseView):
         return set(current_access().chief_sections)
 
     @expose("/")
-    def index(self):
+    def index(self) -> str:
         sections = self._sections()
         f = request_filter()
         rows = db.session.scalars(review_query(sections, f)).all()
@@ -126,7 +127,7 @@ class AccessLogView(BaseView):
                 select(Section).where(Section.id.in_(sections))).all())
 
     @expose("/export/")
-    def export(self):
+    def export(self) -> ResponseReturnValue:
         """The filtered log as CSV (UTF-8 with BOM, formulas neutralised), newest first, in
         words like the page; the export itself is a log row."""
         sections = self._sections()
@@ -153,7 +154,8 @@ class AccessLogView(BaseView):
                         headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
-def _csv_row(row: AccessLog, person: StaffUser | None, records, marks) -> list:
+def _csv_row(row: AccessLog, person: StaffUser | None, records: dict[int, list[RecordRef]],
+             marks: dict[int, list[str]]) -> list[str | int]:
     rule = rule_for(row.endpoint)
     return [row.at.astimezone(JST).strftime("%Y/%m/%d %H:%M:%S"),
             person.name if person else "", person.login if person else "",

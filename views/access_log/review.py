@@ -3,6 +3,7 @@ that moment (printed and kept on the city's side); chiefs and the auditor see ev
 review status."""
 
 from flask import current_app, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_admin import BaseView, expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -51,7 +52,7 @@ class LogReviewView(BaseView):
         return form
 
     @expose("/", methods=("GET",))
-    def index(self):
+    def index(self) -> str:
         access = current_access()
         sees_all, own = access.sees_every_section, set(access.chief_sections)
         statuses = section_statuses(None if sees_all else own)
@@ -64,7 +65,7 @@ class LogReviewView(BaseView):
                            checkpoint_time=time_of)
 
     @expose("/record/", methods=("POST",))
-    def record(self):
+    def record(self) -> ResponseReturnValue:
         form = self._form()
         if not form.validate_on_submit():
             for field, errors in form.errors.items():
@@ -90,7 +91,7 @@ class LogReviewView(BaseView):
         return redirect(url_for(".print_view", id=review.id))
 
     @expose("/print/")
-    def print_view(self):
+    def print_view(self) -> str:
         """The sign-off with its checkpoint, to print and keep on the city's side."""
         review_id = query_id(request.args.get("id")) or -1
         review = db.session.get(LogReview, review_id)

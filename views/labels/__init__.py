@@ -6,6 +6,9 @@ views/<domain>/, whose screens import these functions); LABELS gathers them.
 
 import enum
 
+from flask_admin.model import BaseModelView
+from jinja2.runtime import Context
+
 from views.labels import access_log, platform, public, registration, staff
 
 # Add your domain here: (domain, the PAIRS of views/labels/<domain>.py).
@@ -21,7 +24,7 @@ LABELS = {(type(member), member.value): text
           for _, pairs in DOMAINS for member, text in pairs}
 
 
-def label(value) -> str:
+def label(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, enum.Enum):
@@ -29,11 +32,11 @@ def label(value) -> str:
     return str(value)
 
 
-def choices(enum_cls) -> list[tuple[str, object]]:
+def choices(enum_cls: type[enum.Enum]) -> list[tuple[str, object]]:
     """Select choices for an enum column, in declaration order, with translated labels."""
     return [(member.value, LABELS.get((enum_cls, member.value), member.value))
             for member in enum_cls]
 
 
-def enum_formatter(view, context, model, name) -> str:
+def enum_formatter(view: BaseModelView, context: Context, model: object, name: str) -> str:
     return label(getattr(model, name))

@@ -1,6 +1,10 @@
 """The public site residents browse without logging in: circles and the talent bank."""
 
-from flask import Blueprint, abort, render_template, request
+from collections.abc import Callable
+from datetime import date
+from enum import Enum
+
+from flask import Blueprint, Response, abort, render_template, request
 
 from admin_app.public_cache import public_page
 from models.clock import today_local
@@ -13,11 +17,11 @@ bp = Blueprint("public", __name__)
 
 
 @bp.route("/")
-def index():
+def index() -> Response:
     return public_page("index", lambda: render_template("public/index.html"))
 
 
-def _query(categories, with_facility: bool = False) -> listing.ListQuery:
+def _query(categories: type[Enum], with_facility: bool = False) -> listing.ListQuery:
     try:
         return listing.parse_query(request.args, categories, with_facility)
     except listing.BadQuery:
@@ -25,7 +29,7 @@ def _query(categories, with_facility: bool = False) -> listing.ListQuery:
 
 
 @bp.route("/circles")
-def circles():
+def circles() -> Response:
     query = _query(CircleCategory, with_facility=True)
 
     def render() -> str:
@@ -38,12 +42,12 @@ def circles():
 
 
 @bp.route("/circles/<int:circle_id>")
-def circle(circle_id: int):
+def circle(circle_id: int) -> Response:
     return _detail("circle", circle_id, listing.circle, "public/circle.html")
 
 
 @bp.route("/talent-bank")
-def talents():
+def talents() -> Response:
     query = _query(TalentField)
 
     def render() -> str:
@@ -54,11 +58,12 @@ def talents():
 
 
 @bp.route("/talent-bank/<int:entry_id>")
-def talent(entry_id: int):
+def talent(entry_id: int) -> Response:
     return _detail("talent", entry_id, listing.talent, "public/talent.html")
 
 
-def _detail(name: str, record_id: int, fetch, template: str):
+def _detail(name: str, record_id: int, fetch: Callable[[int, date], object | None],
+            template: str) -> Response:
     """One listed entry; 404 (in Japanese) when it is not listed today or does not exist."""
     if not 0 < record_id < 2**31:  # no such record; never a number the database rejects
         abort(404)

@@ -4,8 +4,11 @@ facilities, checked like registrations (models.public.talent.clean_talent)."""
 from flask import flash
 from flask_admin.actions import action
 from flask_admin.helpers import is_form_submitted
+from flask_admin.model import BaseModelView
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from jinja2.runtime import Context
+from wtforms import Form
 from wtforms.validators import Optional
 
 from admin_app.extensions import db
@@ -36,7 +39,7 @@ META = {
 }
 
 
-def _date(view, context, model, name):
+def _date(view: BaseModelView, context: Context, model: TalentEntry, name: str) -> str:
     return jdate_wareki(getattr(model, name))
 
 
@@ -72,7 +75,7 @@ class TalentEntryView(FacilityScopedView):
     }
     form_widget_args = {"phone": {"maxlength": 20}}
 
-    def validate_form(self, form) -> bool:
+    def validate_form(self, form: Form) -> bool:
         valid = super().validate_form(form)
         if not is_form_submitted() or not hasattr(form, "display_name"):
             return valid
@@ -88,12 +91,12 @@ class TalentEntryView(FacilityScopedView):
                 form[field].data = clean[field]
         return valid and not errors
 
-    def on_model_change(self, form, model, is_created):
+    def on_model_change(self, form: Form, model: TalentEntry, is_created: bool) -> None:
         if is_created:
             start_talent_entry(model)
 
     @action("renew", _l("Renew to the next 31 March"), _l("Renew the selected entries?"))
-    def action_renew(self, ids):
+    def action_renew(self, ids: list[int]) -> None:
         for entry in self._selected(ids):
             entry.renew()
         db.session.commit()
@@ -101,11 +104,11 @@ class TalentEntryView(FacilityScopedView):
 
     @action("confirm_activity", _l("Activity confirmed (活動調査)"),
             _l("Mark the selected entries as confirmed today?"))
-    def action_confirm(self, ids):
+    def action_confirm(self, ids: list[int]) -> None:
         for entry in self._selected(ids):
             confirm_activity(entry, today_local())
         db.session.commit()
         flash(gettext("Marked as confirmed."), "success")
 
-    def _selected(self, ids):
+    def _selected(self, ids: list[int]) -> list[TalentEntry]:
         return self.get_query().filter(TalentEntry.id.in_(ids)).all()  # keys (handle_action)

@@ -6,13 +6,14 @@ Thin: every rule is in models.registration.change_notice; rows are scoped to the
 from datetime import timedelta
 
 from flask import abort, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_admin import BaseView, expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, Form, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
 from admin_app.audit import not_found
@@ -68,7 +69,7 @@ def enter_form_class(fields: list[str]) -> type[AppForm]:
     return type("EnterForm", (AppForm,), attrs)
 
 
-def scoped_notices():
+def scoped_notices() -> Select[ChangeNotice]:
     return select(ChangeNotice).join(ChangeNotice.registrant).where(
         Registrant.facility_id.in_(current_access().facility_ids))
 
@@ -87,7 +88,7 @@ class ChangeNoticeView(BaseView):
         return notice
 
     @expose("/")
-    def index(self):
+    def index(self) -> str:
         today = today_local()
         rows = db.session.scalars(
             scoped_notices().options(joinedload(ChangeNotice.registrant))
@@ -105,7 +106,7 @@ class ChangeNoticeView(BaseView):
                            stale_days=STALE_AFTER_DAYS, label=label)
 
     @expose("/details/")
-    def details(self):
+    def details(self) -> str:
         notice = self._notice()
         fields = list((notice.staged_values or {}).keys())
         history = db.session.scalars(select(RegistrantHistory).where(
@@ -117,7 +118,7 @@ class ChangeNoticeView(BaseView):
                            form=DecideForm(), today=today_local())
 
     @expose("/receive/", methods=("GET", "POST"))
-    def receive(self):
+    def receive(self) -> ResponseReturnValue:
         registrant_id = query_id(request.args.get("registrant_id")) or -1
         registrant = db.session.scalar(select(Registrant).where(
             Registrant.id == registrant_id,
@@ -141,7 +142,7 @@ class ChangeNoticeView(BaseView):
                            registrant=registrant, label=label)
 
     @expose("/enter/", methods=("GET", "POST"))
-    def enter(self):
+    def enter(self) -> ResponseReturnValue:
         notice = self._notice()
         fields = changeable_fields(notice.registrant) \
             if notice.notice_type == NoticeType.CHANGE else []
@@ -160,7 +161,7 @@ class ChangeNoticeView(BaseView):
                            fields=fields, BY_FIELD=BY_FIELD, label=label)
 
     @expose("/decide/", methods=("POST",))
-    def decide(self):
+    def decide(self) -> ResponseReturnValue:
         notice = self._notice()
         form = DecideForm()
         if form.action.data not in ("confirm", "reject", "return"):
@@ -186,7 +187,7 @@ class ChangeNoticeView(BaseView):
         return redirect(url_for(".details", id=notice_id))
 
     @expose("/print/")
-    def print_view(self):
+    def print_view(self) -> str:
         notice = self._notice()
         fields = changeable_fields(notice.registrant) \
             if notice.notice_type == NoticeType.CHANGE else []
@@ -196,7 +197,7 @@ class ChangeNoticeView(BaseView):
                            history=history, BY_FIELD=BY_FIELD, label=label)
 
     @staticmethod
-    def _refused(form, error: InputError) -> None:
+    def _refused(form: Form, error: InputError) -> None:
         """Undo the step: a refusal is a 403, a problem shows at the fields."""
         db.session.rollback()
         if isinstance(error, NotAllowed):

@@ -14,5 +14,5 @@ class InventoryView(BaseView):
         return allowed("inventory.index")
 
     @expose("/")
-    def index(self):
+    def index(self) -> str:
         return self.render("admin/inventory.html", items=ITEMS, label=label)

@@ -3,16 +3,25 @@ the user's facilities, the registration's trail (entry, correction, final confir
 it, only items no notice governs are edited, each change in the history), renewal with a fresh
 eligibility check, printable application forms. Every rule is in models.registration.trail."""
 
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
 from flask import abort, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.helpers import is_form_submitted
+from flask_admin.model import BaseModelView
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from jinja2.runtime import Context
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import Query
+from wtforms import Field, Form
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from admin_app.audit import not_found
@@ -24,7 +33,7 @@ from models.errors import InputError
 from models.japanese import pre_normalise
 from models.organisation import Facility
 from models.public.publication import check_circle, confirm_activity
-from models.registration.change_notice import RegistrantHistory, open_notice_of
+from models.registration.change_notice import ChangeNotice, RegistrantHistory, open_notice_of
 from models.registration.input import INPUT_FIELDS, applies, clean_registrant, search_condition
 from models.registration.inventory import (
     ALL,
@@ -33,6 +42,7 @@ from models.registration.inventory import (
     INDIVIDUAL,
     REGISTRATION_FORM,
     SYSTEM,
+    Item,
     system_items,
     visible_fields,
 )
@@ -61,7 +71,7 @@ from models.registration.trail import (
     register,
     renew,
 )
-from models.staff.accounts import COUNTER_ROLES
+from models.staff.accounts import COUNTER_ROLES, StaffUser
 from models.typed_input import query_id
 from views.base import FacilityScopedView, exists
 from views.labels import choices, enum_formatter, label
@@ -69,12 +79,12 @@ from views.labels import choices, enum_formatter, label
 SHOWN = visible_fields(COUNTER_ROLES)  # the registrant view is open to counter roles only
 
 
-def _not_in_future(form, field):
+def _not_in_future(form: Form, field: Field) -> None:
     if field.data and field.data > today_local():
         raise ValidationError(gettext("The date cannot be in the future."))
 
 
-def help_text(item) -> LazyString:
+def help_text(item: Item) -> LazyString:
     """Purpose, condition and where it is stored, translated when the form is shown."""
     def text() -> str:
         mark = gettext("Stored on the contractor's server") if item.storage == SYSTEM else ""
@@ -89,42 +99,43 @@ class RequiredMark(InputRequired):
     """Marks a field required (asterisk, `required` attribute); the rule itself is checked in
     models.registration.input.clean_registrant, for forms and imports alike."""
 
-    def __call__(self, form, field) -> None:
+    def __call__(self, form: Form, field: Field) -> None:
         return None
 
 
-def _validators(item) -> list:
+def _validators(item: Item) -> list[Callable[[Form, Field], None]]:
     return [RequiredMark(), Optional()] if item.required and item.applies_to == ALL \
         else [Optional()]
 
 
-def _personal_formatter(view, context, model, name):
+def _personal_formatter(view: BaseModelView, context: Context, model: Registrant, name: str) -> str:
     value = getattr(model, name)
     if name == "postal_code":
         return model.postal_code_display
     return value if value is not None else ""
 
 
-def _date_formatter(view, context, model, name):
+def _date_formatter(view: BaseModelView, context: Context, model: Registrant, name: str) -> str:
     return jdate_wareki(getattr(model, name))
 
 
-def _name_formatter(view, context, model, name):
+def _name_formatter(view: BaseModelView, context: Context, model: Registrant, name: str) -> str:
     return model.name if model.name is not None else gettext("(erased)")
 
 
-def _tier_formatter(view, context, model, name):
+def _tier_formatter(view: BaseModelView, context: Context, model: Registrant, name: str) -> str:
     tier = model.fee_tier()
     return f"{label(tier)}（{model.school_grade()}）" if tier else "—"
 
 
-def _qualification_formatter(view, context, model, name):
+def _qualification_formatter(view: BaseModelView, context: Context, model: Registrant,
+                             name: str) -> Markup:
     ok, reason = model.qualification()
     return Markup("<strong>{}</strong> {}").format(
         gettext("Qualifies") if ok else gettext("Does not qualify"), reason)
 
 
-def _check_formatter(view, context, model, name):
+def _check_formatter(view: BaseModelView, context: Context, model: Registrant, name: str) -> str:
     check = model.latest_check
     if check is None:
         return gettext("Not checked")
@@ -163,7 +174,7 @@ META_LABELS = {**CIRCLE_LABELS, **TRAIL_LABELS,
 }
 
 
-def trail_text(who, when) -> str:
+def trail_text(who: StaffUser | None, when: date | None) -> str:
     """「name / date」 of one step of the trail (empty when the step has not happened)."""
     if when is None:
         return ""
@@ -171,7 +182,7 @@ def trail_text(who, when) -> str:
     return f"{name} / {jdate_wareki(when)}"
 
 
-def _trail_formatter(view, context, model, name):
+def _trail_formatter(view: BaseModelView, context: Context, model: Registrant, name: str) -> str:
     return {"received_trail": lambda: trail_text(model.received_by, model.received_on),
             "entered_trail": lambda: trail_text(model.created_by, model.entered_on),
             "confirmed_trail": lambda: trail_text(model.confirmed_by, model.confirmed_at)
@@ -293,7 +304,8 @@ class RegistrantView(FacilityScopedView):
     def search_placeholder(self) -> str:
         return gettext("Number, name, furigana or phone")
 
-    def _apply_search(self, query, count_query, joins, count_joins, search):
+    def _apply_search(self, query: Query, count_query: Query | None, joins: dict,
+                      count_joins: dict, search: str) -> tuple[Query, Query | None, dict, dict]:
         condition = search_condition(search)
         if condition is not None:
             query = query.filter(condition)
@@ -303,7 +315,7 @@ class RegistrantView(FacilityScopedView):
 
     # --- forms: everything while the entry waits for confirmation; afterwards only what no
     # notice governs, and new (never rewritten) eligibility checks and rosters ---
-    def create_form(self, obj=None):
+    def create_form(self, obj: Registrant | None = None) -> Form:
         form = super().create_form(obj)
         form.received_by.query_factory = self._receivers
         if not is_form_submitted():
@@ -311,7 +323,7 @@ class RegistrantView(FacilityScopedView):
         form._registrant = None
         return form
 
-    def edit_form(self, obj=None):
+    def edit_form(self, obj: Registrant | None = None) -> Form:
         form = super().edit_form(obj)
         form._registrant = obj
         if obj is not None and not obj.is_pending:
@@ -325,11 +337,11 @@ class RegistrantView(FacilityScopedView):
         form.received_by.query_factory = self._receivers
         return form
 
-    def _receivers(self):
+    def _receivers(self) -> list[StaffUser]:
         return possible_receivers(current_access())
 
     # --- validation: the same rules as the import, from models.registration.input ---
-    def validate_form(self, form) -> bool:
+    def validate_form(self, form: Form) -> bool:
         valid = super().validate_form(form)
         if not is_form_submitted() or not hasattr(form, "_registrant"):
             return valid
@@ -354,7 +366,7 @@ class RegistrantView(FacilityScopedView):
         errors_inline = self._check_inline(form, facility)
         return valid and not errors and not errors_inline
 
-    def _validate_confirmed(self, form, registrant) -> bool:
+    def _validate_confirmed(self, form: Form, registrant: Registrant) -> bool:
         try:
             refuse_locked(registrant, request.form)
         except StepError as error:
@@ -365,7 +377,7 @@ class RegistrantView(FacilityScopedView):
             form[field].errors = [*form[field].errors, message]
         return not circle_errors and not self._check_inline(form, registrant.facility)
 
-    def _check_inline(self, form, facility) -> bool:
+    def _check_inline(self, form: Form, facility: Facility | None) -> bool:
         failed = False
         for entry in form.eligibility_checks.entries:
             basis = entry.form.basis
@@ -389,14 +401,14 @@ class RegistrantView(FacilityScopedView):
                 failed = True
         return failed
 
-    def on_model_change(self, form, model, is_created):
+    def on_model_change(self, form: Form, model: Registrant, is_created: bool) -> None:
         user = current_user._get_current_object()
         if is_created:
             register(model, user)
         else:
             amend(model, user)
 
-    def update_model(self, form, model) -> bool:
+    def update_model(self, form: Form, model: Registrant) -> bool:
         """Save an edit: refused (nothing changed) when it touches what confirmation fixed;
         every change goes into the history."""
         try:
@@ -419,7 +431,7 @@ class RegistrantView(FacilityScopedView):
         self.after_model_change(form, model, False)
         return True
 
-    def after_model_change(self, form, model, is_created):
+    def after_model_change(self, form: Form, model: Registrant, is_created: bool) -> None:
         if is_created:
             flash(gettext("Registration %(n)s entered. It becomes valid when the section chief "
                           "or a designated confirmer confirms it.",
@@ -427,24 +439,24 @@ class RegistrantView(FacilityScopedView):
 
     # --- the detail page: trail, history, open notice, what confirmation still needs ---
     @staticmethod
-    def open_notice(registrant):
+    def open_notice(registrant: Registrant) -> ChangeNotice | None:
         return open_notice_of(registrant.id)
 
     @staticmethod
-    def history(registrant):
+    def history(registrant: Registrant) -> Sequence[RegistrantHistory]:
         return db.session.scalars(
             select(RegistrantHistory).where(RegistrantHistory.registrant_id == registrant.id)
             .order_by(RegistrantHistory.changed_at.desc(), RegistrantHistory.id.desc())).all()
 
     @staticmethod
-    def confirmation_problems(registrant) -> list[str]:
+    def confirmation_problems(registrant: Registrant) -> list[str]:
         return confirmation_problems(registrant) if registrant.is_pending else []
 
     @staticmethod
-    def may_confirm(registrant) -> bool:
+    def may_confirm(registrant: Registrant) -> bool:
         return may_confirm(current_access(), registrant)
 
-    def render(self, template, **kwargs):
+    def render(self, template: str, **kwargs: Any) -> str:
         kwargs.setdefault("label", label)
         kwargs.setdefault("field_label", field_label)
         kwargs.setdefault("history_value", history_value)
@@ -452,7 +464,7 @@ class RegistrantView(FacilityScopedView):
 
     # --- final confirmation 最終確認: one record, or the selected ones ---
     @expose("/confirm/", methods=("POST",))
-    def confirm_view(self):
+    def confirm_view(self) -> ResponseReturnValue:
         registrant = self.get_one(request.args.get("id", ""))
         number = registrant.registration_number
         try:
@@ -469,7 +481,7 @@ class RegistrantView(FacilityScopedView):
                           reason=str(error)), "error")
         return redirect(url_for(".details_view", id=registrant.id))
 
-    def get_actions_list(self):
+    def get_actions_list(self) -> tuple[list[tuple[str, str]], dict[str, str]]:
         actions, confirmations = super().get_actions_list()
         if not current_access().confirm_sections:
             actions = [a for a in actions if a[0] != "confirm_registration"]
@@ -477,7 +489,7 @@ class RegistrantView(FacilityScopedView):
 
     @action("confirm_registration", _l("Confirm (final check)"),
             _l("Confirm the selected registrations? They become valid."))
-    def action_confirm_registration(self, ids):
+    def action_confirm_registration(self, ids: list[int]) -> None:
         user = current_user._get_current_object()
         done = self._each(ids, lambda r: confirm_registration(r, user))
         if done:
@@ -485,13 +497,13 @@ class RegistrantView(FacilityScopedView):
 
     # --- renewal: only with an eligibility check recorded within RENEWAL_CHECK_MONTHS ---
     @action("renew", _l("Renew"), _l("Renew the selected registrations?"))
-    def action_renew(self, ids):
+    def action_renew(self, ids: list[int]) -> None:
         user = current_user._get_current_object()
         done = self._each(ids, lambda r: renew(r, user))
         if done:
             flash(gettext("%(n)s registrations renewed.", n=done), "success")
 
-    def _each(self, ids, step) -> int:
+    def _each(self, ids: list[int], step: Callable[[Registrant], object]) -> int:
         """Take `step` on each selected registration in scope; those refused stay unchanged
         and are listed with the reason (registration number: reason)."""
         done, refused = 0, []
@@ -509,7 +521,7 @@ class RegistrantView(FacilityScopedView):
 
     @action("confirm_activity", _l("Activity confirmed (活動調査)"),
             _l("Mark the selected circles as confirmed today?"))
-    def action_confirm(self, ids):
+    def action_confirm(self, ids: list[int]) -> None:
         user = current_user._get_current_object()
         for registrant in self.get_query().filter(Registrant.id.in_(ids)):
             confirm_activity(registrant, today_local())
@@ -519,12 +531,12 @@ class RegistrantView(FacilityScopedView):
 
     # --- printable 利用登録申請書 ---
     @expose("/print/")
-    def print_view(self):
+    def print_view(self) -> str:
         registrant = self.get_one(request.args.get("id", ""))
         return self._render_form(registrant.facility, registrant)
 
     @expose("/blank/")
-    def blank_form(self):
+    def blank_form(self) -> str:
         facility_id = query_id(request.args.get("facility_id"))
         if facility_id is None:
             abort(404)
@@ -532,7 +544,7 @@ class RegistrantView(FacilityScopedView):
             not_found(out_of_scope=exists(Facility.id, facility_id))
         return self._render_form(db.session.get(Facility, facility_id), None)
 
-    def _render_form(self, facility, registrant):
+    def _render_form(self, facility: Facility | None, registrant: Registrant | None) -> str:
         kinds = [registrant.kind] if registrant else list(RegistrantKind)
         rows = [(item, [k for k in kinds if applies(item, k, facility)])
                 for item in REGISTRATION_FORM]

@@ -2,19 +2,25 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms import Field, Form
 from wtforms.validators import Optional, ValidationError
 
 from models.clock import today_local
-from models.staff.contractor import record_approval, record_training
+from models.staff.contractor import (
+    ContractorCompany,
+    TrainingRecord,
+    record_approval,
+    record_training,
+)
 from views.base import AppModelView
 
 
-def _end_after_start(form, field):
+def _end_after_start(form: Form, field: Field) -> None:
     if field.data and form.contract_from.data and field.data < form.contract_from.data:
         raise ValidationError(_l("The end date must not be before the start date."))
 
 
-def _not_future(form, field):
+def _not_future(form: Form, field: Field) -> None:
     if field.data and field.data > today_local():
         raise ValidationError(_l("The date cannot be in the future."))
 
@@ -34,7 +40,7 @@ class ContractorCompanyView(AppModelView):
     form_args = {"contract_to": {"validators": [_end_after_start]},
                  "approved_on": {"validators": [Optional(), _not_future]}}
 
-    def on_model_change(self, form, model, is_created):
+    def on_model_change(self, form: Form, model: ContractorCompany, is_created: bool) -> None:
         record_approval(model, current_user._get_current_object())
 
 
@@ -46,5 +52,5 @@ class TrainingRecordView(AppModelView):
                      "course": _l("Course"), "recorded_by": _l("Recorded by")}
     form_args = {"trained_on": {"validators": [_not_future]}}
 
-    def on_model_change(self, form, model, is_created):
+    def on_model_change(self, form: Form, model: TrainingRecord, is_created: bool) -> None:
         record_training(model, current_user._get_current_object())

@@ -1,14 +1,18 @@
 """Grants of roles: IT enters and narrows them (role assignments), a second person approves or
 refuses them (the pending lists on the dashboards). Every rule is in models.staff.grants."""
 
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_admin import BaseView, expose
 from flask_admin.contrib.sqla.fields import QuerySelectMultipleField
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, HiddenField, StringField
+from wtforms import BooleanField, DateField, Field, Form, HiddenField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
 from admin_app.extensions import db
@@ -41,9 +45,11 @@ from views.base import AppModelView
 from views.forms import AdminForm, AppForm
 from views.labels import choices, enum_formatter, label
 
+Record = TypeVar("Record", RoleAssignment, TransferBatch)
 
-def _not_before(start_field: str):
-    def check(form, field):
+
+def _not_before(start_field: str) -> Callable[[Form, Field], None]:
+    def check(form: Form, field: Field) -> None:
         start = form[start_field].data
         if field.data and start and field.data < start:
             raise ValidationError(_l("The end date must not be before the start date."))
@@ -116,12 +122,12 @@ class NarrowForm(AdminForm):
     reason = StringField(_l("Reason"), validators=[InputRequired(), Length(max=300)])
 
 
-def _active_users():
+def _active_users() -> Sequence[StaffUser]:
     return db.session.scalars(select(StaffUser).where(StaffUser.status != StaffStatus.REVOKED)
                               .order_by(StaffUser.login)).all()
 
 
-def _field_error(form, error: InputError, default: str) -> None:
+def _field_error(form: Form, error: InputError, default: str) -> None:
     name = error.field if error.field and error.field in form else default
     if name in form:
         form[name].errors = [*form[name].errors, str(error)]
@@ -152,17 +158,17 @@ class RoleAssignmentView(AppModelView):
     form_args = {"valid_to": {"validators": [Optional(), _not_before("valid_from")]},
                  "user": {"query_factory": _active_users}}
 
-    def get_edit_form(self):
+    def get_edit_form(self) -> type[Form]:
         return NarrowForm
 
-    def create_form(self, obj=None):
+    def create_form(self, obj: RoleAssignment | None = None) -> Form:
         form = super().create_form(obj)
         wanted = query_id(request.args.get("user"))
         if request.method == "GET" and wanted is not None:
             form.user.data = db.session.get(StaffUser, wanted)
         return form
 
-    def edit_form(self, obj=None):
+    def edit_form(self, obj: RoleAssignment | None = None) -> Form:
         form = super().edit_form(obj)
         if obj.role != Role.FACILITY_STAFF:
             del form.facilities
@@ -178,7 +184,7 @@ class RoleAssignmentView(AppModelView):
             del form.designated_confirmer  # it can only be unset here
         return form
 
-    def create_model(self, form):
+    def create_model(self, form: Form) -> RoleAssignment | bool:
         try:
             grant = enter_grant(
                 form.user.data, Role(form.role.data), form.section.data, form.valid_from.data,
@@ -196,7 +202,7 @@ class RoleAssignmentView(AppModelView):
                           who=approver_text(grant)), "warning")
         return grant
 
-    def update_model(self, form, model) -> bool:
+    def update_model(self, form: Form, model: RoleAssignment) -> bool:
         try:
             narrow(model, current_user, reason=form.reason.data, valid_to=form.valid_to.data,
                    facilities=form.facilities.data if "facilities" in form else None,
@@ -224,37 +230,37 @@ class GrantView(BaseView):
     def is_accessible(self) -> bool:
         return allowed("grant.index")
 
-    def inaccessible_callback(self, name, **kwargs):
+    def inaccessible_callback(self, name: str, **kwargs: Any) -> ResponseReturnValue:
         abort(403)
 
     @expose("/")
-    def index(self):
+    def index(self) -> str:
         return self.render("admin/grants.html", label=label,
                            **pending_context(current_access(), allowed("it_dashboard.index")))
 
     @expose("/decide/", methods=("POST",))
-    def decide(self):
+    def decide(self) -> ResponseReturnValue:
         grant = self._get(RoleAssignment)
         return self._decide(lambda action, reason: approve(grant, current_user)
                             if action == "approve" else refuse(grant, current_user, reason),
                             grant.user.login)
 
     @expose("/decide-batch/", methods=("POST",))
-    def decide_batch(self):
+    def decide_batch(self) -> ResponseReturnValue:
         batch = self._get(TransferBatch)
         return self._decide(lambda action, reason: approve_batch(batch, current_user)
                             if action == "approve" else refuse_batch(batch, current_user, reason),
                             gettext("HR's list %(n)s", n=batch.id))
 
     @staticmethod
-    def _get(model):
+    def _get(model: type[Record]) -> Record:
         key = query_id(request.args.get("id"))
         record = db.session.get(model, key) if key is not None else None
         if record is None:
             abort(404)
         return record
 
-    def _decide(self, take, what: str):
+    def _decide(self, take: Callable[[str, str], object], what: str) -> ResponseReturnValue:
         form = DecisionForm()
         if form.action.data not in ("approve", "refuse"):
             abort(400)

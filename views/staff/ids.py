@@ -1,6 +1,9 @@
 """Back-office screens for staff IDs (IT section only); their grants are in views.staff.grants."""
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_admin import expose
 from flask_admin.contrib.sqla.fields import QuerySelectField, QuerySelectMultipleField
 from flask_babel import gettext
@@ -8,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from wtforms import DateField, HiddenField, SelectField, StringField
+from wtforms import DateField, Form, HiddenField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from admin_app.extensions import db
@@ -94,7 +97,7 @@ class StaffUserView(AppModelView):
     column_formatters_detail = column_formatters
 
     @expose("/issue/", methods=("GET", "POST"))
-    def issue(self):
+    def issue(self) -> str:
         """Issue an ID: the first password is random, shown once here, changed at first login."""
         form = IssueForm()
         if form.validate_on_submit():
@@ -123,7 +126,7 @@ class StaffUserView(AppModelView):
         return self.render("admin/staff_issue.html", form=form)
 
     @expose("/lifecycle/", methods=("POST",))
-    def lifecycle(self):
+    def lifecycle(self) -> ResponseReturnValue:
         """Suspend, reactivate or revoke, with a reason; sessions end at once."""
         user = self.get_one(request.args.get("id", ""))
         form = ReasonForm()
@@ -142,7 +145,7 @@ class StaffUserView(AppModelView):
                                                                     id=user.id)))
 
     @expose("/reset-password/", methods=("POST",))
-    def reset_password(self):
+    def reset_password(self) -> ResponseReturnValue:
         user = self.get_one(request.args.get("id", ""))
         try:
             password = reset_password(user, current_user, hash_password)
@@ -154,7 +157,7 @@ class StaffUserView(AppModelView):
                            reset=True, half=user.password_hash is None)
 
     @expose("/second-half/", methods=("POST",))
-    def second_half(self):
+    def second_half(self) -> ResponseReturnValue:
         """A second IT administrator hands out the second half of a password (shown once)."""
         user = self.get_one(request.args.get("id", ""))
         if not SecondHalfForm().validate_on_submit():
@@ -172,7 +175,7 @@ class StaffUserView(AppModelView):
         return self.render("admin/staff_issued.html", user=user, password=password,
                            second=True)
 
-    def update_model(self, form, model) -> bool:
+    def update_model(self, form: Form, model: StaffUser) -> bool:
         try:  # nobody edits their own ID (its employee number tells who issues whose ID)
             refuse_self(current_user, model, "edit their own ID", field="name")
             form.employee_number.data = check_employee_number(
@@ -183,7 +186,7 @@ class StaffUserView(AppModelView):
             return False
         return super().update_model(form, model)
 
-    def render(self, template, **kwargs):
+    def render(self, template: str, **kwargs: Any) -> str:
         kwargs.setdefault("label", label)
         kwargs.setdefault("reason_form", ReasonForm())
         kwargs.setdefault("approver", approver_text)

@@ -18,7 +18,7 @@ class ITDashboardView(BaseView):
         return allowed("it_dashboard.index")
 
     @expose("/")
-    def index(self):
+    def index(self) -> str:
         return self.render("admin/it_dashboard.html", report=stale_report(),
                            days=counts_per_day(today_local()), kinds=list(SecurityEventKind),
                            unused_days=UNUSED_AFTER_DAYS, label=label, reason_form=ReasonForm(),

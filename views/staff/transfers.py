@@ -4,6 +4,7 @@ import base64
 import binascii
 
 from flask import abort, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_admin import expose
 from flask_admin.contrib.sqla.fields import QuerySelectField, QuerySelectMultipleField
 from flask_babel import gettext
@@ -67,7 +68,7 @@ class TransferView(AppModelView):
     list_template = "admin/transfer_list.html"
 
     @expose("/register/", methods=("GET", "POST"))
-    def register(self):
+    def register(self) -> ResponseReturnValue:
         form = TransferForm()
         if form.validate_on_submit():
             try:
@@ -94,7 +95,7 @@ class TransferView(AppModelView):
         return self.render("admin/transfer_register.html", form=form)
 
     @expose("/upload/", methods=("GET", "POST"))
-    def upload(self):
+    def upload(self) -> ResponseReturnValue:
         """Upload → preview with row-level errors → import all or nothing."""
         form = UploadForm()
         result, content = None, ""
@@ -115,7 +116,7 @@ class TransferView(AppModelView):
                            content=content, label=label)
 
     @staticmethod
-    def _raw(form) -> bytes:
+    def _raw(form: UploadForm) -> bytes:
         if form.content.data:
             try:
                 return base64.b64decode(form.content.data, validate=True)

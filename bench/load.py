@@ -44,16 +44,27 @@ def served(app_spec: str, database_url: str, workers: int = WORKERS,
         stderr=output)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.1)
+        _wait_until_up(server, base)
         yield base
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _wait_until_up(server: subprocess.Popen, base: str, seconds: float = 120) -> None:
+    """Until /healthz answers (a loaded machine may take long to start the workers); a server
+    that exits or never answers fails here, not as a refused connection later."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode} before answering")
+        try:
+            if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"gunicorn did not answer {base}/healthz within {seconds:.0f} s")
 
 
 def session_cookie(base: str, login_id: str, password: str) -> str:

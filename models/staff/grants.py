@@ -12,6 +12,7 @@ apply at once and are recorded; anything wider is a new grant. Nobody acts on th
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
@@ -201,15 +202,22 @@ def _check_decision(grant: RoleAssignment, person: StaffUser, at: datetime) -> N
         raise InputError(_l("This ID is revoked."))
 
 
-def decide(grant: RoleAssignment, person: StaffUser, state: GrantState, at: datetime,
-           reason: str | None = None) -> None:
-    """Exactly one decision per grant, even when two people decide at the same moment."""
+def decide_once(row: Any, person: StaffUser, state: GrantState, at: datetime,
+                reason: str | None = None) -> None:
+    """Write the decision on a pending grant or HR's list, unless someone else already has."""
+    model = type(row)
     result = db.session.execute(
-        update(RoleAssignment)
-        .where(RoleAssignment.id == grant.id, RoleAssignment.state == GrantState.PENDING)
+        update(model)
+        .where(model.id == row.id, model.state == GrantState.PENDING)
         .values(state=state, decided_by_id=person.id, decided_at=at, refusal_reason=reason))
     if result.rowcount != 1:
         raise InputError(_l("Someone else decided on this a moment ago."))
+
+
+def decide(grant: RoleAssignment, person: StaffUser, state: GrantState, at: datetime,
+           reason: str | None = None) -> None:
+    """Exactly one decision per grant, even when two people decide at the same moment."""
+    decide_once(grant, person, state, at, reason)
     db.session.expire(grant, ["decided_by"])
     kind = StaffEventKind.GRANT_APPROVED if state == GrantState.APPROVED \
         else StaffEventKind.GRANT_REFUSED

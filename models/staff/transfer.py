@@ -13,7 +13,7 @@ import enum
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, String, select, update
+from sqlalchemy import JSON, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
@@ -31,7 +31,7 @@ from models.staff.accounts import (
     needs_second_person,
 )
 from models.staff.events import StaffEventKind, record
-from models.staff.grants import check_grant, decide, enter_grant, set_end
+from models.staff.grants import check_grant, decide, decide_once, enter_grant, set_end
 from models.staff.lifecycle import need_reason
 from models.staff.password_handout import (
     check_password_is_the_holders,
@@ -183,12 +183,7 @@ def _check_batch_decision(batch: TransferBatch, person: StaffUser, at: datetime)
 
 def _decide_batch(batch: TransferBatch, person: StaffUser, state: GrantState, at: datetime,
                   reason: str | None = None) -> int:
-    result = db.session.execute(
-        update(TransferBatch)
-        .where(TransferBatch.id == batch.id, TransferBatch.state == GrantState.PENDING)
-        .values(state=state, decided_by_id=person.id, decided_at=at, refusal_reason=reason))
-    if result.rowcount != 1:
-        raise InputError(_l("Someone else decided on this a moment ago."))
+    decide_once(batch, person, state, at, reason)
     grants = [g for g in batch.grants() if g.state == GrantState.PENDING]
     for grant in grants:
         decide(grant, person, state, at, reason)

@@ -25,6 +25,12 @@ from tests.builders.staff import make_user
 from tests.support import csrf_token
 
 
+def resident_check(clerk: StaffUser, on: date, **fields) -> EligibilityCheck:
+    """A check of residency on an identity document, by `clerk` on `on` (not yet added)."""
+    return EligibilityCheck(basis=EligibilityBasis.RESIDENT, doc_identity=True,
+                            checked_by=clerk, checked_on=on, **fields)
+
+
 def make_registrant(facility_name: str = "中央公民館", kind: str = "group", *,
                     registered_on: date | None = None, confirmed: bool = True,
                     check: bool = True, roster: bool = True, entered_by: str | None = None,
@@ -54,9 +60,7 @@ def make_registrant(facility_name: str = "中央公民館", kind: str = "group",
     register(registrant, enterer, today=registered_on)
     clerk = enterer or users[0]
     if check:
-        registrant.eligibility_checks.append(EligibilityCheck(
-            basis=EligibilityBasis.RESIDENT, doc_identity=True, checked_by=clerk,
-            checked_on=day))
+        registrant.eligibility_checks.append(resident_check(clerk, day))
     if roster and kind == "group":
         registrant.rosters.append(Roster(
             submitted_on=day, total_members=10, members_resident=10, verified_by=clerk,
@@ -163,6 +167,5 @@ def add_check(app, rid, on: date, clerk_login: str = "staff1") -> None:
     """An eligibility check of a registrant recorded on `on`."""
     with app.app_context():
         clerk = db.session.scalar(select(StaffUser).where(StaffUser.login == clerk_login))
-        db.session.add(EligibilityCheck(registrant_id=rid, basis=EligibilityBasis.RESIDENT,
-                                        doc_identity=True, checked_by=clerk, checked_on=on))
+        db.session.add(resident_check(clerk, on, registrant_id=rid))
         db.session.commit()

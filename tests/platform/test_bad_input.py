@@ -7,15 +7,23 @@ from models import Facility, Room, Section
 from tests.support import count, csrf_token
 
 
+def first_id(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(model.id).limit(1))
+
+
+def post_new(client, path: str, **fields):
+    """Post Flask-Admin's create form at `path` with these fields (and the page's CSRF token)."""
+    page = client.get(path).get_data(as_text=True)
+    return client.post(path, data={**fields, "csrf_token": csrf_token(page)})
+
+
 def test_room_with_zero_capacity_is_refused_with_a_japanese_message(app, login_as):
     client = login_as("it1")
-    with app.app_context():
-        facility_id = db.session.scalar(select(Facility.id).limit(1))
+    facility_id = first_id(app, Facility)
     before = count(app, Room)
-    page = client.get("/admin/room/new/").get_data(as_text=True)
-    response = client.post("/admin/room/new/", data={
-        "facility": facility_id, "name": "新しい部屋", "capacity": "0",
-        "csrf_token": csrf_token(page)})
+    response = post_new(client, "/admin/room/new/", facility=facility_id, name="新しい部屋",
+                        capacity="0")
     assert response.status_code == 200
     assert "数値は 1 以上, 2000 以下でなければいけません。" in response.get_data(as_text=True)
     assert count(app, Room) == before
@@ -24,9 +32,8 @@ def test_room_with_zero_capacity_is_refused_with_a_japanese_message(app, login_a
 def test_duplicate_section_code_is_refused_at_the_field_in_japanese(app, login_as):
     client = login_as("it1")
     before = count(app, Section)
-    page = client.get("/admin/section/new/").get_data(as_text=True)
-    response = client.post("/admin/section/new/", data={
-        "code": "SOMU", "name": "重複課", "authority": "mayor", "csrf_token": csrf_token(page)})
+    response = post_new(client, "/admin/section/new/", code="SOMU", name="重複課",
+                        authority="mayor")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "既に存在します" in html
@@ -37,14 +44,10 @@ def test_duplicate_section_code_is_refused_at_the_field_in_japanese(app, login_a
 
 def test_bad_phone_number_gets_the_japanese_hint(app, login_as):
     client = login_as("it1")
-    with app.app_context():
-        section_id = db.session.scalar(select(Section.id).limit(1))
     before = count(app, Facility)
-    page = client.get("/admin/facility/new/").get_data(as_text=True)
-    response = client.post("/admin/facility/new/", data={
-        "section": section_id, "name": "新施設", "kind": "集会所",
-        "eligibility_rule": "residents_only", "eligibility_check_required": "y",
-        "phone": "abc", "csrf_token": csrf_token(page)})
+    response = post_new(client, "/admin/facility/new/", section=first_id(app, Section),
+                        name="新施設", kind="集会所", eligibility_rule="residents_only",
+                        eligibility_check_required="y", phone="abc")
     assert "電話番号はハイフン付きで入力してください" in response.get_data(as_text=True)
     assert count(app, Facility) == before
 

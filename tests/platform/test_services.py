@@ -17,8 +17,6 @@ from admin_app.security import hash_password
 from models import (
     ChangeNotice,
     ContractorCompany,
-    EligibilityBasis,
-    EligibilityCheck,
     Facility,
     Registrant,
     RegistrantKind,
@@ -42,7 +40,12 @@ from models.staff.contractor import record_approval, record_training
 from models.staff.grants import approve, enter_grant, refuse, set_end
 from models.staff.lifecycle import issue_id, reset_password, revoke, suspend
 from models.staff.transfer import TransferKind, register_transfer
-from tests.builders.registration import make_entered_notice, make_received_notice, make_registrant
+from tests.builders.registration import (
+    make_entered_notice,
+    make_received_notice,
+    make_registrant,
+    resident_check,
+)
 from tests.builders.staff import make_user
 
 
@@ -84,9 +87,7 @@ def added(obj):
 
 def renewable(ids) -> Registrant:
     registrant = db.session.get(Registrant, ids["old"])
-    registrant.eligibility_checks.append(EligibilityCheck(
-        basis=EligibilityBasis.RESIDENT, doc_identity=True, checked_by=staff("staff1"),
-        checked_on=today_local()))
+    registrant.eligibility_checks.append(resident_check(staff("staff1"), today_local()))
     return registrant
 
 

@@ -50,6 +50,23 @@ def refused_with_400(response) -> bool:
     return response.status_code == 400 and NUL_JA in response.get_data(as_text=True)
 
 
+def new_contractor(it_client, name: str):
+    return it_client.post("/admin/contractor_company/new/", data={
+        "name": name, "privacy_mark_number": "1", "contract_from": "2026-04-01",
+        "contract_to": "2027-03-31",
+        "csrf_token": token(it_client, "/admin/contractor_company/new/")})
+
+
+def reject_notice(app, login_as, reason: str):
+    """chief1 rejects a freshly entered change notice with this reason: (client, response)."""
+    with app.app_context():
+        notice_id = make_entered_notice(make_registrant())
+    client = login_as("chief1")
+    return client, client.post(f"/admin/change_notice/decide/?id={notice_id}", data={
+        "action": "reject", "reason": reason,
+        "csrf_token": token(client, f"/admin/change_notice/details/?id={notice_id}")})
+
+
 # --- NUL: the fourteen reproduced requests --------------------------------------------------
 
 def test_nul_in_the_login_is_a_400_and_counts_as_a_failed_login(app, demo, client):
@@ -99,21 +116,12 @@ def test_nul_in_a_lifecycle_reason_changes_nothing(app, it_client):
 
 def test_nul_in_a_contractor_name_changes_nothing(app, it_client):
     before = count(app, ContractorCompany)
-    response = it_client.post("/admin/contractor_company/new/", data={
-        "name": "株式会社\x00テスト", "privacy_mark_number": "1", "contract_from": "2026-04-01",
-        "contract_to": "2027-03-31",
-        "csrf_token": token(it_client, "/admin/contractor_company/new/")})
-    assert refused_with_400(response)
+    assert refused_with_400(new_contractor(it_client, "株式会社\x00テスト"))
     assert count(app, ContractorCompany) == before
 
 
 def test_nul_in_a_notice_decision_reason_changes_nothing(app, demo, login_as):
-    with app.app_context():
-        notice_id = make_entered_notice(make_registrant())
-    client = login_as("chief1")
-    response = client.post(f"/admin/change_notice/decide/?id={notice_id}", data={
-        "action": "reject", "reason": "不備\x00",
-        "csrf_token": token(client, f"/admin/change_notice/details/?id={notice_id}")})
+    _, response = reject_notice(app, login_as, "不備\x00")
     assert refused_with_400(response)
     assert count(app, ChangeNotice, ChangeNotice.state == NoticeState.ENTERED) == 1
 
@@ -201,10 +209,7 @@ def test_a_registrant_named_by_an_invisible_character_is_refused(app, login_as, 
 
 def test_contractor_name_with_a_control_character_is_refused(app, it_client):
     before = count(app, ContractorCompany)
-    response = it_client.post("/admin/contractor_company/new/", data={
-        "name": "\x07ベル株式会社", "privacy_mark_number": "1", "contract_from": "2026-04-01",
-        "contract_to": "2027-03-31",
-        "csrf_token": token(it_client, "/admin/contractor_company/new/")})
+    response = new_contractor(it_client, "\x07ベル株式会社")
     assert response.status_code == 200 and CONTROL_JA in response.get_data(as_text=True)
     assert count(app, ContractorCompany) == before
 
@@ -233,12 +238,7 @@ def test_review_findings_with_a_control_character_are_refused(app, login_as):
 
 
 def test_a_decision_reason_of_invisible_characters_is_refused(app, demo, login_as):
-    with app.app_context():
-        notice_id = make_entered_notice(make_registrant())
-    client = login_as("chief1")
-    response = client.post(f"/admin/change_notice/decide/?id={notice_id}", data={
-        "action": "reject", "reason": "\u200b\u200b",
-        "csrf_token": token(client, f"/admin/change_notice/details/?id={notice_id}")})
+    client, response = reject_notice(app, login_as, "\u200b\u200b")
     assert response.status_code == 302  # back to the notice, with the message there
     assert INVISIBLE_JA in client.get(response.headers["Location"]).get_data(as_text=True)
     assert count(app, ChangeNotice, ChangeNotice.state == NoticeState.ENTERED) == 1

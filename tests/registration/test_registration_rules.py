@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from admin_app.extensions import db
-from models import EligibilityBasis, EligibilityCheck, Registrant, RegistrantStatus, StaffUser
+from models import Registrant, RegistrantStatus, StaffUser
 from models.registration.steps import StepError
 from models.registration.trail import renew
-from tests.builders.registration import make_registrant
+from tests.builders.registration import make_registrant, resident_check
 
 
 def clerk() -> StaffUser:
@@ -18,8 +18,7 @@ def clerk() -> StaffUser:
 
 def checked(r: Registrant, on: date) -> None:
     """A fresh eligibility check recorded by staff1."""
-    r.eligibility_checks.append(EligibilityCheck(
-        basis=EligibilityBasis.RESIDENT, doc_identity=True, checked_by=clerk(), checked_on=on))
+    r.eligibility_checks.append(resident_check(clerk(), on))
     db.session.flush()
     db.session.refresh(r)
 

@@ -70,15 +70,24 @@ def test_a_login_builds_one_access_and_logs_the_section(app, client, demo, const
         assert (row.user_id, row.section_id) == (chief.id, chief.section_id)
 
 
+def counter_staff_and_it(login_id: str) -> int:
+    """A counter clerk who is also an IT administrator; returns the IT grant's id."""
+    user_id = make_user(login_id, Role.FACILITY_STAFF)
+    return add_role(user_id, Role.IT_ADMIN, "JOHO", date(2026, 4, 1))
+
+
+def end_yesterday(grant_id: int) -> None:
+    db.session.get(RoleAssignment, grant_id).valid_to = today_local() - timedelta(days=1)
+    db.session.commit()
+
+
 def test_a_role_ending_mid_session_takes_effect_on_the_next_request(app, client, demo):
     with app.app_context():
-        user_id = make_user("both1", Role.FACILITY_STAFF)
-        it_grant = add_role(user_id, Role.IT_ADMIN, "JOHO", date(2026, 4, 1))
+        it_grant = counter_staff_and_it("both1")
     login(client, "both1", PASSWORD)
     assert client.get("/admin/staff_user/").status_code == 200
     with app.app_context():
-        db.session.get(RoleAssignment, it_grant).valid_to = today_local() - timedelta(days=1)
-        db.session.commit()
+        end_yesterday(it_grant)
     assert client.get("/admin/staff_user/").status_code == 403  # the same session, IT gone
     assert client.get("/admin/registrant/").status_code == 200  # still counter staff
 
@@ -86,12 +95,10 @@ def test_a_role_ending_mid_session_takes_effect_on_the_next_request(app, client,
 def test_no_access_outlives_its_request(app, client, demo):
     """Even where an application context is kept across requests (g with it, as in tests)."""
     with app.app_context():
-        user_id = make_user("both2", Role.FACILITY_STAFF)
-        it_grant = add_role(user_id, Role.IT_ADMIN, "JOHO", date(2026, 4, 1))
+        it_grant = counter_staff_and_it("both2")
         login(client, "both2", PASSWORD)
         assert client.get("/admin/staff_user/").status_code == 200
-        db.session.get(RoleAssignment, it_grant).valid_to = today_local() - timedelta(days=1)
-        db.session.commit()
+        end_yesterday(it_grant)
         assert client.get("/admin/staff_user/").status_code == 403
 
 

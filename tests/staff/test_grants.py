@@ -21,7 +21,11 @@ from models import (
     StaffUser,
     TransferBatch,
 )
+from models.clock import now_utc
+from models.errors import InputError
+from models.staff.grants import decide as decide_grant
 from models.staff.grants import set_end
+from models.staff.transfer import approve_batch, refuse_batch
 from tests.builders import PASSWORD, facility_id_of, section_id_of, user_id_of
 from tests.builders.registration import make_entered_notice, make_registrant
 from tests.builders.staff import (
@@ -710,3 +714,21 @@ def test_an_id_is_not_edited_to_carry_its_editors_employee_number(app, login_as)
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(StaffUser, records).employee_number == "E10008"
+
+
+def test_a_list_or_a_grant_is_decided_once(app, demo):
+    """A second decision (someone else's, a moment later) is refused and changes nothing."""
+    raw = (HR_HEADER + "staff1,異動,2099-12-01,SPORTS,facility_staff,スポーツセンター,\n").encode()
+    upload(logged_in(app, "it1"), raw)
+    with app.app_context():
+        batch = db.session.scalar(select(TransferBatch))
+        it2 = db.session.scalar(select(StaffUser).where(StaffUser.login == "it2"))
+        assert approve_batch(batch, it2) == 1
+        with pytest.raises(InputError, match="moment ago|直前に別の人"):
+            refuse_batch(batch, it2, "遅れて")
+        grant = batch.grants()[0]
+        with pytest.raises(InputError, match="moment ago|直前に別の人"):
+            decide_grant(grant, it2, GrantState.REFUSED, now_utc(), "遅れて")
+        db.session.refresh(batch)
+        db.session.refresh(grant)
+        assert (batch.state, grant.state) == (GrantState.APPROVED, GrantState.APPROVED)

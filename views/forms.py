@@ -10,12 +10,20 @@ from flask import flash
 from flask_admin.contrib.sqla.form import InlineModelConverter
 from flask_admin.form import BaseForm
 from flask_admin.model.form import InlineFormAdmin
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeField, Field, Form, PasswordField, StringField
 from wtforms.fields.core import UnboundField
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import Regexp, StopValidation, ValidationError
 
 from models.typed_input import date_problem, text_problem
+
+# Formats checked at the field (the models check again on every path).
+PHONE_FORMAT = Regexp(r"^0\d{1,4}-\d{1,4}-\d{3,4}$",
+                      message=_l("Enter the phone number with hyphens, e.g. 042-393-5111."))
+LOGIN_FORMAT = Regexp(r"^[a-z0-9][a-z0-9._-]{2,63}$",
+                      message=_l("Use 3 to 64 lower-case letters, digits, dots, hyphens or "
+                                 "underscores."))
 
 
 def typed_text(form: Form, field: Field) -> None:

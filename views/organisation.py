@@ -4,7 +4,7 @@ from flask_admin import Admin
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Query
 from wtforms import Form
-from wtforms.validators import NumberRange, Optional, Regexp
+from wtforms.validators import NumberRange, Optional
 
 from admin_app.extensions import db
 from admin_app.security import visible_facility_ids
@@ -17,10 +17,8 @@ from models.organisation import (
     eligibility_setting_problem,
 )
 from views.base import AppModelView
+from views.forms import PHONE_FORMAT
 from views.labels import choices, enum_formatter
-
-PHONE = Regexp(r"^0\d{1,4}-\d{1,4}-\d{3,4}$",
-               message=_l("Enter the phone number with hyphens, e.g. 042-393-5111."))
 
 
 class SectionView(AppModelView):
@@ -47,7 +45,7 @@ class FacilityView(AppModelView):
     column_formatters = {"eligibility_rule": enum_formatter}
     column_formatters_detail = column_formatters
     form_choices = {"eligibility_rule": choices(EligibilityRule)}
-    form_args = {"phone": {"validators": [Optional(), PHONE]},
+    form_args = {"phone": {"validators": [Optional(), PHONE_FORMAT]},
                  "eligibility_check_required": {"description": _l(
                      "A registration is confirmed, and renewed, only with a recorded "
                      "eligibility check (利用要件確認); only a joint-use facility may do "

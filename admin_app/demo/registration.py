@@ -12,6 +12,7 @@ from faker import Faker
 from sqlalchemy import func, select
 
 from admin_app.extensions import db
+from models import EligibilityBasis, EligibilityCheck, Registrant, RegistrantKind, Roster
 from models.clock import JST, today_local
 from models.organisation import Facility
 from models.registration.change_notice import (
@@ -24,15 +25,7 @@ from models.registration.change_notice import (
     receive,
 )
 from models.registration.erasure import erase_due
-from models.registration.registrant import (
-    CircleCategory,
-    EligibilityBasis,
-    EligibilityCheck,
-    Registrant,
-    RegistrantKind,
-    Roster,
-    expire_due,
-)
+from models.registration.registrant import CircleCategory, expire_due
 from models.registration.trail import confirm_registration, register
 from models.staff.access import access_of
 from models.staff.accounts import StaffUser

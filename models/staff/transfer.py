@@ -20,6 +20,7 @@ from admin_app.extensions import db
 from models.clock import now_utc, today_local
 from models.errors import InputError
 from models.organisation import Facility, Section
+from models.staff import password_handout as handout
 from models.staff.access import Access, access_of
 from models.staff.accounts import (
     GrantState,
@@ -33,11 +34,6 @@ from models.staff.accounts import (
 from models.staff.events import StaffEventKind, record
 from models.staff.grants import check_grant, decide, decide_once, enter_grant, set_end
 from models.staff.lifecycle import need_reason
-from models.staff.password_handout import (
-    check_password_is_the_holders,
-    handed_out_alone_by,
-    refuse_handed_out_alone,
-)
 from models.staff.separation import NotAllowed, refuse_own_entry, refuse_self
 from models.types import UTCDateTime, str_enum
 
@@ -123,7 +119,7 @@ def register_transfer(user: StaffUser, kind: TransferKind, effective_on: date, *
             raise InputError(_l("The facilities must belong to the new section."))
         check_grant(user, role, section, effective_on, None, facilities or [], False)
         if needs_second_person(role):  # before anything is written (see enter_grant)
-            refuse_handed_out_alone(actor, user, "register a transfer of an ID whose password "
+            handout.refuse_handed_out_alone(actor, user, "register a transfer of an ID whose password "
                                                  "they handed out alone")
     transfer = PersonnelTransfer(
         user=user, kind=kind, effective_on=effective_on, new_section=new_section,
@@ -160,7 +156,7 @@ def may_decide_batch(batch: TransferBatch, access: Access) -> bool:
     """An IT administrator in force now who neither uploaded the list nor is named in it."""
     person_id = access.user_id
     return (person_id != batch.uploaded_by_id
-            and all(t.user_id != person_id and handed_out_alone_by(t.user) != person_id
+            and all(t.user_id != person_id and handout.handed_out_alone_by(t.user) != person_id
                     for t in batch.transfers)
             and access.has(Role.IT_ADMIN))
 
@@ -173,7 +169,7 @@ def pending_batches() -> list[TransferBatch]:
 def _check_batch_decision(batch: TransferBatch, person: StaffUser, at: datetime) -> None:
     for transfer in batch.transfers:
         refuse_self(person, transfer.user, "decide on HR's list naming themselves")
-        refuse_handed_out_alone(person, transfer.user, "decide on HR's list naming an ID whose "
+        handout.refuse_handed_out_alone(person, transfer.user, "decide on HR's list naming an ID whose "
                                                        "password they handed out alone")
     refuse_own_entry(person, batch.uploaded_by_id, f"decide on HR's list they uploaded "
                                                    f"(batch {batch.id})")
@@ -197,7 +193,7 @@ def approve_batch(batch: TransferBatch, person: StaffUser, *,
     _check_batch_decision(batch, person, at)
     for grant in batch.grants():
         if grant.state == GrantState.PENDING:
-            check_password_is_the_holders(grant.user)
+            handout.check_password_is_the_holders(grant.user)
     return _decide_batch(batch, person, GrantState.APPROVED, at)
 
 

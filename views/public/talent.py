@@ -27,6 +27,7 @@ from models.public.talent import (
 from models.registration.inventory import system_items
 from views.base import FacilityScopedView
 from views.labels import choices, enum_formatter
+from views.outcome import apply_cleaned
 from views.registration.registrants import RequiredMark, help_text
 
 ITEMS = system_items("TalentEntry")
@@ -83,12 +84,7 @@ class TalentEntryView(FacilityScopedView):
             "publish_consent_on": form.publish_consent_on.data,
             "contact_consent": form.contact_consent.data}
         clean, errors = clean_talent(raw)
-        for field, message in errors.items():
-            if message not in form[field].errors:  # the form's own check may have said it
-                form[field].errors = [*form[field].errors, message]
-        for field in TALENT_CHECKS:
-            if field not in errors and not form[field].errors:
-                form[field].data = clean[field]
+        apply_cleaned(form, TALENT_CHECKS, clean, errors)
         return valid and not errors
 
     def on_model_change(self, form: Form, model: TalentEntry, is_created: bool) -> None:

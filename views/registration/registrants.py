@@ -75,6 +75,7 @@ from models.staff.accounts import COUNTER_ROLES, StaffUser
 from models.typed_input import query_id
 from views.base import FacilityScopedView, exists
 from views.labels import choices, enum_formatter, label
+from views.outcome import apply_cleaned
 
 SHOWN = visible_fields(COUNTER_ROLES)  # the registrant view is open to counter roles only
 
@@ -351,12 +352,7 @@ class RegistrantView(FacilityScopedView):
         facility, kind = form.facility.data, form.kind.data
         raw = {f: form[f].data for f in INPUT_FIELDS}
         clean, errors = clean_registrant(raw, kind, facility)
-        for field, message in errors.items():
-            if message not in form[field].errors:  # the form's own check may have said it
-                form[field].errors = [*form[field].errors, message]
-        for field in INPUT_FIELDS:
-            if field not in errors and not form[field].errors:
-                form[field].data = clean[field]
+        apply_cleaned(form, INPUT_FIELDS, clean, errors)
         circle_errors = check_circle(kind, {f: form[f].data for f in CIRCLE_FIELDS})
         errors |= circle_errors | receipt_problems(
             facility, form.received_by.data, form.received_on.data)

@@ -4,7 +4,7 @@ refuses them (the pending lists on the dashboards). Every rule is in models.staf
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_admin import BaseView, expose
 from flask_admin.contrib.sqla.fields import QuerySelectMultipleField
@@ -32,7 +32,6 @@ from models.staff.grants import (
     pending_grants,
     refuse,
 )
-from models.staff.separation import NotAllowed
 from models.staff.transfer import (
     TransferBatch,
     approve_batch,
@@ -44,6 +43,7 @@ from models.typed_input import query_id
 from views.base import AppModelView
 from views.forms import AdminForm, AppForm
 from views.labels import choices, enum_formatter, label
+from views.outcome import committed
 
 Record = TypeVar("Record", RoleAssignment, TransferBatch)
 
@@ -267,16 +267,10 @@ class GrantView(BaseView):
         if not form.validate_on_submit():
             form.flash_errors()
             return redirect(safe_next(form.next.data, url_for(".index")))
-        try:
-            take(form.action.data, form.reason.data)
-            db.session.commit()
-        except NotAllowed as error:
-            db.session.rollback()
-            return render_template("errors/error.html", status=403, message=str(error)), 403
-        except InputError as error:
-            db.session.rollback()
-            flash(f"{what}: {error}", "error")
-        else:
+        outcome = committed(lambda: take(form.action.data, form.reason.data), what)
+        if outcome.refusal:
+            return outcome.refusal
+        if outcome.ok:
             flash(gettext("%(what)s: approved.", what=what) if form.action.data == "approve"
                   else gettext("%(what)s: refused.", what=what), "success")
         return redirect(safe_next(form.next.data, url_for(".index")))

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_admin import expose
 from flask_admin.contrib.sqla.fields import QuerySelectField, QuerySelectMultipleField
@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import DateField, Form, HiddenField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import InputRequired, Length, Optional
 
 from admin_app.extensions import db
 from admin_app.security import current_access, hash_password, safe_next
@@ -33,18 +33,16 @@ from models.staff.lifecycle import (
     suspend,
 )
 from models.staff.password_handout import hand_second_half, may_hand_second_half, open_handout
-from models.staff.separation import NotAllowed, refuse_self
+from models.staff.separation import refuse_self
 from views.base import AppModelView
-from views.forms import AppForm
+from views.forms import LOGIN_FORMAT, AppForm
 from views.labels import choices, enum_formatter, label
+from views.outcome import committed
 from views.staff.grants import approver_text, describe_event, event_by
-
-LOGIN = Regexp(r"^[a-z0-9][a-z0-9._-]{2,63}$",
-               message=_l("Use 3 to 64 lower-case letters, digits, dots, hyphens or underscores."))
 
 
 class IssueForm(AppForm):
-    login = StringField(_l("Login ID"), validators=[InputRequired(), LOGIN])
+    login = StringField(_l("Login ID"), validators=[InputRequired(), LOGIN_FORMAT])
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=100)])
     employee_number = StringField(_l("Employee number"), validators=[Optional(),
                                                                      Length(max=20)])
@@ -162,17 +160,12 @@ class StaffUserView(AppModelView):
         user = self.get_one(request.args.get("id", ""))
         if not SecondHalfForm().validate_on_submit():
             abort(400)
-        try:
-            password = hand_second_half(user, current_user, hash_password)
-            db.session.commit()
-        except NotAllowed as error:
-            db.session.rollback()
-            return render_template("errors/error.html", status=403, message=str(error)), 403
-        except InputError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+        outcome = committed(lambda: hand_second_half(user, current_user, hash_password))
+        if outcome.refusal:
+            return outcome.refusal
+        if not outcome.ok:
             return redirect(url_for(".details_view", id=user.id))
-        return self.render("admin/staff_issued.html", user=user, password=password,
+        return self.render("admin/staff_issued.html", user=user, password=outcome.value,
                            second=True)
 
     def update_model(self, form: Form, model: StaffUser) -> bool:

@@ -35,6 +35,7 @@ test-fast: $(BIN)/flask translations
 
 lint: $(BIN)/flask
 	$(BIN)/ruff check admin_app models views tests bench
+	$(BIN)/ruff format --check admin_app models views tests bench
 
 # Regenerate the pinned versions after changing pyproject.toml.
 lock:

@@ -37,12 +37,19 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     init_request_log(app)
     init_input_guard(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True, render_item=render_migration_item,
-                     include_object=include_object)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(ROOT / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_item,
+        include_object=include_object,
+    )
     # Babel before any admin view exists: Flask-Admin pages need it to render.
-    babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories="translations")
+    babel.init_app(
+        app, locale_selector=select_locale, default_translation_directories="translations"
+    )
     csrf.init_app(app)
     cache.init_app(app)
     app.jinja_env.globals["get_locale"] = get_locale
@@ -72,6 +79,7 @@ def _register_error_pages(app: Flask) -> None:
     def page(status: int) -> Callable[[Exception], ResponseReturnValue]:
         def handler(error: Exception) -> ResponseReturnValue:
             return render_template("errors/error.html", status=status), status
+
         return handler
 
     for status in (400, 403, 404, 405, 413, 500, 503):

@@ -39,10 +39,17 @@ def _record_ids() -> str | None:
     if request.endpoint in NAMES_WHAT_IT_CREATES:
         return ",".join(g.get("created_record_ids", [])) or None
     ids: list[str] = [str(v) for k, v in (request.view_args or {}).items() if k.endswith("id")]
-    ids += [v for key in request.args if key == "id" or key.endswith("_id")
-            for v in request.args.getlist(key)]
-    if request.method == "POST" and request.endpoint and request.endpoint.endswith(
-            ("delete_view", "action_view", "ajax_update")):
+    ids += [
+        v
+        for key in request.args
+        if key == "id" or key.endswith("_id")
+        for v in request.args.getlist(key)
+    ]
+    if (
+        request.method == "POST"
+        and request.endpoint
+        and request.endpoint.endswith(("delete_view", "action_view", "ajax_update"))
+    ):
         for key in RECORD_ID_KEYS + ("pk",):
             ids += request.form.getlist(key)
     # Keep what looks like an id; anything else typed into the URL is not recorded.
@@ -68,8 +75,12 @@ def _action(response: Response, endpoint: str) -> AccessAction | None:
         return None  # public site and static assets are not back-office requests
     if request.endpoint is None and not request.path.startswith(current_app.config["ADMIN_URL"]):
         return None
-    if g.get("access_denied") or g.get("out_of_scope") or response.status_code in (401, 403) \
-            or rule is None:
+    if (
+        g.get("access_denied")
+        or g.get("out_of_scope")
+        or response.status_code in (401, 403)
+        or rule is None
+    ):
         return AccessAction.DENIED
     return rule.action_for(request.method)
 
@@ -122,8 +133,9 @@ def write_access_log(response: Response) -> Response:
     except Exception:
         current_app.logger.exception("access log write failed")
         # Fail closed: what cannot be recorded is not shown.
-        return Response("アクセス記録を書き込めないため表示できません。", status=503,
-                        mimetype="text/plain")
+        return Response(
+            "アクセス記録を書き込めないため表示できません。", status=503, mimetype="text/plain"
+        )
     return response
 
 

@@ -15,7 +15,7 @@ def normalise_database_url(url: str) -> str:
     """Use the psycopg 3 driver for PostgreSQL URLs."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -100,8 +100,9 @@ class Config:
         self.LOG_REVIEW_NETWORKS = os.environ.get("LOG_REVIEW_NETWORKS", "")
         self.AUDIT_CHECKPOINT_FILE = os.environ.get("AUDIT_CHECKPOINT_FILE", "")
         self.LOGIN_THROTTLE_STORAGE = os.environ.get("REDIS_URL") or "database"
-        self.LOGIN_ADDRESS_FAILURES = int(os.environ.get("LOGIN_ADDRESS_FAILURES",
-                                                         self.LOGIN_ADDRESS_FAILURES))
+        self.LOGIN_ADDRESS_FAILURES = int(
+            os.environ.get("LOGIN_ADDRESS_FAILURES", self.LOGIN_ADDRESS_FAILURES)
+        )
 
 
 class ProductionConfig(Config):

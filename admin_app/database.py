@@ -12,8 +12,9 @@ from sqlalchemy.sql.schema import SchemaItem
 from admin_app.extensions import db
 
 
-def _sqlite_pragmas(dbapi_connection: DBAPIConnection,
-                    connection_record: ConnectionPoolEntry) -> None:
+def _sqlite_pragmas(
+    dbapi_connection: DBAPIConnection, connection_record: ConnectionPoolEntry
+) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     # WAL's recommended durability: consistent after a crash; fsync at checkpoints.
@@ -27,12 +28,14 @@ def configure_engine(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite" and not event.contains(
-                engine, "connect", _sqlite_pragmas):
+            engine, "connect", _sqlite_pragmas
+        ):
             event.listen(engine, "connect", _sqlite_pragmas)
 
 
-def render_migration_item(type_: str, obj: object,
-                          autogen_context: AutogenContext) -> str | Literal[False]:
+def render_migration_item(
+    type_: str, obj: object, autogen_context: AutogenContext
+) -> str | Literal[False]:
     """Write our TypeDecorators into migrations as the plain types they store."""
     from models.types import UTCDateTime
 
@@ -41,8 +44,9 @@ def render_migration_item(type_: str, obj: object,
     return False
 
 
-def include_object(obj: SchemaItem, name: str | None, type_: str, reflected: bool,
-                   compare_to: SchemaItem | None) -> bool:
+def include_object(
+    obj: SchemaItem, name: str | None, type_: str, reflected: bool, compare_to: SchemaItem | None
+) -> bool:
     """Leave dialect-specific indexes out of the comparison on other databases."""
     dialect = obj.info.get("dialect") if type_ == "index" and hasattr(obj, "info") else None
     return dialect is None or dialect == db.engine.dialect.name

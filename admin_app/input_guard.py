@@ -24,8 +24,7 @@ def _holds_nul(value: object) -> bool:
 
 
 def _multi_holds_nul(multi: MultiDict[str, Any]) -> bool:
-    return any(NUL in key or any(_holds_nul(v) for v in values)
-               for key, values in multi.lists())
+    return any(NUL in key or any(_holds_nul(v) for v in values) for key, values in multi.lists())
 
 
 def carries_nul() -> bool:
@@ -49,9 +48,13 @@ def refuse_nul() -> ResponseReturnValue | None:
 
         typed = request.form.get("login", "").replace(NUL, "")[:64]
         record_failed_login(typed, request.remote_addr)
-    return render_template("errors/error.html", status=400, reason=gettext(
-        "The request contains a character that cannot be entered (NUL). Nothing was "
-        "processed.")), 400
+    return render_template(
+        "errors/error.html",
+        status=400,
+        reason=gettext(
+            "The request contains a character that cannot be entered (NUL). Nothing was processed."
+        ),
+    ), 400
 
 
 def init_input_guard(app: Flask) -> None:

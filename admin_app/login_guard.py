@@ -50,8 +50,11 @@ class DatabaseWindow:
     @staticmethod
     def _count(conn: Connection, key: str, item: RateLimitItem, now: datetime) -> int:
         since = now - timedelta(seconds=item.get_expiry())
-        return conn.scalar(select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.key == key, LoginAttempt.at > since))
+        return conn.scalar(
+            select(func.count())
+            .select_from(LoginAttempt)
+            .where(LoginAttempt.key == key, LoginAttempt.at > since)
+        )
 
     def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
         """Count one event; False (and nothing counted) when the limit is already reached."""
@@ -70,8 +73,9 @@ class DatabaseWindow:
 
     def clear(self, item: RateLimitItem, *identifiers: str) -> None:
         with db.engine.begin() as conn:
-            conn.execute(delete(LoginAttempt).where(
-                LoginAttempt.key == self._key(item, identifiers)))
+            conn.execute(
+                delete(LoginAttempt).where(LoginAttempt.key == self._key(item, identifiers))
+            )
 
     def reset(self) -> None:
         with db.engine.begin() as conn:
@@ -104,8 +108,10 @@ class FailoverWindow:
                 self._down_until = time.monotonic() + self.RETRY_SECONDS
                 logging.getLogger(__name__).warning(
                     "login throttling: the shared store cannot be reached (%s); counting in "
-                    "the database for %.0f s", type(error.storage_error).__name__,
-                    self.RETRY_SECONDS)
+                    "the database for %.0f s",
+                    type(error.storage_error).__name__,
+                    self.RETRY_SECONDS,
+                )
         return getattr(self.database, operation)(*args)
 
     def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
@@ -128,25 +134,30 @@ def make_store(uri: str, keep: timedelta) -> DatabaseWindow | FailoverWindow:
     options: dict = {"wrap_exceptions": True}  # any storage failure is a StorageError
     if uri.startswith(("redis", "valkey")):
         # A Redis that is gone answers within a second, not after the OS's TCP timeout.
-        options |= {"key_prefix": REDIS_KEY_PREFIX, "socket_connect_timeout": 1,
-                    "socket_timeout": 1}
-    return FailoverWindow(RedisWindow(storage_from_string(uri, **options)),
-                          DatabaseWindow(keep))
+        options |= {
+            "key_prefix": REDIS_KEY_PREFIX,
+            "socket_connect_timeout": 1,
+            "socket_timeout": 1,
+        }
+    return FailoverWindow(RedisWindow(storage_from_string(uri, **options)), DatabaseWindow(keep))
 
 
 class LoginGuard:
     def __init__(self, app: Flask) -> None:
         cfg = app.config
-        self.account_failures = RateLimitItemPerMinute(cfg["LOGIN_ACCOUNT_FAILURES"],
-                                                       cfg["LOGIN_WINDOW_MINUTES"])
-        self.address_failures = RateLimitItemPerMinute(cfg["LOGIN_ADDRESS_FAILURES"],
-                                                       cfg["LOGIN_WINDOW_MINUTES"])
+        self.account_failures = RateLimitItemPerMinute(
+            cfg["LOGIN_ACCOUNT_FAILURES"], cfg["LOGIN_WINDOW_MINUTES"]
+        )
+        self.address_failures = RateLimitItemPerMinute(
+            cfg["LOGIN_ADDRESS_FAILURES"], cfg["LOGIN_WINDOW_MINUTES"]
+        )
         self.lock = RateLimitItemPerMinute(1, cfg["LOGIN_LOCK_MINUTES"])
         keep = timedelta(minutes=max(cfg["LOGIN_WINDOW_MINUTES"], cfg["LOGIN_LOCK_MINUTES"]))
         self.store = make_store(cfg["LOGIN_THROTTLE_STORAGE"], keep)
         # The same in every worker and after a restart; not in the store itself.
-        self._key = hmac.new(cfg["SECRET_KEY"].encode(), b"login-throttling",
-                             hashlib.sha256).digest()
+        self._key = hmac.new(
+            cfg["SECRET_KEY"].encode(), b"login-throttling", hashlib.sha256
+        ).digest()
 
     def _keyed(self, text: str) -> str:
         return hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()
@@ -169,8 +180,9 @@ class LoginGuard:
         """Record a failure for the login and the address; True when it locks the login."""
         self.store.hit(self.address_failures, "login-address", self._address(address))
         key = self._account(login)
-        if not self.store.hit(self.account_failures, "login-failures", key) or \
-                not self.store.test(self.account_failures, "login-failures", key):
+        if not self.store.hit(self.account_failures, "login-failures", key) or not self.store.test(
+            self.account_failures, "login-failures", key
+        ):
             self.store.hit(self.lock, "login-lock", key)
             self.store.clear(self.account_failures, "login-failures", key)
             return True
@@ -199,6 +211,9 @@ def record_failed_login(typed: str, address: str | None) -> bool:
 
     locked = guard().failed(typed, address)
     known = db.session.scalar(select(StaffUser.id).where(StaffUser.login == typed.strip()))
-    security_event(SecurityEventKind.LOCKOUT if locked else SecurityEventKind.LOGIN_FAILED,
-                   user_id=known, remote_addr=address)
+    security_event(
+        SecurityEventKind.LOCKOUT if locked else SecurityEventKind.LOGIN_FAILED,
+        user_id=known,
+        remote_addr=address,
+    )
     return locked

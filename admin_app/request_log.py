@@ -37,8 +37,14 @@ def log_request(response: Response) -> Response:
     user_id = user.id if user is not None and getattr(user, "is_authenticated", False) else "-"
     path = UNPRINTABLE.sub("?", request.path)[:200]
     logging.getLogger(REQUEST_LOGGER).info(
-        "%s %s %s %.0fms user=%s request=%s", request.method, path, response.status_code,
-        elapsed, user_id, request_id)
+        "%s %s %s %.0fms user=%s request=%s",
+        request.method,
+        path,
+        response.status_code,
+        elapsed,
+        user_id,
+        request_id,
+    )
     return response
 
 
@@ -52,8 +58,7 @@ class WerkzeugQueryFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = without_query(str(record.msg))
         if isinstance(record.args, tuple):
-            record.args = tuple(without_query(a) if isinstance(a, str) else a
-                                for a in record.args)
+            record.args = tuple(without_query(a) if isinstance(a, str) else a for a in record.args)
         return True
 
 
@@ -90,9 +95,16 @@ def describe(error: SQLAlchemyError) -> str:
         facts.append(f"driver={type(orig).__module__}.{type(orig).__name__}")
     diag = getattr(orig, "diag", None)  # PostgreSQL (psycopg): its messages may quote values
     if diag is not None:
-        facts += [f"{name}={getattr(diag, attr)}" for name, attr in (
-            ("sqlstate", "sqlstate"), ("table", "table_name"), ("column", "column_name"),
-            ("constraint", "constraint_name")) if getattr(diag, attr, None)]
+        facts += [
+            f"{name}={getattr(diag, attr)}"
+            for name, attr in (
+                ("sqlstate", "sqlstate"),
+                ("table", "table_name"),
+                ("column", "column_name"),
+                ("constraint", "constraint_name"),
+            )
+            if getattr(diag, attr, None)
+        ]
         return " ".join(facts) + " (server message not logged)"
     if type(orig).__module__ == "sqlite3":  # SQLite names tables and columns, never values
         facts.append(f"message={orig}")

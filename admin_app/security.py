@@ -22,8 +22,12 @@ LAST_SEEN_GRANULARITY = timedelta(minutes=1)
 
 def password_hasher() -> PasswordHasher:
     cfg = current_app.config
-    return PasswordHasher(time_cost=cfg["ARGON2_TIME_COST"], memory_cost=cfg["ARGON2_MEMORY_COST"],
-                          parallelism=cfg["ARGON2_PARALLELISM"], type=Type.ID)
+    return PasswordHasher(
+        time_cost=cfg["ARGON2_TIME_COST"],
+        memory_cost=cfg["ARGON2_MEMORY_COST"],
+        parallelism=cfg["ARGON2_PARALLELISM"],
+        type=Type.ID,
+    )
 
 
 def hash_password(password: str) -> str:
@@ -44,9 +48,12 @@ def authenticate(login: str, password: str) -> StaffUser | None:
         return None
     access = access_of(user)
     if access.refusal_reasons:
-        security_event(SecurityEventKind.LOGIN_REFUSED, user_id=user.id,
-                       remote_addr=request.remote_addr,
-                       detail="; ".join(access.refusal_reasons)[:300])
+        security_event(
+            SecurityEventKind.LOGIN_REFUSED,
+            user_id=user.id,
+            remote_addr=request.remote_addr,
+            detail="; ".join(access.refusal_reasons)[:300],
+        )
         return None
     g.access = access  # the rest of the login request, once the user is logged in
     hasher = password_hasher()
@@ -139,15 +146,19 @@ def enforce_permissions() -> ResponseReturnValue | None:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if not allowed(endpoint):
         abort(403)
-    if current_user.is_authenticated and current_user.must_change_password and \
-            endpoint not in PASSWORD_CHANGE_ALLOWS:
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and endpoint not in PASSWORD_CHANGE_ALLOWS
+    ):
         return redirect(url_for("auth.change_password"))
     return None
 
 
 # What a person who must change their first password may still reach.
-PASSWORD_CHANGE_ALLOWS = frozenset({"auth.change_password", "auth.logout", "static",
-                                    "admin.static"})
+PASSWORD_CHANGE_ALLOWS = frozenset(
+    {"auth.change_password", "auth.logout", "static", "admin.static"}
+)
 
 
 def init_security(app: Flask) -> None:
@@ -170,8 +181,13 @@ def safe_next(target: str | None, default: str) -> str:
 
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") \
-                and not target.startswith("//") and "\\" not in target:
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+            and "\\" not in target
+        ):
             return target
     return default
 
@@ -180,8 +196,9 @@ def from_review_terminal() -> bool:
     """Is this request from a registered terminal (LOG_REVIEW_NETWORKS), if any are set?"""
     import ipaddress
 
-    networks = [n.strip() for n in current_app.config["LOG_REVIEW_NETWORKS"].split(",")
-                if n.strip()]
+    networks = [
+        n.strip() for n in current_app.config["LOG_REVIEW_NETWORKS"].split(",") if n.strip()
+    ]
     if not networks:
         return True
     try:

@@ -24,9 +24,16 @@ from bench.timing import analyze, bench_database, built_app, timed  # noqa: E402
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 REPEAT = 30
 BATCH = 20_000
-SCREENS = ["registrant.index_view", "registrant.details_view", "registrant.edit_view",
-           "facility.index_view", "change_notice.details", "admin.index", "registrant.export",
-           "room.index_view"]
+SCREENS = [
+    "registrant.index_view",
+    "registrant.details_view",
+    "registrant.edit_view",
+    "facility.index_view",
+    "change_notice.details",
+    "admin.index",
+    "registrant.export",
+    "room.index_view",
+]
 ACTIONS = ["list", "view", "edit", "view", "list", "view", "export", "list"]
 
 
@@ -54,20 +61,32 @@ def build(app) -> None:
         for i in range(made, made + size):
             user_id, section_id = users[rng.randrange(len(users))]
             k = rng.randrange(len(SCREENS))
-            rows.append({"at": start + step * i, "user_id": user_id, "section_id": section_id,
-                         "endpoint": SCREENS[k], "record_ids": str(rng.randrange(1, 100_000))
-                         if "details" in SCREENS[k] or "edit" in SCREENS[k] else None,
-                         "action": ACTIONS[k], "method": "GET", "remote_addr": "10.1.2.3",
-                         "status": 200})
+            rows.append(
+                {
+                    "at": start + step * i,
+                    "user_id": user_id,
+                    "section_id": section_id,
+                    "endpoint": SCREENS[k],
+                    "record_ids": str(rng.randrange(1, 100_000))
+                    if "details" in SCREENS[k] or "edit" in SCREENS[k]
+                    else None,
+                    "action": ACTIONS[k],
+                    "method": "GET",
+                    "remote_addr": "10.1.2.3",
+                    "status": 200,
+                }
+            )
         chained, last_id, prev = chain_rows(key, next_id, prev, rows)
         db.session.execute(insert(AccessLog), chained)
         next_id, made = last_id + 1, made + size
-    db.session.execute(update(AccessLogHead).where(AccessLogHead.id == 1)
-                       .values(last_id=next_id - 1, last_hash=prev))
+    db.session.execute(
+        update(AccessLogHead)
+        .where(AccessLogHead.id == 1)
+        .values(last_id=next_id - 1, last_hash=prev)
+    )
     ids_follow_bulk_load(db.session.connection())
     db.session.commit()
     analyze()
-
 
 
 def main() -> None:
@@ -83,13 +102,15 @@ def main() -> None:
     app = built_app(build, f"{N:,} chained log rows")
     with app.app_context():
         staff1 = db.session.scalar(select(StaffUser.id).where(StaffUser.login == "staff1"))
-        record = db.session.scalar(select(AccessLog.record_ids).where(
-            AccessLog.record_ids.is_not(None)).limit(1))
+        record = db.session.scalar(
+            select(AccessLog.record_ids).where(AccessLog.record_ids.is_not(None)).limit(1)
+        )
     client = app.test_client()
     login(client, "chief1")
     html = client.get("/admin/access_log/").get_data(as_text=True)
-    cursor = html.split("before=")[1].split('"')[0].replace("&amp;", "&") if "before=" in html \
-        else ""
+    cursor = (
+        html.split("before=")[1].split('"')[0].replace("&amp;", "&") if "before=" in html else ""
+    )
     pages = {
         "first page": "/admin/access_log/",
         "next page (keyset)": f"/admin/access_log/?before={cursor}",
@@ -99,7 +120,7 @@ def main() -> None:
         "screen": "/admin/access_log/?screen=registrant.edit_view",
         "action = export": "/admin/access_log/?action=export",
         "person + range + action": f"/admin/access_log/?user={staff1}&from=2026-01-01"
-                                   f"&to=2026-06-30&action=view",
+        f"&to=2026-06-30&action=view",
     }
     print(f"{'chief page':<28} {'median ms':>10} {'p95 ms':>8}")
     for name, url in pages.items():
@@ -109,8 +130,7 @@ def main() -> None:
     with app.app_context(), db.engine.connect() as conn:
         t = time.perf_counter()
         result = verify(conn, chain_key())
-        print(f"audit verify: {result.ok} {result.rows:,} rows in "
-              f"{time.perf_counter() - t:.1f} s")
+        print(f"audit verify: {result.ok} {result.rows:,} rows in {time.perf_counter() - t:.1f} s")
 
     # Logging on versus off, interleaved so both see the same machine.
     staff = app.test_client()
@@ -123,8 +143,7 @@ def main() -> None:
         (on if i % 2 == 0 else off).append((time.perf_counter() - t) * 1000)
     app.config["AUDIT_ENABLED"] = True
     m_on, m_off = statistics.median(on), statistics.median(off)
-    print(f"list page with logging on {m_on:.2f} ms, off {m_off:.2f} ms, "
-          f"ratio {m_on / m_off:.3f}")
+    print(f"list page with logging on {m_on:.2f} ms, off {m_off:.2f} ms, ratio {m_on / m_off:.3f}")
     throughput(app)
     with app.app_context():
         db.engine.dispose()
@@ -136,13 +155,23 @@ def throughput(app) -> None:
     from tests.support import DEMO_PASSWORD
 
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    with served("bench.served:create(audit=True)", url) as on_base, \
-            served("bench.served:create(audit=False)", url) as off_base:
-        rates = compare({name: (f"{base}/admin/facility/",
-                                {"Cookie": session_cookie(base, "staff1", DEMO_PASSWORD)})
-                         for name, base in (("on", on_base), ("off", off_base))})
-    print(f"under load (gunicorn, wrk 8 connections): logging on {rates['on']:.0f} req/s, "
-          f"off {rates['off']:.0f} req/s, ratio off/on {rates['off'] / rates['on']:.3f}")
+    with (
+        served("bench.served:create(audit=True)", url) as on_base,
+        served("bench.served:create(audit=False)", url) as off_base,
+    ):
+        rates = compare(
+            {
+                name: (
+                    f"{base}/admin/facility/",
+                    {"Cookie": session_cookie(base, "staff1", DEMO_PASSWORD)},
+                )
+                for name, base in (("on", on_base), ("off", off_base))
+            }
+        )
+    print(
+        f"under load (gunicorn, wrk 8 connections): logging on {rates['on']:.0f} req/s, "
+        f"off {rates['off']:.0f} req/s, ratio off/on {rates['off'] / rates['on']:.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -32,16 +32,35 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(app_spec: str, database_url: str, workers: int = WORKERS,
-           env: dict[str, str] | None = None, output=None):
+def served(
+    app_spec: str,
+    database_url: str,
+    workers: int = WORKERS,
+    env: dict[str, str] | None = None,
+    output=None,
+):
     """gunicorn serving `app_spec` on a free port; yields the base URL. (Also the tests' way
     to run real worker processes.) `output`: a file for what the server process prints."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, **(env or {})}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", app_spec], cwd=ROOT, env=env, stdout=output,
-        stderr=output)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            app_spec,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=output,
+        stderr=output,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(server, base)
@@ -72,15 +91,19 @@ def session_cookie(base: str, login_id: str, password: str) -> str:
     s = requests.Session()
     html = s.get(f"{base}/login", timeout=10).text
     token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
-    response = s.post(f"{base}/login", data={"login": login_id, "password": password,
-                                             "csrf_token": token},
-                      allow_redirects=False, timeout=30)
+    response = s.post(
+        f"{base}/login",
+        data={"login": login_id, "password": password, "csrf_token": token},
+        allow_redirects=False,
+        timeout=30,
+    )
     assert response.status_code == 302, "benchmark login failed"
     return "; ".join(f"{c.name}={c.value}" for c in s.cookies)
 
 
-def wrk(url: str, seconds: int = 10, connections: int = 8,
-        headers: dict[str, str] | None = None) -> float:
+def wrk(
+    url: str, seconds: int = 10, connections: int = 8, headers: dict[str, str] | None = None
+) -> float:
     """Requests per second that wrk reached (fails if any answer was not 2xx/3xx)."""
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
@@ -92,8 +115,9 @@ def wrk(url: str, seconds: int = 10, connections: int = 8,
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
-def compare(targets: dict[str, tuple[str, dict[str, str]]], rounds: int = ROUNDS,
-            seconds: int = 5) -> dict[str, float]:
+def compare(
+    targets: dict[str, tuple[str, dict[str, str]]], rounds: int = ROUNDS, seconds: int = 5
+) -> dict[str, float]:
     """Requests per second of each target (url, headers), measured in interleaved rounds after
     a warm-up, so that every target sees the same machine; returns the median of each."""
     for url, headers in targets.values():

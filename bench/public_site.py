@@ -42,29 +42,51 @@ def build(app) -> None:
     for n in range(CIRCLES):
         start = today - timedelta(days=rng.randint(0, 1000))
         name_kana = "".join(rng.choice(kana) for _ in range(6))
-        circles.append({
-            "facility_id": rng.choice(facilities), "kind": RegistrantKind.GROUP,
-            "number_series": "B", "registration_number": f"B-{n:06d}", "registered_on": start,
-            "expires_on": start + timedelta(days=365 * 3), "name": f"サークル{name_kana}{n}",
-            "name_kana": name_kana, "representative_name": "代表 者",
-            "representative_kana": "ダイヒョウ シャ", "phone": "042-393-0000",
-            "activity": rng.choice(["合唱", "書道", "卓球", "英会話", "囲碁"]) + "の活動",
-            "schedule": "毎週火曜日 10:00〜12:00", "circle_category": rng.choice(list(
-                CircleCategory)), "recruiting": rng.random() < 0.5,
-            "publish_consent_on": start if rng.random() < 0.8 else None,
-            "contact_consent": rng.random() < 0.4, "status": "active", "confirmed_at": now,
-            "created_at": now, "updated_at": now})
+        circles.append(
+            {
+                "facility_id": rng.choice(facilities),
+                "kind": RegistrantKind.GROUP,
+                "number_series": "B",
+                "registration_number": f"B-{n:06d}",
+                "registered_on": start,
+                "expires_on": start + timedelta(days=365 * 3),
+                "name": f"サークル{name_kana}{n}",
+                "name_kana": name_kana,
+                "representative_name": "代表 者",
+                "representative_kana": "ダイヒョウ シャ",
+                "phone": "042-393-0000",
+                "activity": rng.choice(["合唱", "書道", "卓球", "英会話", "囲碁"]) + "の活動",
+                "schedule": "毎週火曜日 10:00〜12:00",
+                "circle_category": rng.choice(list(CircleCategory)),
+                "recruiting": rng.random() < 0.5,
+                "publish_consent_on": start if rng.random() < 0.8 else None,
+                "contact_consent": rng.random() < 0.4,
+                "status": "active",
+                "confirmed_at": now,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
     db.session.execute(insert(Registrant), circles)
-    talents = [{
-        "facility_id": rng.choice(facilities), "field": rng.choice(list(TalentField)),
-        "registered_on": today - timedelta(days=rng.randint(0, 700)),
-        "expires_on": today + timedelta(days=rng.randint(-100, 400)),
-        "publish_consent_on": today - timedelta(days=800) if rng.random() < 0.8 else None,
-        "contact_consent": rng.random() < 0.4, "name": f"本名{n}",
-        "display_name": f"講師{n}", "display_kana": "".join(rng.choice(kana) for _ in range(5)),
-        "offer": rng.choice(["水彩画", "ピアノ", "算数", "体操", "木工"]) + "の指導",
-        "area": "市内全域", "phone": "042-393-0001", "created_at": now, "updated_at": now}
-        for n in range(TALENTS)]
+    talents = [
+        {
+            "facility_id": rng.choice(facilities),
+            "field": rng.choice(list(TalentField)),
+            "registered_on": today - timedelta(days=rng.randint(0, 700)),
+            "expires_on": today + timedelta(days=rng.randint(-100, 400)),
+            "publish_consent_on": today - timedelta(days=800) if rng.random() < 0.8 else None,
+            "contact_consent": rng.random() < 0.4,
+            "name": f"本名{n}",
+            "display_name": f"講師{n}",
+            "display_kana": "".join(rng.choice(kana) for _ in range(5)),
+            "offer": rng.choice(["水彩画", "ピアノ", "算数", "体操", "木工"]) + "の指導",
+            "area": "市内全域",
+            "phone": "042-393-0001",
+            "created_at": now,
+            "updated_at": now,
+        }
+        for n in range(TALENTS)
+    ]
     db.session.execute(insert(TalentEntry), talents)
     db.session.commit()
     analyze()
@@ -92,8 +114,10 @@ def main() -> None:
             first[name] = (time.perf_counter() - started) * 1000
         rates = compare({name: (target, {}) for name, target in targets.items()})
     hello = rates["hello"]
-    print(f"gunicorn {WORKERS} workers, wrk 2 threads / 8 connections "
-          f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
+    print(
+        f"gunicorn {WORKERS} workers, wrk 2 threads / 8 connections "
+        f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})"
+    )
     print(f"{'page':<28} {'req/s':>8} {'vs hello':>9} {'first (uncached) ms':>20}")
     for name, rate in rates.items():
         print(f"{name:<28} {rate:>8.0f} {rate / hello:>9.2f} {first[name]:>20.1f}")

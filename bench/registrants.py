@@ -31,30 +31,41 @@ def build(app) -> None:
 
     load_demo_data(with_registrants=False)
     facilities = db.session.scalars(select(Facility)).all()
-    kana = ("アイウエオカキクケコサシスセソタチツテトナニヌネノ"
-            "ハヒフヘホマミムメモヤユヨラリルレロワ")
+    kana = (
+        "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワ"
+    )
     rows, counters = [], {}
     confirmed = now_utc()  # benchmark rows stand for confirmed registrations
     for n in range(N):
         f = facilities[n % len(facilities)]
         counters[f.number_prefix] = counters.get(f.number_prefix, 0) + 1
         k = kana[n % len(kana)] + kana[(n // 7) % len(kana)] + kana[(n // 49) % len(kana)]
-        rows.append({
-            "facility_id": f.id, "kind": "group", "number_series": f.number_prefix,
-            "registration_number": f"{f.number_prefix}-{counters[f.number_prefix]:06d}",
-            "status": "active", "confirmed_at": confirmed, "registered_on": date(2025, 4, 1),
-            "expires_on": date(2028, 3, 31) - timedelta(days=n % 900),
-            "name": f"{k}の会{n}", "name_kana": f"{k}ノカイ", "representative_name": "代表 太郎",
-            "representative_kana": "ダイヒョウ タロウ", "postal_code": "1890014",
-            "address": "東村山市本町1丁目", "phone": f"042-39{n % 10}-{n % 10000:04d}",
-            "phone_digits": f"04239{n % 10}{n % 10000:04d}"})
+        rows.append(
+            {
+                "facility_id": f.id,
+                "kind": "group",
+                "number_series": f.number_prefix,
+                "registration_number": f"{f.number_prefix}-{counters[f.number_prefix]:06d}",
+                "status": "active",
+                "confirmed_at": confirmed,
+                "registered_on": date(2025, 4, 1),
+                "expires_on": date(2028, 3, 31) - timedelta(days=n % 900),
+                "name": f"{k}の会{n}",
+                "name_kana": f"{k}ノカイ",
+                "representative_name": "代表 太郎",
+                "representative_kana": "ダイヒョウ タロウ",
+                "postal_code": "1890014",
+                "address": "東村山市本町1丁目",
+                "phone": f"042-39{n % 10}-{n % 10000:04d}",
+                "phone_digits": f"04239{n % 10}{n % 10000:04d}",
+            }
+        )
     for start in range(0, N, 10_000):
-        db.session.execute(insert(Registrant), rows[start:start + 10_000])
+        db.session.execute(insert(Registrant), rows[start : start + 10_000])
     for series, last in counters.items():
         db.session.merge(RegistrationCounter(series=series, last_value=last))
     db.session.commit()
     analyze()
-
 
 
 def main() -> None:
@@ -85,12 +96,16 @@ def main() -> None:
 
     # Import: 10,000 rows through the same checks as the form.
     from admin_app.imports.registrants import import_registrants
-    header = ("facility,kind,name,name_kana,representative_name,representative_kana,"
-              "postal_code,address,phone,email,birth_date,activity,registered_on\n")
+
+    header = (
+        "facility,kind,name,name_kana,representative_name,representative_kana,"
+        "postal_code,address,phone,email,birth_date,activity,registered_on\n"
+    )
     body = "".join(
         f"中央公民館,団体,移行{i}の会,イコウノカイ,代表 花子,ダイヒョウ ハナコ,189-0014,"
         f"東村山市本町1-{i % 50},042-393-{i % 10000:04d},,,合唱,2024-04-01\n"
-        for i in range(IMPORT_ROWS))
+        for i in range(IMPORT_ROWS)
+    )
     with app.app_context():
         from sqlalchemy import select
 

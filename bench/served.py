@@ -7,6 +7,7 @@ from admin_app.config import Config
 def create(audit: bool = True, hello: bool = False):
     """The normal app; audit=False switches the access log off (to measure its cost);
     hello=True adds a bare public "hello" route (the yardstick for the public pages)."""
+
     class BenchConfig(Config):
         AUDIT_ENABLED = audit
 

@@ -22,8 +22,9 @@ def bench_database(prefix: str) -> None:
     import tempfile
 
     tmp = tempfile.mkdtemp(prefix=prefix)
-    os.environ.setdefault("TEST_DATABASE_URL", os.environ.get(
-        "BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.db"))
+    os.environ.setdefault(
+        "TEST_DATABASE_URL", os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.db")
+    )
 
 
 def analyze() -> None:
@@ -52,6 +53,5 @@ def built_app(build, what: str):
     with app.app_context():
         started = time.perf_counter()
         build(app)
-        print(f"built {what} in {time.perf_counter() - started:.1f} s "
-              f"({db.engine.dialect.name})")
+        print(f"built {what} in {time.perf_counter() - started:.1f} s ({db.engine.dialect.name})")
     return app

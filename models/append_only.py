@@ -27,7 +27,11 @@ def create_statements(dialect: str, table: str) -> list[str]:
 
 def drop_statements(dialect: str, table: str) -> list[str]:
     if dialect == "sqlite":
-        return [f"DROP TRIGGER IF EXISTS {table}_no_update",
-                f"DROP TRIGGER IF EXISTS {table}_no_delete"]
-    return [f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}",
-            f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}"]
+        return [
+            f"DROP TRIGGER IF EXISTS {table}_no_update",
+            f"DROP TRIGGER IF EXISTS {table}_no_delete",
+        ]
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}",
+        f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
+    ]

@@ -83,8 +83,12 @@ def check_phone(value: str | None) -> str:
     digits = _digits(value)
     expected = 11 if digits[:3] in MOBILE_AND_IP else 10
     if not re.fullmatch(r"0\d+", digits) or len(digits) != expected:
-        raise InputError(_l("Enter a Japanese phone number: 10 digits for a fixed line, "
-                            "11 for a mobile or IP phone."))
+        raise InputError(
+            _l(
+                "Enter a Japanese phone number: 10 digits for a fixed line, "
+                "11 for a mobile or IP phone."
+            )
+        )
     number = phonenumbers.parse(digits, "JP")
     if not phonenumbers.is_valid_number(number):
         raise InputError(_l("This is not a valid Japanese phone number."))

@@ -53,8 +53,12 @@ class KeptConnection:
 
     def close(self) -> None:
         with self._lock:
-            if self._conn is not None and not self._conn.closed and \
-                    self._owner is not None and self._owner[0] == os.getpid():
+            if (
+                self._conn is not None
+                and not self._conn.closed
+                and self._owner is not None
+                and self._owner[0] == os.getpid()
+            ):
                 self._conn.close()
             self._conn = None
 

@@ -28,7 +28,6 @@ class EligibilityRule(enum.StrEnum):
     JOINT_USE = "joint_use"  # 市外共同利用可
 
 
-
 class Section(db.Model):
     __tablename__ = "section"
 
@@ -37,8 +36,9 @@ class Section(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     authority: Mapped[Authority] = mapped_column(str_enum(Authority, "authority"))
 
-    facilities: Mapped[list["Facility"]] = relationship(back_populates="section",
-                                                        order_by="Facility.id")
+    facilities: Mapped[list["Facility"]] = relationship(
+        back_populates="section", order_by="Facility.id"
+    )
 
     @property
     def addressee(self) -> str:
@@ -67,8 +67,7 @@ class Facility(db.Model):
     group_min_members: Mapped[int] = mapped_column(default=3)
     group_min_in_city_percent: Mapped[int] = mapped_column(default=50)
     # 利用要件確認: a registration is confirmed, and renewed, only with a recorded check.
-    eligibility_check_required: Mapped[bool] = mapped_column(default=True,
-                                                             server_default=true())
+    eligibility_check_required: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     section: Mapped[Section] = relationship(back_populates="facilities")
     rooms: Mapped[list["Room"]] = relationship(back_populates="facility", order_by="Room.id")
@@ -91,13 +90,16 @@ class Facility(db.Model):
         return not self.allows_joint_use or self.eligibility_check_required
 
 
-def eligibility_setting_problem(rule: EligibilityRule | str | None,
-                                check_required: bool) -> str | None:
+def eligibility_setting_problem(
+    rule: EligibilityRule | str | None, check_required: bool
+) -> str | None:
     """Why a facility cannot drop the eligibility check (Japanese), or None."""
     if not check_required and rule != EligibilityRule.JOINT_USE:
-        return gettext("A facility for residents, workers and students of the city always "
-                       "records an eligibility check; only a joint-use facility may do "
-                       "without.")
+        return gettext(
+            "A facility for residents, workers and students of the city always "
+            "records an eligibility check; only a joint-use facility may do "
+            "without."
+        )
     return None
 
 

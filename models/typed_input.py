@@ -69,8 +69,13 @@ def date_problem(value: date | datetime | None) -> str | None:
     day = value.date() if isinstance(value, datetime) else value
     first, last = date_bounds()
     if not first <= day <= last:
-        return str(_l("Enter a date between %(first)s and %(last)s.",
-                      first=first.isoformat(), last=last.isoformat()))
+        return str(
+            _l(
+                "Enter a date between %(first)s and %(last)s.",
+                first=first.isoformat(),
+                last=last.isoformat(),
+            )
+        )
     return None
 
 

@@ -28,8 +28,15 @@ class UTCDateTime(TypeDecorator):
 
 def str_enum(cls: type[enum.Enum], name: str) -> Enum:
     """A portable enum column stored as its string value (VARCHAR + CHECK on both databases)."""
-    return Enum(cls, name=name, native_enum=False, length=32, create_constraint=True,
-                values_callable=lambda e: [m.value for m in e], validate_strings=True)
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        length=32,
+        create_constraint=True,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
 
 
 def pattern_index(table: str, column: str) -> Index:
@@ -38,9 +45,12 @@ def pattern_index(table: str, column: str) -> Index:
     Migrations create it on PostgreSQL only; admin_app.database.include_object keeps the
     models-versus-migrations comparison from expecting it elsewhere.
     """
-    return Index(f"ix_{table}_{column}_pattern", column,
-                 postgresql_ops={column: "varchar_pattern_ops"},
-                 info={"dialect": "postgresql"}).ddl_if(dialect="postgresql")
+    return Index(
+        f"ix_{table}_{column}_pattern",
+        column,
+        postgresql_ops={column: "varchar_pattern_ops"},
+        info={"dialect": "postgresql"},
+    ).ddl_if(dialect="postgresql")
 
 
 def prefix_index(table: str, column: str) -> Index:

@@ -25,9 +25,11 @@ DIALECT = TestConfig().SQLALCHEMY_DATABASE_URI.split(":", 1)[0].split("+", 1)[0]
 
 
 def pytest_collection_modifyitems(config, items):
-    skips = {"browser": (NO_BROWSER, "Chromium not installed (CI installs it and never skips)"),
-             "postgres_only": (DIALECT != "postgresql", "runs on PostgreSQL only"),
-             "sqlite_only": (DIALECT != "sqlite", "runs on SQLite only")}
+    skips = {
+        "browser": (NO_BROWSER, "Chromium not installed (CI installs it and never skips)"),
+        "postgres_only": (DIALECT != "postgresql", "runs on PostgreSQL only"),
+        "sqlite_only": (DIALECT != "sqlite", "runs on SQLite only"),
+    }
     for item in items:
         for marker, (skip, reason) in skips.items():
             if skip and item.get_closest_marker(marker):
@@ -50,6 +52,7 @@ def new_app():
     def _new():
         apps.append(create_app(TestConfig))
         return apps[-1]
+
     yield _new
     for other in apps:
         dispose(other)
@@ -116,8 +119,10 @@ def live_server(app, demo):
 @pytest.fixture
 def login_as(client, demo):
     """login_as("staff1") logs the test client in as a demo login and returns the client."""
+
     def _login(login_id: str):
         response = login(client, login_id)
         assert response.status_code == 302, f"login as {login_id} failed"
         return client
+
     return _login

@@ -83,15 +83,17 @@ def dispose(app) -> None:
 
 def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token" value="([^"]+)"', html)
+        r'name="csrf_token" value="([^"]+)"', html
+    )
     assert match, "page has no CSRF token"
     return match.group(1)
 
 
 def login(client, login_id: str, password: str = DEMO_PASSWORD):
     token = csrf_token(client.get("/login").get_data(as_text=True))
-    return client.post("/login", data={"login": login_id, "password": password,
-                                       "csrf_token": token})
+    return client.post(
+        "/login", data={"login": login_id, "password": password, "csrf_token": token}
+    )
 
 
 def token(client, url: str) -> str:
@@ -126,8 +128,11 @@ def session_for(base: str, login_id: str, password: str = DEMO_PASSWORD) -> requ
     """A `requests` session logged in to the app served at `base` over real HTTP."""
     session = requests.Session()
     token = csrf_token(session.get(f"{base}/login", timeout=10).text)
-    response = session.post(f"{base}/login", data={"login": login_id, "password": password,
-                                                   "csrf_token": token},
-                            allow_redirects=False, timeout=10)
+    response = session.post(
+        f"{base}/login",
+        data={"login": login_id, "password": password, "csrf_token": token},
+        allow_redirects=False,
+        timeout=10,
+    )
     assert response.status_code == 302, f"login as {login_id} failed"
     return session

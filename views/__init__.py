@@ -35,8 +35,7 @@ def register_views(app: Flask) -> Admin:
         app,
         name=_l("Facility reservation back office"),
         url=app.config["ADMIN_URL"],
-        index_view=DashboardView(name=_l("Home"), url=app.config["ADMIN_URL"],
-                                 endpoint="admin"),
+        index_view=DashboardView(name=_l("Home"), url=app.config["ADMIN_URL"], endpoint="admin"),
         translations_path=str(Path(app.root_path) / "translations"),
         theme=Bootstrap4Theme(base_template="admin/app_base.html", fluid=True),
     )
@@ -52,5 +51,6 @@ def close_menus(admin: Admin) -> None:
     for item in admin.menu():
         if isinstance(item, MenuCategory):
             # Flask-Admin has no API to order a menu: its children are sorted in place (stable).
-            item._children.sort(key=lambda child: getattr(
-                getattr(child, "_view", None), "menu_last", False))
+            item._children.sort(
+                key=lambda child: getattr(getattr(child, "_view", None), "menu_last", False)
+            )

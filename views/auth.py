@@ -20,8 +20,9 @@ from views.forms import AppForm
 bp = Blueprint("auth", __name__)
 
 BAD_LOGIN = _l("The login ID or password is incorrect.")
-TOO_MANY = _l("Too many failed attempts. Logging in is suspended for a while; "
-              "please try again in 15 minutes.")
+TOO_MANY = _l(
+    "Too many failed attempts. Logging in is suspended for a while; please try again in 15 minutes."
+)
 
 
 class LoginForm(AppForm):
@@ -38,8 +39,13 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
         address, typed = request.remote_addr, form.login.data
-        refusal = SecurityEventKind.THROTTLED if guard().address_throttled(address) else \
-            SecurityEventKind.LOCKED_ATTEMPT if guard().account_locked(typed) else None
+        refusal = (
+            SecurityEventKind.THROTTLED
+            if guard().address_throttled(address)
+            else SecurityEventKind.LOCKED_ATTEMPT
+            if guard().account_locked(typed)
+            else None
+        )
         if refusal is not None:
             security_event(refusal, remote_addr=address)
             form.password.errors.append(TOO_MANY)
@@ -77,11 +83,15 @@ def logout() -> ResponseReturnValue:
 
 
 class PasswordForm(AppForm):
-    current = PasswordField(_l("Current password"), validators=[InputRequired(),
-                                                                 Length(max=128)])
-    new = PasswordField(_l("New password"), validators=[InputRequired()],
-                        description=_l("12 to 128 characters. Any characters; a passphrase "
-                                       "of several words is easy to remember."))
+    current = PasswordField(_l("Current password"), validators=[InputRequired(), Length(max=128)])
+    new = PasswordField(
+        _l("New password"),
+        validators=[InputRequired()],
+        description=_l(
+            "12 to 128 characters. Any characters; a passphrase "
+            "of several words is easy to remember."
+        ),
+    )
     repeat = PasswordField(_l("New password (again)"), validators=[InputRequired()])
 
 
@@ -96,16 +106,18 @@ def change_password() -> ResponseReturnValue:
         else:
             session_row = g.get("staff_session")
             try:
-                change_own_password(current_user, form.new.data, hash_password,
-                                    user_password_matches, form.current.data,
-                                    session_row.id if session_row else None)
+                change_own_password(
+                    current_user,
+                    form.new.data,
+                    hash_password,
+                    user_password_matches,
+                    form.current.data,
+                    session_row.id if session_row else None,
+                )
             except InputError as error:
-                (form.current if error.field == "current" else form.new).errors.append(
-                    str(error))
+                (form.current if error.field == "current" else form.new).errors.append(str(error))
             else:
                 db.session.commit()
-                flash(_l("Your password was changed. Your other sessions were ended."),
-                      "success")
+                flash(_l("Your password was changed. Your other sessions were ended."), "success")
                 return redirect(url_for("admin.index"))
-    return render_template("auth/password.html", form=form,
-                           first=current_user.must_change_password)
+    return render_template("auth/password.html", form=form, first=current_user.must_change_password)

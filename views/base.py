@@ -100,13 +100,19 @@ class AppModelView(ModelView):
         in int() or in the database); it touches only records in scope, and asking for others
         is logged as 拒否."""
         pk = inspect(self.model).primary_key[0]
-        keys = list(dict.fromkeys(k for k in (_key(pk, i) for i in
-                                              request.form.getlist("rowid")[:1000])
-                                  if k is not None))
+        keys = list(
+            dict.fromkeys(
+                k
+                for k in (_key(pk, i) for i in request.form.getlist("rowid")[:1000])
+                if k is not None
+            )
+        )
         if keys:
             in_scope = {getattr(r, pk.key) for r in self.get_query().filter(pk.in_(keys))}
-            if db.session.scalar(select(pk).where(pk.in_(set(keys) - in_scope)).limit(1)) \
-                    is not None:
+            if (
+                db.session.scalar(select(pk).where(pk.in_(set(keys) - in_scope)).limit(1))
+                is not None
+            ):
                 mark_out_of_scope()
         form = self.action_form()
         if self.validate_form(form):
@@ -118,19 +124,27 @@ class AppModelView(ModelView):
                 return response
         else:
             flash_errors(form, message="Failed to perform action. %(error)s")
-        return redirect(self.get_url(f".{return_view}") if return_view else
-                        get_redirect_target() or self.get_url(".index_view"))
+        return redirect(
+            self.get_url(f".{return_view}")
+            if return_view
+            else get_redirect_target() or self.get_url(".index_view")
+        )
 
     def _export_csv(self, return_url: str) -> Response:
         """CSV that Excel opens (UTF-8 with BOM) and that cannot smuggle in formulas."""
         _, data = self._export_data()
         columns = self._export_columns
-        rows = ([str(title) for _, title in columns],
-                *([self.get_export_value(row, name) for name, _ in columns] for row in data))
+        rows = (
+            [str(title) for _, title in columns],
+            *([self.get_export_value(row, name) for name, _ in columns] for row in data),
+        )
         body = csv_document(rows)
         filename = secure_filename(self.get_export_name(export_type="csv"))
-        return Response(body, mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f"attachment; filename={filename}"})
+        return Response(
+            body,
+            mimetype="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f"attachment; filename={filename}"},
+        )
 
     def validate_form(self, form: Form) -> bool:
         valid = super().validate_form(form)
@@ -142,8 +156,9 @@ class AppModelView(ModelView):
 
     def handle_view_exception(self, exc: Exception) -> bool:
         current_app.logger.exception("save failed in %s", self.endpoint)
-        flash(gettext("The record could not be saved. Please check the input and try again."),
-              "error")
+        flash(
+            gettext("The record could not be saved. Please check the input and try again."), "error"
+        )
         return True
 
 
@@ -171,8 +186,11 @@ class FacilityScopedView(AppModelView):
         return query.filter(self.model.facility_id.in_(current_access().facility_ids))
 
     def facility_choices(self) -> Sequence[Facility]:
-        return db.session.scalars(select(Facility).where(
-            Facility.id.in_(current_access().facility_ids)).order_by(Facility.id)).all()
+        return db.session.scalars(
+            select(Facility)
+            .where(Facility.id.in_(current_access().facility_ids))
+            .order_by(Facility.id)
+        ).all()
 
     def create_form(self, obj: object = None) -> Form:
         form = super().create_form(obj)

@@ -35,34 +35,57 @@ class DashboardView(AdminIndexView):
             today = today_local()
             expiring = db.session.scalars(
                 select(Registrant)
-                .where(expiring_soon_condition(today, today + relativedelta(months=2)),
-                       Registrant.facility_id.in_(access.facility_ids))
-                .order_by(Registrant.expires_on).limit(EXPIRING_SHOWN)).all()
+                .where(
+                    expiring_soon_condition(today, today + relativedelta(months=2)),
+                    Registrant.facility_id.in_(access.facility_ids),
+                )
+                .order_by(Registrant.expires_on)
+                .limit(EXPIRING_SHOWN)
+            ).all()
         notice_counts = {}
         if allowed("change_notice.index"):
-            notice_counts = dict(db.session.execute(
-                select(ChangeNotice.state, func.count()).join(ChangeNotice.registrant)
-                .where(ChangeNotice.state.in_(OPEN_STATES),
-                       Registrant.facility_id.in_(access.facility_ids))
-                .group_by(ChangeNotice.state)).all())
+            notice_counts = dict(
+                db.session.execute(
+                    select(ChangeNotice.state, func.count())
+                    .join(ChangeNotice.registrant)
+                    .where(
+                        ChangeNotice.state.in_(OPEN_STATES),
+                        Registrant.facility_id.in_(access.facility_ids),
+                    )
+                    .group_by(ChangeNotice.state)
+                ).all()
+            )
         awaiting = []  # registrations this person may give the final confirmation
         if show_expiring:
-            awaiting = db.session.scalars(awaiting_confirmation(access).order_by(
-                Registrant.created_at).limit(EXPIRING_SHOWN + 1)).all()
+            awaiting = db.session.scalars(
+                awaiting_confirmation(access)
+                .order_by(Registrant.created_at)
+                .limit(EXPIRING_SHOWN + 1)
+            ).all()
         unconfirmed = {}
         if show_expiring:
             facilities = access.facility_ids
-            unconfirmed = {"registrant": unconfirmed_circles(today, facilities),
-                           "talent_entry": unconfirmed_talents(today, facilities)}
+            unconfirmed = {
+                "registrant": unconfirmed_circles(today, facilities),
+                "talent_entry": unconfirmed_talents(today, facilities),
+            }
         # Grants (and, for IT, HR's lists) waiting for this person's approval.
         pending = pending_context(access) if allowed("grant.decide") else {}
-        return self.render("admin/dashboard.html", assignments=access.assignments,
-                           pending=pending,
-                           **pending, unconfirmed=unconfirmed, awaiting=awaiting,
-                           notice_counts=notice_counts, NoticeState=NoticeState,
-                           role_labels=sorted(label(r) for r in access.roles), label=label,
-                           expiring=expiring, expiring_limit=EXPIRING_SHOWN,
-                           show_expiring=show_expiring)
+        return self.render(
+            "admin/dashboard.html",
+            assignments=access.assignments,
+            pending=pending,
+            **pending,
+            unconfirmed=unconfirmed,
+            awaiting=awaiting,
+            notice_counts=notice_counts,
+            NoticeState=NoticeState,
+            role_labels=sorted(label(r) for r in access.roles),
+            label=label,
+            expiring=expiring,
+            expiring_limit=EXPIRING_SHOWN,
+            show_expiring=show_expiring,
+        )
 
 
 class SystemHealthView(BaseView):
@@ -76,14 +99,22 @@ class SystemHealthView(BaseView):
         revision = db.session.scalar(text("SELECT version_num FROM alembic_version"))
         counts = {
             name: db.session.scalar(select(func.count()).select_from(model))
-            for name, model in (("section", Section), ("facility", Facility), ("room", Room),
-                                ("staff_user", StaffUser))
+            for name, model in (
+                ("section", Section),
+                ("facility", Facility),
+                ("room", Room),
+                ("staff_user", StaffUser),
+            )
         }
         # The log is append-only, so its highest id is its size without a full count.
         counts["access_log"] = db.session.scalar(select(func.max(AccessLog.id))) or 0
-        return self.render("admin/system_health.html", revision=revision, counts=counts,
-                           dialect=db.engine.dialect.name,
-                           version=current_app.config.get("APP_VERSION", "0.1.0"))
+        return self.render(
+            "admin/system_health.html",
+            revision=revision,
+            counts=counts,
+            dialect=db.engine.dialect.name,
+            version=current_app.config.get("APP_VERSION", "0.1.0"),
+        )
 
 
 def add_views(admin: Admin) -> None:

@@ -101,13 +101,24 @@ class DateNotBetween(_DatesInRange, sqla.DateNotBetweenFilter):
 
 class AppFilterConverter(sqla.FilterConverter):
     enum = (EnumEqual, EnumNotEqual, sqla.EnumFilterEmpty, EnumInList, EnumNotInList)
-    date_filters = (DateEqual, DateNotEqual, DateGreater, DateSmaller, DateBetween,
-                    DateNotBetween, sqla.FilterEmpty)
+    date_filters = (
+        DateEqual,
+        DateNotEqual,
+        DateGreater,
+        DateSmaller,
+        DateBetween,
+        DateNotBetween,
+        sqla.FilterEmpty,
+    )
 
     @convert("enum")
-    def conv_enum(self, column: Column, name: str,
-                  options: Sequence[tuple[str, object]] | None = None,
-                  **kwargs: Any) -> list[sqla.BaseSQLAFilter]:
+    def conv_enum(
+        self,
+        column: Column,
+        name: str,
+        options: Sequence[tuple[str, object]] | None = None,
+        **kwargs: Any,
+    ) -> list[sqla.BaseSQLAFilter]:
         enum_class = column.type.enum_class
         if enum_class is None:  # a plain string enum: nothing to translate
             return super().conv_enum(column, name, options, **kwargs)

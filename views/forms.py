@@ -19,11 +19,14 @@ from wtforms.validators import Regexp, StopValidation, ValidationError
 from models.typed_input import date_problem, text_problem
 
 # Formats checked at the field (the models check again on every path).
-PHONE_FORMAT = Regexp(r"^0\d{1,4}-\d{1,4}-\d{3,4}$",
-                      message=_l("Enter the phone number with hyphens, e.g. 042-393-5111."))
-LOGIN_FORMAT = Regexp(r"^[a-z0-9][a-z0-9._-]{2,63}$",
-                      message=_l("Use 3 to 64 lower-case letters, digits, dots, hyphens or "
-                                 "underscores."))
+PHONE_FORMAT = Regexp(
+    r"^0\d{1,4}-\d{1,4}-\d{3,4}$",
+    message=_l("Enter the phone number with hyphens, e.g. 042-393-5111."),
+)
+LOGIN_FORMAT = Regexp(
+    r"^[a-z0-9][a-z0-9._-]{2,63}$",
+    message=_l("Use 3 to 64 lower-case letters, digits, dots, hyphens or underscores."),
+)
 
 
 def typed_text(form: Form, field: Field) -> None:
@@ -55,8 +58,7 @@ def input_checks(field: Field) -> list[Callable[[Form, Field], None]]:
 class TypedInputMeta:
     """Puts the checks first on every field a form binds."""
 
-    def bind_field(self, form: Form, unbound_field: UnboundField,
-                   options: dict[str, Any]) -> Field:
+    def bind_field(self, form: Form, unbound_field: UnboundField, options: dict[str, Any]) -> Field:
         field = super().bind_field(form, unbound_field, options)
         checks = input_checks(field)
         if checks:
@@ -72,8 +74,7 @@ class AppForm(FlaskForm):
         """For a small form posted from another page: each problem as a message there."""
         for field in self:
             for error in field.errors:
-                flash(f"{field.label.text}: {error}" if field.label.text else str(error),
-                      "error")
+                flash(f"{field.label.text}: {error}" if field.label.text else str(error), "error")
 
 
 class AdminForm(BaseForm):

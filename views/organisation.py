@@ -36,20 +36,38 @@ class FacilityView(AppModelView):
     column_list = ["name", "kind", "section", "eligibility_rule", "phone"]
     column_default_sort = "id"
     column_searchable_list = ["name"]
-    form_columns = ["section", "name", "kind", "eligibility_rule", "eligibility_check_required",
-                    "address", "phone"]
-    column_labels = {"name": _l("Facility name"), "kind": _l("Kind"), "section": _l("Section"),
-                     "eligibility_rule": _l("Eligibility"), "address": _l("Address"),
-                     "phone": _l("Phone"), "rooms": _l("Rooms"),
-                     "eligibility_check_required": _l("Eligibility check required")}
+    form_columns = [
+        "section",
+        "name",
+        "kind",
+        "eligibility_rule",
+        "eligibility_check_required",
+        "address",
+        "phone",
+    ]
+    column_labels = {
+        "name": _l("Facility name"),
+        "kind": _l("Kind"),
+        "section": _l("Section"),
+        "eligibility_rule": _l("Eligibility"),
+        "address": _l("Address"),
+        "phone": _l("Phone"),
+        "rooms": _l("Rooms"),
+        "eligibility_check_required": _l("Eligibility check required"),
+    }
     column_formatters = {"eligibility_rule": enum_formatter}
     column_formatters_detail = column_formatters
     form_choices = {"eligibility_rule": choices(EligibilityRule)}
-    form_args = {"phone": {"validators": [Optional(), PHONE_FORMAT]},
-                 "eligibility_check_required": {"description": _l(
-                     "A registration is confirmed, and renewed, only with a recorded "
-                     "eligibility check (利用要件確認); only a joint-use facility may do "
-                     "without")}}
+    form_args = {
+        "phone": {"validators": [Optional(), PHONE_FORMAT]},
+        "eligibility_check_required": {
+            "description": _l(
+                "A registration is confirmed, and renewed, only with a recorded "
+                "eligibility check (利用要件確認); only a joint-use facility may do "
+                "without"
+            )
+        },
+    }
 
     def scope(self, query: Query) -> Query:
         ids = visible_facility_ids()
@@ -58,11 +76,14 @@ class FacilityView(AppModelView):
     def validate_form(self, form: Form) -> bool:
         valid = super().validate_form(form)
         if "eligibility_check_required" in form and "eligibility_rule" in form:
-            problem = eligibility_setting_problem(form.eligibility_rule.data,
-                                                  bool(form.eligibility_check_required.data))
+            problem = eligibility_setting_problem(
+                form.eligibility_rule.data, bool(form.eligibility_check_required.data)
+            )
             if problem:
                 form.eligibility_check_required.errors = [
-                    *form.eligibility_check_required.errors, problem]
+                    *form.eligibility_check_required.errors,
+                    problem,
+                ]
                 return False
         return valid
 
@@ -79,8 +100,11 @@ class RoomView(AppModelView):
     column_default_sort = "id"
     column_searchable_list = ["name"]
     form_columns = ["facility", "name", "capacity"]
-    column_labels = {"facility": _l("Facility"), "name": _l("Room name"),
-                     "capacity": _l("Capacity")}
+    column_labels = {
+        "facility": _l("Facility"),
+        "name": _l("Room name"),
+        "capacity": _l("Capacity"),
+    }
     form_args = {"capacity": {"validators": [NumberRange(min=1, max=2000)]}}
 
     def scope(self, query: Query) -> Query:
@@ -91,8 +115,8 @@ class RoomView(AppModelView):
 def add_views(admin: Admin) -> None:
     """The Organisation menu."""
     org = _l("Organisation")
-    admin.add_view(SectionView(Section, db, name=_l("Sections"), category=org,
-                               endpoint="section"))
-    admin.add_view(FacilityView(Facility, db, name=_l("Facilities"), category=org,
-                                endpoint="facility"))
+    admin.add_view(SectionView(Section, db, name=_l("Sections"), category=org, endpoint="section"))
+    admin.add_view(
+        FacilityView(Facility, db, name=_l("Facilities"), category=org, endpoint="facility")
+    )
     admin.add_view(RoomView(Room, db, name=_l("Rooms"), category=org, endpoint="room"))

@@ -18,14 +18,19 @@ audit = AppGroup("audit", help="The access log.")
 
 
 @audit.command("verify")
-@click.option("--checkpoint", "files", multiple=True,
-              type=click.Path(exists=True, dir_okay=False),
-              help="A file of checkpoint lines (from `audit checkpoint`, the daily job or "
-                   "printed sign-offs) that the log must still pass through. Repeatable.")
+@click.option(
+    "--checkpoint",
+    "files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="A file of checkpoint lines (from `audit checkpoint`, the daily job or "
+    "printed sign-offs) that the log must still pass through. Repeatable.",
+)
 def verify_command(files: tuple[str, ...]) -> None:
     """Walk the access log's hash chain and check the checkpoints (the file's and those
     stored with review sign-offs); exit non-zero at the first broken row or any checkpoint
     that does not hold."""
+
     def progress(n: int) -> None:
         if sys.stderr.isatty():
             click.echo(f"\r{n:,} rows checked", nl=False, err=True)
@@ -38,9 +43,14 @@ def verify_command(files: tuple[str, ...]) -> None:
             empty.append(path)
     with db.engine.connect() as conn:
         result = verify(conn, chain_key(), progress=progress)
-        lines += [(f"sign-off {review_id}", line) for review_id, line in conn.execute(
-            select(LogReview.id, LogReview.checkpoint).where(
-                LogReview.checkpoint.is_not(None)).order_by(LogReview.id))]
+        lines += [
+            (f"sign-off {review_id}", line)
+            for review_id, line in conn.execute(
+                select(LogReview.id, LogReview.checkpoint)
+                .where(LogReview.checkpoint.is_not(None))
+                .order_by(LogReview.id)
+            )
+        ]
         checked, problems = check(conn, chain_key(), lines)
         problems += missing_sign_offs(conn, chain_key())
     if sys.stderr.isatty():
@@ -53,27 +63,32 @@ def verify_command(files: tuple[str, ...]) -> None:
 
 
 def _report_ok(result: VerifyResult, checked: int) -> None:
-    extra = (f" ({result.unchained} rows from before the chain began)"
-             if result.unchained else "")
+    extra = f" ({result.unchained} rows from before the chain began)" if result.unchained else ""
     held = f"; {checked} checkpoints hold" if checked else ""
     click.echo(f"OK {result.rows} rows{extra}{held}")
     if not checked:  # the reproduced attack (cut tail, head rewound) also reads OK
-        click.echo("WARNING no checkpoint was checked: rows cut from the end of the "
-                   "log cannot be seen. Run with --checkpoint FILE (the city's copy).",
-                   err=True)
+        click.echo(
+            "WARNING no checkpoint was checked: rows cut from the end of the "
+            "log cannot be seen. Run with --checkpoint FILE (the city's copy).",
+            err=True,
+        )
 
 
 def _report_broken(result: VerifyResult, problems: list[str], empty: list[str]) -> None:
     if not result.ok:
-        click.echo(f"BROKEN at row {result.broken_id}: {result.problem} "
-                   f"({result.rows} rows verified before it)")
+        click.echo(
+            f"BROKEN at row {result.broken_id}: {result.problem} "
+            f"({result.rows} rows verified before it)"
+        )
     for problem in problems:
         click.echo(f"BROKEN {problem}")
     for path in empty:
         click.echo(f"BROKEN {path}: no checkpoint lines in the file")
     if result.ok:
-        click.echo(f"{result.rows} rows link up, but {len(problems) + len(empty)} "
-                   f"checkpoint problems: the log was cut or rewritten")
+        click.echo(
+            f"{result.rows} rows link up, but {len(problems) + len(empty)} "
+            f"checkpoint problems: the log was cut or rewritten"
+        )
 
 
 @audit.command("checkpoint")
@@ -108,8 +123,11 @@ def keep_checkpoint() -> tuple[str, str]:
         click.echo(line)
         click.echo(f"checkpoint NOT appended to {checkpoint_file()}: {error}", err=True)
         sys.exit(1)
-    return line, (f"checkpoint appended to {path}" if path else
-                  "AUDIT_CHECKPOINT_FILE is not set: keep this line off the server")
+    return line, (
+        f"checkpoint appended to {path}"
+        if path
+        else "AUDIT_CHECKPOINT_FILE is not set: keep this line off the server"
+    )
 
 
 COMMANDS = ((None, audit),)

@@ -13,8 +13,9 @@ from models.typed_input import date_problem
 
 
 @click.command("demo-data")
-@click.option("--if-empty", is_flag=True,
-              help="Load only when the database has no organisation yet.")
+@click.option(
+    "--if-empty", is_flag=True, help="Load only when the database has no organisation yet."
+)
 @with_appcontext
 def demo_data_command(if_empty: bool) -> None:
     """Load the demo organisation and one login per role (idempotent)."""
@@ -40,8 +41,13 @@ jobs = AppGroup("jobs", help="Scheduled jobs.")
 
 
 @jobs.command("daily")
-@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Run as of this date (default: today in Japan).")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Run as of this date (default: today in Japan).",
+)
 def daily_command(day: datetime | None) -> None:
     """Apply transfers, expire registrations, erase personal data after the grace period,
     list overdue log reviews, write a checkpoint of the access log."""

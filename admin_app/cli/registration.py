@@ -27,8 +27,10 @@ def inventory_command(as_json: bool) -> None:
         return
     for item in ITEMS:
         d = item.as_dict()
-        click.echo(f"{d['field']:<22} {d['storage']:<6} {'必須' if d['required'] else '任意'}"
-                   f"  {d['label']}")
+        click.echo(
+            f"{d['field']:<22} {d['storage']:<6} {'必須' if d['required'] else '任意'}"
+            f"  {d['label']}"
+        )
 
 
 def _progress(rows: Iterable[T]) -> Iterator[T]:
@@ -42,8 +44,12 @@ def _progress(rows: Iterable[T]) -> Iterator[T]:
 
 @click.command("registrants")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--entered-by", "login", required=True,
-              help="Login of the counter staff member entering them (the trail's 入力者).")
+@click.option(
+    "--entered-by",
+    "login",
+    required=True,
+    help="Login of the counter staff member entering them (the trail's 入力者).",
+)
 @click.option("--dry-run", is_flag=True, help="Check every row; import nothing.")
 @with_appcontext
 def import_registrants_command(path: str, login: str, dry_run: bool) -> None:
@@ -64,8 +70,10 @@ def import_registrants_command(path: str, login: str, dry_run: bool) -> None:
     if not dry_run:
         db.session.commit()
     verb = "checked (dry run)" if dry_run else "imported"
-    click.echo(f"{result.rows} rows {verb}; {result.imported} registrants imported, "
-               f"waiting for confirmation by the section chief or a designated confirmer.")
+    click.echo(
+        f"{result.rows} rows {verb}; {result.imported} registrants imported, "
+        f"waiting for confirmation by the section chief or a designated confirmer."
+    )
 
 
 COMMANDS = ((None, inventory_command), ("import", import_registrants_command))

@@ -20,8 +20,7 @@ def import_transfers_command(path: str, dry_run: bool) -> None:
     for error in result.errors:
         click.echo(error)
     if result.errors:
-        click.echo(f"{len(result.errors)} problems in {len(result.rows)} rows; "
-                   "nothing imported.")
+        click.echo(f"{len(result.errors)} problems in {len(result.rows)} rows; nothing imported.")
         sys.exit(1)
     if not dry_run:
         db.session.commit()

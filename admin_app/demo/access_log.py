@@ -26,11 +26,20 @@ def load_demo_reviews() -> int:
     if chief is None or kominkan is None:
         return 0
     today, now = today_local(), now_utc()
-    for days_ago, findings, text in ((45, Findings.NOTED, "夜間の一覧表示が多い職員に確認済み"),
-                                     (3, Findings.NONE, None)):
-        db.session.add(LogReview(
-            section=kominkan, reviewer=chief, period_from=today - timedelta(days=days_ago + 7),
-            period_to=today - timedelta(days=days_ago), findings=findings, findings_text=text,
-            recorded_at=now - timedelta(days=days_ago)))
+    for days_ago, findings, text in (
+        (45, Findings.NOTED, "夜間の一覧表示が多い職員に確認済み"),
+        (3, Findings.NONE, None),
+    ):
+        db.session.add(
+            LogReview(
+                section=kominkan,
+                reviewer=chief,
+                period_from=today - timedelta(days=days_ago + 7),
+                period_to=today - timedelta(days=days_ago),
+                findings=findings,
+                findings_text=text,
+                recorded_at=now - timedelta(days=days_ago),
+            )
+        )
     db.session.flush()
     return 2

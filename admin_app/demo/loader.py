@@ -11,8 +11,17 @@ from admin_app.demo.platform import FACILITIES, PREFIX, SECTIONS, is_empty
 from admin_app.demo.staff import DEMO_PASSWORD, FISCAL_YEAR_START, USERS
 from admin_app.extensions import db
 
-__all__ = ["DEMO_PASSWORD", "DOMAINS", "FACILITIES", "FISCAL_YEAR_START", "PREFIX", "SECTIONS",
-           "USERS", "is_empty", "load_demo_data"]
+__all__ = [
+    "DEMO_PASSWORD",
+    "DOMAINS",
+    "FACILITIES",
+    "FISCAL_YEAR_START",
+    "PREFIX",
+    "SECTIONS",
+    "USERS",
+    "is_empty",
+    "load_demo_data",
+]
 
 Loader = Callable[[], dict[str, int]]  # loads what is missing; counts what it added
 

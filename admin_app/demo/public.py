@@ -41,18 +41,26 @@ def load_demo_talent(count: int = 40, seed: int = 2027) -> int:
         elif state == 7:  # begins next month
             registered = today + timedelta(days=20)
         entry = TalentEntry(
-            facility=facilities[n % len(facilities)], field=field,
-            name=name, display_name=f"{name.split()[0]}先生" if n % 3 == 0 else name,
-            display_kana=f"{kana.split()[0]}センセイ" if n % 3 == 0 else kana, offer=offer,
-            area=rng.choice(AREAS), conditions=rng.choice(CONDITIONS),
-            qualifications=qualification or None, phone=f"042-39{n % 10}-{1000 + n:04d}",
-            email=f"talent{n}@example.jp" if n % 2 else None, registered_on=registered,
+            facility=facilities[n % len(facilities)],
+            field=field,
+            name=name,
+            display_name=f"{name.split()[0]}先生" if n % 3 == 0 else name,
+            display_kana=f"{kana.split()[0]}センセイ" if n % 3 == 0 else kana,
+            offer=offer,
+            area=rng.choice(AREAS),
+            conditions=rng.choice(CONDITIONS),
+            qualifications=qualification or None,
+            phone=f"042-39{n % 10}-{1000 + n:04d}",
+            email=f"talent{n}@example.jp" if n % 2 else None,
+            registered_on=registered,
             expires_on=expires,
             # not consented (state 5): kept for the facility, never listed
             publish_consent_on=None if state == 5 else registered,
             contact_consent=state in (0, 2, 4),
-            confirmed_on=registered if state == 3 else max(
-                registered, today - timedelta(days=rng.randint(0, 200))))
+            confirmed_on=registered
+            if state == 3
+            else max(registered, today - timedelta(days=rng.randint(0, 200))),
+        )
         db.session.add(entry)
     db.session.flush()
     return count

@@ -24,8 +24,12 @@ from models.staff.access import access_of
 from models.staff.accounts import StaffUser
 from models.typed_input import date_problem
 
-KINDS = {"individual": RegistrantKind.INDIVIDUAL, "個人": RegistrantKind.INDIVIDUAL,
-         "group": RegistrantKind.GROUP, "団体": RegistrantKind.GROUP}
+KINDS = {
+    "individual": RegistrantKind.INDIVIDUAL,
+    "個人": RegistrantKind.INDIVIDUAL,
+    "group": RegistrantKind.GROUP,
+    "団体": RegistrantKind.GROUP,
+}
 COLUMNS = ["facility", "kind", *INPUT_FIELDS, "registered_on"]
 
 
@@ -61,17 +65,25 @@ def _date(text: str) -> date:
     return date.fromisoformat(text.strip().replace("/", "-"))
 
 
-def import_registrants(raw: bytes, entered_by: StaffUser, *, dry_run: bool = False,
-                       progress: Callable[[Iterable], Iterable] = lambda rows: rows
-                       ) -> ImportResult:
+def import_registrants(
+    raw: bytes,
+    entered_by: StaffUser,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[Iterable], Iterable] = lambda rows: rows,
+) -> ImportResult:
     """Enter every row as a pending registration entered by `entered_by`, or none at all.
     Never commits: the caller commits when there are no errors and it is not a dry run (and
     otherwise rolls back, though nothing was added to the session then)."""
     result = ImportResult()
     served = access_of(entered_by).facility_ids
     if not entered_by.is_usable() or not served:
-        result.errors = [gettext("entered-by: this ID cannot enter registrations (not usable, "
-                                 "or not counter staff of any facility).")]
+        result.errors = [
+            gettext(
+                "entered-by: this ID cannot enter registrations (not usable, "
+                "or not counter staff of any facility)."
+            )
+        ]
         return result
     rows, result.errors = read_csv(raw, ("facility", "kind", "name", "name_kana"))
     if result.errors:
@@ -92,8 +104,9 @@ def import_registrants(raw: bytes, entered_by: StaffUser, *, dry_run: bool = Fal
     return result
 
 
-def _row(row: dict, facilities: dict[str, Facility], served: set[int],
-         today: date) -> tuple[Registrant | None, list[tuple[str, str]]]:
+def _row(
+    row: dict, facilities: dict[str, Facility], served: set[int], today: date
+) -> tuple[Registrant | None, list[tuple[str, str]]]:
     """One row as an unsaved registrant, or its problems as (column, message)."""
     facility = facilities.get((row.get("facility") or "").strip())
     kind = KINDS.get((row.get("kind") or "").strip())
@@ -101,8 +114,9 @@ def _row(row: dict, facilities: dict[str, Facility], served: set[int],
     if facility is None:
         problems.append(("facility", "施設名が登録されていません。"))
     elif facility.id not in served:
-        problems.append(("facility", gettext(
-            "The person importing does not serve this facility's counter.")))
+        problems.append(
+            ("facility", gettext("The person importing does not serve this facility's counter."))
+        )
     if kind is None:
         problems.append(("kind", "区分は「個人」または「団体」にしてください。"))
     clean, errors = clean_registrant(row, kind, facility)
@@ -133,6 +147,5 @@ def _register_all(staged: list[Registrant], entered_by: StaffUser, today: date) 
         by_series.setdefault(registrant.facility.number_prefix, []).append(registrant)
     with db.session.no_autoflush:
         for series, group in by_series.items():
-            for registrant, number in zip(group, reserve_numbers(
-                    series, len(group)), strict=True):
+            for registrant, number in zip(group, reserve_numbers(series, len(group)), strict=True):
                 register(registrant, entered_by, today=today, number=number)

@@ -18,9 +18,14 @@ from models.staff.separation import SelfActionRefused, refuse_self
 from models.staff.transfer import TransferBatch, TransferKind, register_transfer
 from models.typed_input import date_problem, text_problem
 
-KINDS = {"move": TransferKind.MOVE, "異動": TransferKind.MOVE,
-         "role_change": TransferKind.ROLE_CHANGE, "役割変更": TransferKind.ROLE_CHANGE,
-         "leave": TransferKind.LEAVE, "退職": TransferKind.LEAVE}
+KINDS = {
+    "move": TransferKind.MOVE,
+    "異動": TransferKind.MOVE,
+    "role_change": TransferKind.ROLE_CHANGE,
+    "役割変更": TransferKind.ROLE_CHANGE,
+    "leave": TransferKind.LEAVE,
+    "退職": TransferKind.LEAVE,
+}
 COLUMNS = ["login", "kind", "effective_on", "section_code", "role", "facilities", "note"]
 
 
@@ -44,9 +49,14 @@ class TransferImportResult:
     pending: bool = False  # its new grants wait for a second IT administrator
 
 
-def import_transfers(raw: bytes, *, actor: StaffUser | None, dry_run: bool = False,
-                     progress: Callable[[Iterable], Iterable] = lambda rows: rows,
-                     today: date | None = None) -> TransferImportResult:
+def import_transfers(
+    raw: bytes,
+    *,
+    actor: StaffUser | None,
+    dry_run: bool = False,
+    progress: Callable[[Iterable], Iterable] = lambda rows: rows,
+    today: date | None = None,
+) -> TransferImportResult:
     """One batch: its new grants wait until a second IT administrator approves the batch.
     A file naming the person who uploads it is refused whole. Never commits: the caller
     commits when there are no errors and it is not a dry run, and rolls back otherwise."""
@@ -82,8 +92,9 @@ def import_transfers(raw: bytes, *, actor: StaffUser | None, dry_run: bool = Fal
 Parsed = list[tuple[int, list[tuple[str, str]], dict]]  # (row number, problems, values)
 
 
-def _parse_rows(rows: list[dict], progress: Callable[[Iterable], Iterable],
-                result: TransferImportResult) -> Parsed:
+def _parse_rows(
+    rows: list[dict], progress: Callable[[Iterable], Iterable], result: TransferImportResult
+) -> Parsed:
     """Each row's values and problems; the rows as read go into `result`."""
     users = {u.login: u for u in db.session.scalars(select(StaffUser))}
     sections = {s.code: s for s in db.session.scalars(select(Section))}
@@ -91,8 +102,17 @@ def _parse_rows(rows: list[dict], progress: Callable[[Iterable], Iterable],
     parsed = []
     for number, row in enumerate(progress(rows), start=2):
         get = {k: (row.get(k) or "").strip() for k in COLUMNS}
-        result.rows.append(TransferRow(number, get["login"], get["kind"], get["effective_on"],
-                                       get["section_code"], get["role"], get["facilities"]))
+        result.rows.append(
+            TransferRow(
+                number,
+                get["login"],
+                get["kind"],
+                get["effective_on"],
+                get["section_code"],
+                get["role"],
+                get["facilities"],
+            )
+        )
         problems, values = _parse(get, users, sections, facilities)
         parsed.append((number, problems, values))
     return parsed
@@ -110,21 +130,28 @@ def _refused_rows(parsed: Parsed, actor: StaffUser | None) -> list[str]:
             refuse_self(actor, actor, f"upload HR's list naming themselves (rows {own})")
         except SelfActionRefused as error:
             return [f"row {number}: login: {error}" for number in own]
-    handed = {number: values["user"] for number, values in named
-              if values["kind"] not in (None, TransferKind.LEAVE)
-              and handed_out_alone_by(values["user"]) == actor.id}
+    handed = {
+        number: values["user"]
+        for number, values in named
+        if values["kind"] not in (None, TransferKind.LEAVE)
+        and handed_out_alone_by(values["user"]) == actor.id
+    }
     if handed:
         try:
-            refuse_handed_out_alone(actor, next(iter(handed.values())),
-                                    f"upload HR's list giving a role to IDs whose password "
-                                    f"they handed out alone (rows {list(handed)})")
+            refuse_handed_out_alone(
+                actor,
+                next(iter(handed.values())),
+                f"upload HR's list giving a role to IDs whose password "
+                f"they handed out alone (rows {list(handed)})",
+            )
         except SelfActionRefused as error:
             return [f"row {number}: login: {error}" for number in handed]
     return []
 
 
-def _parse(get: dict[str, str], users: dict, sections: dict,
-           facilities: dict) -> tuple[list[tuple[str, str]], dict]:
+def _parse(
+    get: dict[str, str], users: dict, sections: dict, facilities: dict
+) -> tuple[list[tuple[str, str]], dict]:
     """One row's values for register_transfer, and its problems as (column, message)."""
     problems: list[tuple[str, str]] = []
     user = users.get(get["login"])
@@ -158,6 +185,12 @@ def _parse(get: dict[str, str], users: dict, sections: dict,
             problems.append(("facilities", f"施設「{name}」が登録されていません。"))
         else:
             chosen.append(facilities[name])
-    return problems, {"user": user, "kind": kind, "effective_on": effective_on,
-                      "new_section": section, "new_role": role, "facilities": chosen,
-                      "note": get["note"] or None}
+    return problems, {
+        "user": user,
+        "kind": kind,
+        "effective_on": effective_on,
+        "new_section": section,
+        "new_role": role,
+        "facilities": chosen,
+        "note": get["note"] or None,
+    }

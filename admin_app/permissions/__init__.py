@@ -37,11 +37,37 @@ from admin_app.permissions.rules import (
 from models.staff.accounts import Role
 
 __all__ = [
-    "ACCESS_LOG", "ACTION_NAMES", "ANY_STAFF", "AUTHENTICATION", "CHANGE_NOTICES", "COUNTER",
-    "DOMAINS", "HOME", "IT", "NOBODY", "ORGANISATION", "PAGE_KINDS", "PUBLIC", "REGISTRATIONS",
-    "SEES_ALL_FACILITIES", "STAFF_IDS", "TABLE", "UNROUTED", "UNROUTED_SCREEN", "Allow", "Rule",
-    "Text", "allows", "compose", "gather", "logged_screens", "model_view", "roles",
-    "rule_for", "screen_name", "screens",
+    "ACCESS_LOG",
+    "ACTION_NAMES",
+    "ANY_STAFF",
+    "AUTHENTICATION",
+    "CHANGE_NOTICES",
+    "COUNTER",
+    "DOMAINS",
+    "HOME",
+    "IT",
+    "NOBODY",
+    "ORGANISATION",
+    "PAGE_KINDS",
+    "PUBLIC",
+    "REGISTRATIONS",
+    "SEES_ALL_FACILITIES",
+    "STAFF_IDS",
+    "TABLE",
+    "UNROUTED",
+    "UNROUTED_SCREEN",
+    "Allow",
+    "Rule",
+    "Text",
+    "allows",
+    "compose",
+    "gather",
+    "logged_screens",
+    "model_view",
+    "roles",
+    "rule_for",
+    "screen_name",
+    "screens",
 ]
 
 # Add your domain here: (domain, the RULES of admin_app/permissions/<domain>.py). The log's
@@ -61,8 +87,9 @@ def gather(domains: tuple[tuple[str, dict[str, Rule]], ...]) -> dict[str, Rule]:
     owner: dict[str, str] = {}
     for domain, rules in domains:
         if clash := sorted(set(rules) & set(table)):
-            raise ValueError(f"endpoints classified twice, by {domain} and "
-                             f"{owner[clash[0]]}: {', '.join(clash)}")
+            raise ValueError(
+                f"endpoints classified twice, by {domain} and {owner[clash[0]]}: {', '.join(clash)}"
+            )
         table |= rules
         owner |= dict.fromkeys(rules, domain)
     return table
@@ -120,6 +147,7 @@ def allows(endpoint: str | None, user_roles: frozenset[Role], authenticated: boo
     if rule.allow == ANY_STAFF:
         return authenticated and bool(user_roles)
     return authenticated and bool(user_roles & rule.allow)
+
 
 # Row scoping: these roles see organisation records of every facility; the others only
 # the facilities of their own valid assignments (models.staff.accounts.StaffUser.facility_ids).

@@ -9,15 +9,27 @@ from models.staff.accounts import Role
 RULES: dict[str, Rule] = {
     # Only a section chief, only their own section (rows scoped in the view; optionally only
     # from registered terminals). The auditor sees review status only.
-    **screens("access_log", _l("Access log"), ACCESS_LOG, {
-        "index": Rule(roles(Role.SECTION_CHIEF), A.LIST, screen=PAGE_KINDS["index_view"]),
-        "export": Rule(roles(Role.SECTION_CHIEF), A.EXPORT, screen=PAGE_KINDS["export"]),
-    }),
-    **screens("log_review", _l("Review sign-offs"), ACCESS_LOG, {
-        "index": Rule(roles(Role.SECTION_CHIEF, Role.AUDITOR), A.VIEW,
-                      screen=_l("Status and records")),
-        "record": Rule(roles(Role.SECTION_CHIEF), A.CREATE, A.CREATE, screen=_l("Sign-off")),
-        "print_view": Rule(roles(Role.SECTION_CHIEF), A.VIEW,
-                           screen=_l("Checkpoint copy (print)")),
-    }),
+    **screens(
+        "access_log",
+        _l("Access log"),
+        ACCESS_LOG,
+        {
+            "index": Rule(roles(Role.SECTION_CHIEF), A.LIST, screen=PAGE_KINDS["index_view"]),
+            "export": Rule(roles(Role.SECTION_CHIEF), A.EXPORT, screen=PAGE_KINDS["export"]),
+        },
+    ),
+    **screens(
+        "log_review",
+        _l("Review sign-offs"),
+        ACCESS_LOG,
+        {
+            "index": Rule(
+                roles(Role.SECTION_CHIEF, Role.AUDITOR), A.VIEW, screen=_l("Status and records")
+            ),
+            "record": Rule(roles(Role.SECTION_CHIEF), A.CREATE, A.CREATE, screen=_l("Sign-off")),
+            "print_view": Rule(
+                roles(Role.SECTION_CHIEF), A.VIEW, screen=_l("Checkpoint copy (print)")
+            ),
+        },
+    ),
 }

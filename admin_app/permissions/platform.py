@@ -26,18 +26,28 @@ RULES: dict[str, Rule] = {
     "health.healthz": Rule(PUBLIC, None),
     # Authentication: logged, open to everyone (logout needs no role: leaving must always work).
     "auth.login": Rule(PUBLIC, A.VIEW, A.LOGIN, screen=_l("Log in"), area=AUTHENTICATION),
-    "auth.logout": Rule(PUBLIC, A.LOGOUT, A.LOGOUT, screen=_l("Log out"),
-                        area=AUTHENTICATION),
-    "auth.change_password": Rule(ANY_STAFF, A.VIEW, A.EDIT, screen=_l("Change password"),
-                                 area=AUTHENTICATION),
+    "auth.logout": Rule(PUBLIC, A.LOGOUT, A.LOGOUT, screen=_l("Log out"), area=AUTHENTICATION),
+    "auth.change_password": Rule(
+        ANY_STAFF, A.VIEW, A.EDIT, screen=_l("Change password"), area=AUTHENTICATION
+    ),
     # Back office.
     "admin.index": Rule(ANY_STAFF, A.VIEW, screen=_l("Home"), area=HOME),
-    **model_view("section", name=_l("Sections"), area=ORGANISATION,
-                 read=roles(Role.IT_ADMIN, Role.AUDITOR), create=IT, edit=IT),
-    **model_view("facility", name=_l("Facilities"), area=ORGANISATION, read=ORG_READERS,
-                 create=IT, edit=IT),
-    **model_view("room", name=_l("Rooms"), area=ORGANISATION, read=ORG_READERS, create=IT,
-                 edit=IT),
-    "system_health.index": Rule(roles(Role.IT_ADMIN, Role.CONTRACTOR_OPERATOR), A.VIEW,
-                                screen=_l("System health"), area=HOME),
+    **model_view(
+        "section",
+        name=_l("Sections"),
+        area=ORGANISATION,
+        read=roles(Role.IT_ADMIN, Role.AUDITOR),
+        create=IT,
+        edit=IT,
+    ),
+    **model_view(
+        "facility", name=_l("Facilities"), area=ORGANISATION, read=ORG_READERS, create=IT, edit=IT
+    ),
+    **model_view("room", name=_l("Rooms"), area=ORGANISATION, read=ORG_READERS, create=IT, edit=IT),
+    "system_health.index": Rule(
+        roles(Role.IT_ADMIN, Role.CONTRACTOR_OPERATOR),
+        A.VIEW,
+        screen=_l("System health"),
+        area=HOME,
+    ),
 }

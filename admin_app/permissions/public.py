@@ -12,7 +12,14 @@ RULES: dict[str, Rule] = {
     "public.talents": Rule(PUBLIC, None),
     "public.talent": Rule(PUBLIC, None),
     # The talent bank 人材バンク: counter staff of the managing facility (rows scoped).
-    **model_view("talent_entry", name=_l("Talent bank"), area=REGISTRATIONS, read=COUNTER,
-                 create=COUNTER, edit=COUNTER, delete=COUNTER,
-                 actions={"renew": COUNTER, "confirm_activity": COUNTER}),
+    **model_view(
+        "talent_entry",
+        name=_l("Talent bank"),
+        area=REGISTRATIONS,
+        read=COUNTER,
+        create=COUNTER,
+        edit=COUNTER,
+        delete=COUNTER,
+        actions={"renew": COUNTER, "confirm_activity": COUNTER},
+    ),
 }

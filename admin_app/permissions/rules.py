@@ -52,32 +52,55 @@ HOME = _l("Home and system")
 
 # The kinds of page of a Flask-Admin ModelView, and the names of bulk actions.
 PAGE_KINDS = {
-    "index_view": _l("List"), "details_view": _l("Details page"),
-    "create_view": _l("New record"), "edit_view": _l("Edit"), "delete_view": _l("Delete"),
-    "export": _l("CSV export"), "ajax_lookup": _l("Lookup (form choices)"),
-    "ajax_update": _l("Inline edit"), "action_view": _l("Bulk action"),
+    "index_view": _l("List"),
+    "details_view": _l("Details page"),
+    "create_view": _l("New record"),
+    "edit_view": _l("Edit"),
+    "delete_view": _l("Delete"),
+    "export": _l("CSV export"),
+    "ajax_lookup": _l("Lookup (form choices)"),
+    "ajax_update": _l("Inline edit"),
+    "action_view": _l("Bulk action"),
 }
-ACTION_NAMES = {"delete": _l("Delete"), "renew": _l("Renew"),
-                "confirm_activity": _l("Activity check"),
-                "confirm_registration": _l("Final confirmation")}
+ACTION_NAMES = {
+    "delete": _l("Delete"),
+    "renew": _l("Renew"),
+    "confirm_activity": _l("Activity check"),
+    "confirm_registration": _l("Final confirmation"),
+}
 
 
-def screens(endpoint: str, name: Text | None, area: Text | None,
-            rules: dict[str, Rule]) -> dict[str, Rule]:
+def screens(
+    endpoint: str, name: Text | None, area: Text | None, rules: dict[str, Rule]
+) -> dict[str, Rule]:
     """The pages of one screen family: each named "<name> <page>" (the page from the rule's
     own `screen`), all in one area. Without a name the pages stay unnamed (and the log shows
     their endpoints until they are named: tests/test_access_log_words.py fails meanwhile)."""
-    return {f"{endpoint}.{page}": replace(
-        rule, screen=compose(name, rule.screen)
-        if name is not None and rule.screen is not None else None,
-        area=rule.area if rule.area is not None else area) for page, rule in rules.items()}
+    return {
+        f"{endpoint}.{page}": replace(
+            rule,
+            screen=compose(name, rule.screen)
+            if name is not None and rule.screen is not None
+            else None,
+            area=rule.area if rule.area is not None else area,
+        )
+        for page, rule in rules.items()
+    }
 
 
-def model_view(endpoint: str, *, read: Allow, name: Text | None = None,
-               area: Text | None = None, create: Allow = NOBODY,
-               edit: Allow = NOBODY, delete: Allow = NOBODY, export: Allow = NOBODY,
-               actions: dict[str, Allow] | None = None,
-               extra: dict[str, Rule] | None = None) -> dict[str, Rule]:
+def model_view(
+    endpoint: str,
+    *,
+    read: Allow,
+    name: Text | None = None,
+    area: Text | None = None,
+    create: Allow = NOBODY,
+    edit: Allow = NOBODY,
+    delete: Allow = NOBODY,
+    export: Allow = NOBODY,
+    actions: dict[str, Allow] | None = None,
+    extra: dict[str, Rule] | None = None,
+) -> dict[str, Rule]:
     """Every endpoint a Flask-Admin ModelView registers, its bulk actions and extra pages
     (each extra Rule's `screen` names its page: "発行" → "職員ID 発行")."""
     k = PAGE_KINDS
@@ -91,16 +114,19 @@ def model_view(endpoint: str, *, read: Allow, name: Text | None = None,
         "ajax_lookup": Rule(_union(create, edit), A.VIEW, screen=k["ajax_lookup"]),
         "ajax_update": Rule(edit, A.EDIT, A.EDIT, screen=k["ajax_update"]),
         # Bulk actions: the endpoint is open to whoever may run one of them ...
-        "action_view": Rule(_union(delete, *(actions or {}).values()), A.EDIT, A.EDIT,
-                            screen=k["action_view"]),
+        "action_view": Rule(
+            _union(delete, *(actions or {}).values()), A.EDIT, A.EDIT, screen=k["action_view"]
+        ),
         # ... and each action is classified by name (Flask-Admin's own "delete" included).
-        "action_view:delete": Rule(delete, A.DELETE, A.DELETE,
-                                   screen=_bulk(ACTION_NAMES["delete"])),
+        "action_view:delete": Rule(
+            delete, A.DELETE, A.DELETE, screen=_bulk(ACTION_NAMES["delete"])
+        ),
     }
     for action_name, allow in (actions or {}).items():
         known = ACTION_NAMES.get(action_name)
-        rules[f"action_view:{action_name}"] = Rule(allow, A.EDIT, A.EDIT,
-                                                   screen=_bulk(known) if known else None)
+        rules[f"action_view:{action_name}"] = Rule(
+            allow, A.EDIT, A.EDIT, screen=_bulk(known) if known else None
+        )
     rules |= extra or {}
     return screens(endpoint, name, area, rules)
 

@@ -29,8 +29,18 @@ GENESIS = "0" * 64
 LANES = 16  # head rows 1..LANES, created by the migration
 LEGACY_LANE = 1  # the first lane; rows before it began are "unchained"
 ID_BLOCK = 64
-CHAINED = ("id", "at", "user_id", "section_id", "endpoint", "record_ids", "action", "method",
-           "remote_addr", "status")
+CHAINED = (
+    "id",
+    "at",
+    "user_id",
+    "section_id",
+    "endpoint",
+    "record_ids",
+    "action",
+    "method",
+    "remote_addr",
+    "status",
+)
 
 
 def _text(value: object) -> str:
@@ -42,16 +52,27 @@ def _text(value: object) -> str:
     return text
 
 
-def canonical_fields(row_id: int, at: datetime, user_id: int | None, section_id: int | None,
-                     endpoint: str, record_ids: str | None, action: AccessAction | str,
-                     method: str, remote_addr: str | None, status: int) -> bytes:
+def canonical_fields(
+    row_id: int,
+    at: datetime,
+    user_id: int | None,
+    section_id: int | None,
+    endpoint: str,
+    record_ids: str | None,
+    action: AccessAction | str,
+    method: str,
+    remote_addr: str | None,
+    status: int,
+) -> bytes:
     """The row as bytes: every chained field, in order, unambiguous (the hot path of verify)."""
     if at.tzinfo is not UTC:
         at = as_utc(at).astimezone(UTC)
-    return (f"{row_id}|{at.isoformat(timespec='microseconds')}|"
-            f"{'' if user_id is None else user_id}|{'' if section_id is None else section_id}|"
-            f"{_text(endpoint)}|{_text(record_ids)}|{getattr(action, 'value', action)}|"
-            f"{_text(method)}|{_text(remote_addr)}|{status}").encode()
+    return (
+        f"{row_id}|{at.isoformat(timespec='microseconds')}|"
+        f"{'' if user_id is None else user_id}|{'' if section_id is None else section_id}|"
+        f"{_text(endpoint)}|{_text(record_ids)}|{getattr(action, 'value', action)}|"
+        f"{_text(method)}|{_text(remote_addr)}|{status}"
+    ).encode()
 
 
 def canonical(values: dict) -> bytes:
@@ -59,33 +80,42 @@ def canonical(values: dict) -> bytes:
 
 
 def row_hash(key: bytes, prev_hash: str, values: dict) -> str:
-    return hmac.new(key, prev_hash.encode() + b"|" + canonical(values),
-                    hashlib.sha256).hexdigest()
+    return hmac.new(key, prev_hash.encode() + b"|" + canonical(values), hashlib.sha256).hexdigest()
 
 
 def initial_heads(first_id: int) -> list[dict]:
     """The head rows of an empty log (the migration and the test reset write these)."""
-    return [{"id": lane, "first_id": first_id if lane == LEGACY_LANE else 0,
-             "last_id": first_id - 1 if lane == LEGACY_LANE else 0, "last_hash": GENESIS}
-            for lane in range(1, LANES + 1)]
+    return [
+        {
+            "id": lane,
+            "first_id": first_id if lane == LEGACY_LANE else 0,
+            "last_id": first_id - 1 if lane == LEGACY_LANE else 0,
+            "last_hash": GENESIS,
+        }
+        for lane in range(1, LANES + 1)
+    ]
 
 
 # Built once, on the tables themselves (Core, no ORM layer): appending runs on every request.
 _head, _log = AccessLogHead.__table__, AccessLog.__table__
 _HEAD = select(_head.c.last_id, _head.c.last_hash).where(_head.c.id == bindparam("lane"))
 _INSERT = insert(_log)
-_MOVE_HEAD = update(_head).where(_head.c.id == LEGACY_LANE).values(
-    last_id=bindparam("new_id"), last_hash=bindparam("new_hash"))
+_MOVE_HEAD = (
+    update(_head)
+    .where(_head.c.id == LEGACY_LANE)
+    .values(last_id=bindparam("new_id"), last_hash=bindparam("new_hash"))
+)
 _CAS_APPEND = text(
     "WITH moved AS (UPDATE access_log_head SET last_id = :id, last_hash = :row_hash "
     "WHERE id = :lane AND last_id = :prev_id AND last_hash = :prev_hash RETURNING id) "
     "INSERT INTO access_log (id, lane, at, user_id, section_id, endpoint, record_ids, action, "
     "method, remote_addr, status, prev_hash, row_hash) SELECT :id, :lane, :at, :user_id, "
     ":section_id, :endpoint, :record_ids, :action, :method, :remote_addr, :status, "
-    ":prev_hash, :row_hash FROM moved").bindparams(
-        bindparam("at", type_=AccessLog.__table__.c.at.type))
-_ID_BLOCK = text("SELECT nextval(pg_get_serial_sequence('access_log', 'id')) "
-                 "FROM generate_series(1, :n)")
+    ":prev_hash, :row_hash FROM moved"
+).bindparams(bindparam("at", type_=AccessLog.__table__.c.at.type))
+_ID_BLOCK = text(
+    "SELECT nextval(pg_get_serial_sequence('access_log', 'id')) FROM generate_series(1, :n)"
+)
 
 
 @dataclass
@@ -151,9 +181,16 @@ def _compare_and_append(writer: "_Writer", conn: Connection, key: bytes, values:
         row = {**values, "id": writer.ids.pop(0), "lane": writer.lane}
         digest = row_hash(key, prev, row)
         try:
-            inserted = conn.execute(_CAS_APPEND, {
-                **row, "action": action, "prev_id": last_id, "prev_hash": prev,
-                "row_hash": digest}).rowcount
+            inserted = conn.execute(
+                _CAS_APPEND,
+                {
+                    **row,
+                    "action": action,
+                    "prev_id": last_id,
+                    "prev_hash": prev,
+                    "row_hash": digest,
+                },
+            ).rowcount
         except IntegrityError:  # the id was taken (the sequence was reset): take new ones
             writer.ids, inserted = [], 0
         if inserted == 1:
@@ -172,61 +209,91 @@ class VerifyResult:
     problem: str = ""
 
 
-def verify(conn: Connection, key: bytes, batch: int = 20_000,
-           progress: Callable[[int], None] = lambda n: None) -> VerifyResult:
+def verify(
+    conn: Connection,
+    key: bytes,
+    batch: int = 20_000,
+    progress: Callable[[int], None] = lambda n: None,
+) -> VerifyResult:
     """Walk every row in id order, following each lane; report the first broken link."""
     heads = {h.id: h for h in conn.execute(select(AccessLogHead))}
     if sorted(heads) != list(range(1, LANES + 1)):
         return VerifyResult(False, 0, 0, None, "a lane's head is missing")
     first_id = heads[LEGACY_LANE].first_id
     columns = [getattr(AccessLog, name) for name in CHAINED] + [
-        AccessLog.lane, AccessLog.prev_hash, AccessLog.row_hash]
+        AccessLog.lane,
+        AccessLog.prev_hash,
+        AccessLog.row_hash,
+    ]
     width = len(CHAINED)
     prev = {lane: GENESIS for lane in heads}
     last = {lane: 0 for lane in heads}
     last[LEGACY_LANE] = first_id - 1
     checked, unchained, after = 0, 0, 0
     while True:
-        rows = conn.execute(select(*columns).where(AccessLog.id > after)
-                            .order_by(AccessLog.id).limit(batch)).all()
+        rows = conn.execute(
+            select(*columns).where(AccessLog.id > after).order_by(AccessLog.id).limit(batch)
+        ).all()
         if not rows:
             break
         for row in rows:
-            row_id, lane, prev_hash, digest_stored = row[0], row[width], row[width + 1], \
-                row[width + 2]
+            row_id, lane, prev_hash, digest_stored = (
+                row[0],
+                row[width],
+                row[width + 1],
+                row[width + 2],
+            )
             if row_id < first_id and digest_stored is None:
                 unchained += 1
                 continue
             if lane not in prev:
-                return VerifyResult(False, checked, unchained, row_id,
-                                    f"unknown lane (lane {lane})")
+                return VerifyResult(
+                    False, checked, unchained, row_id, f"unknown lane (lane {lane})"
+                )
             if prev_hash != prev[lane]:
-                return VerifyResult(False, checked, unchained, row_id, "does not link to the "
-                                    f"previous row (deleted or inserted) (lane {lane})")
-            digest = hmac.new(key, prev_hash.encode() + b"|" + canonical_fields(*row[:width]),
-                              hashlib.sha256).hexdigest()
+                return VerifyResult(
+                    False,
+                    checked,
+                    unchained,
+                    row_id,
+                    f"does not link to the previous row (deleted or inserted) (lane {lane})",
+                )
+            digest = hmac.new(
+                key, prev_hash.encode() + b"|" + canonical_fields(*row[:width]), hashlib.sha256
+            ).hexdigest()
             if not hmac.compare_digest(digest_stored or "", digest):
-                return VerifyResult(False, checked, unchained, row_id,
-                                    f"content changed (lane {lane})")
+                return VerifyResult(
+                    False, checked, unchained, row_id, f"content changed (lane {lane})"
+                )
             prev[lane], last[lane], checked = digest_stored, row_id, checked + 1
         after = rows[-1][0]
         progress(checked + unchained)
     for lane, head in sorted(heads.items()):
         if prev[lane] != head.last_hash or last[lane] != head.last_id:
-            return VerifyResult(False, checked, unchained, head.last_id,
-                                f"rows at the end of the log are missing (lane {lane})")
+            return VerifyResult(
+                False,
+                checked,
+                unchained,
+                head.last_id,
+                f"rows at the end of the log are missing (lane {lane})",
+            )
     return VerifyResult(True, checked, unchained)
 
 
 def ids_follow_bulk_load(conn: Connection) -> None:
     """After rows were written with explicit ids (a bulk load), new ids continue past them."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT setval(pg_get_serial_sequence('access_log', 'id'), "
-                          "COALESCE(MAX(id), 0) + 1, false) FROM access_log"))
+        conn.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('access_log', 'id'), "
+                "COALESCE(MAX(id), 0) + 1, false) FROM access_log"
+            )
+        )
 
 
-def chain_rows(key: bytes, start_id: int, prev_hash: str,
-               rows: Iterable[dict]) -> tuple[list[dict], int, str]:
+def chain_rows(
+    key: bytes, start_id: int, prev_hash: str, rows: Iterable[dict]
+) -> tuple[list[dict], int, str]:
     """Hash a batch of rows in order on the first lane (for bulk loads such as the benchmark)."""
     out, next_id = [], start_id
     for values in rows:

@@ -59,8 +59,10 @@ class Checkpoint:
     heads: dict[int, tuple[int, str]]  # lane → (last id, last hash or GENESIS)
 
     def body(self) -> str:
-        lanes = " ".join(f"{lane}:{last_id}:{EMPTY if digest == GENESIS else digest}"
-                         for lane, (last_id, digest) in sorted(self.heads.items()))
+        lanes = " ".join(
+            f"{lane}:{last_id}:{EMPTY if digest == GENESIS else digest}"
+            for lane, (last_id, digest) in sorted(self.heads.items())
+        )
         return f"{VERSION} {self.at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')} {lanes}"
 
 
@@ -92,8 +94,12 @@ def signed_line(checkpoint: Checkpoint, chain_key: bytes) -> str:
 
 def take(conn: Connection, chain_key: bytes, at: datetime | None = None) -> str:
     """The signed line for the lanes' heads as they are now (one statement: one snapshot)."""
-    heads = {lane: (last_id, digest) for lane, last_id, digest in conn.execute(
-        select(AccessLogHead.id, AccessLogHead.last_id, AccessLogHead.last_hash))}
+    heads = {
+        lane: (last_id, digest)
+        for lane, last_id, digest in conn.execute(
+            select(AccessLogHead.id, AccessLogHead.last_id, AccessLogHead.last_hash)
+        )
+    }
     if sorted(heads) != list(range(1, LANES + 1)):
         raise RuntimeError("the access log's lane heads are incomplete; run `audit verify`")
     moment = (at or now_utc()).astimezone(UTC).replace(microsecond=0)
@@ -104,8 +110,12 @@ def parse(line: str, chain_key: bytes) -> Checkpoint:
     """Read a checkpoint line; CheckpointError if it is not one, ForgedCheckpoint if its HMAC
     does not match."""
     fields = line.split()  # typed back from a printed copy: any run of white space
-    if len(fields) != LANES + 3 or fields[0] != VERSION or not _TIME.fullmatch(fields[1]) \
-            or not _MAC.fullmatch(fields[-1]):
+    if (
+        len(fields) != LANES + 3
+        or fields[0] != VERSION
+        or not _TIME.fullmatch(fields[1])
+        or not _MAC.fullmatch(fields[-1])
+    ):
         raise CheckpointError("not a checkpoint line")
     heads: dict[int, tuple[int, str]] = {}
     for expected, text in enumerate(fields[2:-1], start=1):
@@ -115,9 +125,10 @@ def parse(line: str, chain_key: bytes) -> Checkpoint:
         digest = GENESIS if match[3] == EMPTY else match[3]
         heads[expected] = (int(match[2]), digest)
     body = " ".join(fields[:-1])
-    if not hmac.compare_digest(_mac(chain_key, body), fields[-1][len("hmac="):]):
-        raise ForgedCheckpoint("its HMAC does not match: the line was made or changed "
-                               "without the key")
+    if not hmac.compare_digest(_mac(chain_key, body), fields[-1][len("hmac=") :]):
+        raise ForgedCheckpoint(
+            "its HMAC does not match: the line was made or changed without the key"
+        )
     at = datetime.strptime(fields[1], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     return Checkpoint(at, heads)
 
@@ -130,8 +141,9 @@ def time_of(line: str) -> datetime | None:
     return datetime.strptime(fields[1], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
-def check(conn: Connection, chain_key: bytes,
-          lines: Iterable[tuple[str, str]]) -> tuple[int, list[Problem]]:
+def check(
+    conn: Connection, chain_key: bytes, lines: Iterable[tuple[str, str]]
+) -> tuple[int, list[Problem]]:
     """Check (source, line) pairs against the log; returns (checkpoints read, problems).
 
     Each lane's checkpointed row must exist, on its lane, with its hash. Together with a
@@ -146,13 +158,19 @@ def check(conn: Connection, chain_key: bytes,
             problems.append(Problem(source, f"forged: {error}"))
         except CheckpointError as error:
             problems.append(Problem(source, f"unreadable: {error}"))
-    wanted = sorted({last_id for _, cp in read for last_id, digest in cp.heads.values()
-                     if digest != GENESIS})
+    wanted = sorted(
+        {last_id for _, cp in read for last_id, digest in cp.heads.values() if digest != GENESIS}
+    )
     found: dict[int, tuple[int, str | None]] = {}
     for start in range(0, len(wanted), _LOOKUP_BATCH):
-        found |= {row_id: (lane, digest) for row_id, lane, digest in conn.execute(
-            select(AccessLog.id, AccessLog.lane, AccessLog.row_hash).where(
-                AccessLog.id.in_(wanted[start:start + _LOOKUP_BATCH])))}
+        found |= {
+            row_id: (lane, digest)
+            for row_id, lane, digest in conn.execute(
+                select(AccessLog.id, AccessLog.lane, AccessLog.row_hash).where(
+                    AccessLog.id.in_(wanted[start : start + _LOOKUP_BATCH])
+                )
+            )
+        }
     ends = dict(conn.execute(select(AccessLogHead.id, AccessLogHead.last_id)).all())
     for source, cp in read:
         for lane, (last_id, digest) in sorted(cp.heads.items()):
@@ -174,38 +192,62 @@ def missing_sign_offs(conn: Connection, chain_key: bytes) -> list[Problem]:
     """Sign-offs that the (chained) log says were recorded, but that are gone from the
     table, lost their checkpoint, or carry one from another moment: whoever removes a
     sign-off with its checkpoint cannot remove the log row that recorded it unnoticed."""
-    recorded = [(row_id, at, [k for k in map(query_id, named.split(",")) if k is not None])
-                for row_id, at, named in conn.execute(
-                    select(AccessLog.id, AccessLog.at, AccessLog.record_ids).where(
-                        AccessLog.endpoint == SIGN_OFF_ENDPOINT,
-                        AccessLog.record_ids.is_not(None), AccessLog.row_hash.is_not(None)))]
+    recorded = [
+        (row_id, at, [k for k in map(query_id, named.split(",")) if k is not None])
+        for row_id, at, named in conn.execute(
+            select(AccessLog.id, AccessLog.at, AccessLog.record_ids).where(
+                AccessLog.endpoint == SIGN_OFF_ENDPOINT,
+                AccessLog.record_ids.is_not(None),
+                AccessLog.row_hash.is_not(None),
+            )
+        )
+    ]
     ids = {review_id for _, _, review_ids in recorded for review_id in review_ids}
-    kept = dict(conn.execute(select(LogReview.id, LogReview.checkpoint).where(
-        LogReview.id.in_(ids))).all()) if ids else {}
+    kept = (
+        dict(
+            conn.execute(
+                select(LogReview.id, LogReview.checkpoint).where(LogReview.id.in_(ids))
+            ).all()
+        )
+        if ids
+        else {}
+    )
     problems = []
     for row_id, at, review_ids in recorded:
         for review_id in review_ids:
             source = f"sign-off {review_id}, log row {row_id}"
             if review_id not in kept:
-                problems.append(Problem(source, "the sign-off recorded in the log is missing "
-                                        "(deleted with its checkpoint)"))
+                problems.append(
+                    Problem(
+                        source,
+                        "the sign-off recorded in the log is missing (deleted with its checkpoint)",
+                    )
+                )
                 continue
             try:
                 taken = parse(kept[review_id] or "", chain_key).at
             except CheckpointError:
                 taken = None  # no line, or not one (check() reports a forged one too)
             if taken is None or not as_utc(at) - SIGN_OFF_SLACK <= taken <= as_utc(at):
-                problems.append(Problem(source, "the sign-off's checkpoint is not the one "
-                                        "taken when it was recorded (removed or replaced)"))
+                problems.append(
+                    Problem(
+                        source,
+                        "the sign-off's checkpoint is not the one "
+                        "taken when it was recorded (removed or replaced)",
+                    )
+                )
     return problems
 
 
-def _lane_problem(lane: int, row_id: int, digest: str, row: tuple[int, str | None] | None,
-                  end: int | None) -> str | None:
+def _lane_problem(
+    lane: int, row_id: int, digest: str, row: tuple[int, str | None] | None, end: int | None
+) -> str | None:
     if row is None:
         now = f"; the lane now ends at row {end}" if end is not None else ""
-        return (f"lane {lane}: row {row_id} is missing — rows were deleted or cut from the "
-                f"end of the log after this checkpoint{now}")
+        return (
+            f"lane {lane}: row {row_id} is missing — rows were deleted or cut from the "
+            f"end of the log after this checkpoint{now}"
+        )
     if row[0] != lane:
         return f"lane {lane}: row {row_id} is now on lane {row[0]}"
     if not hmac.compare_digest(row[1] or "", digest):

@@ -96,8 +96,14 @@ class LogFilter:
     matches_nothing: bool = False  # a value no row can have (a screen or record not logged)
 
 
-def _filtered(query: Select, section_ids: set[int], f: LogFilter, *, action: bool = True,
-              few_of_action: bool = False) -> Select:
+def _filtered(
+    query: Select,
+    section_ids: set[int],
+    f: LogFilter,
+    *,
+    action: bool = True,
+    few_of_action: bool = False,
+) -> Select:
     """Every filter, each starting with the section (by index); not the cursor.
 
     few_of_action: the query keeps to one rare action (denied): person and screen are then
@@ -124,16 +130,19 @@ def _filtered(query: Select, section_ids: set[int], f: LogFilter, *, action: boo
     if action and f.action is not None:
         query = query.where(AccessLog.action == f.action)
     if f.record_ids is not None:
-        query = query.where(AccessLog.id.in_(_naming(section_ids, f.record_ids,
-                                                      f.record_endpoints))
-                            if f.record_ids else false())
+        query = query.where(
+            AccessLog.id.in_(_naming(section_ids, f.record_ids, f.record_endpoints))
+            if f.record_ids
+            else false()
+        )
         if f.record_endpoints is not None:
             query = query.where(AccessLog.endpoint.in_(f.record_endpoints))
     return query
 
 
-def _naming(section_ids: set[int], record_ids: list[str],
-            endpoints: list[str] | None) -> Select[int] | CompoundSelect[int]:
+def _naming(
+    section_ids: set[int], record_ids: list[str], endpoints: list[str] | None
+) -> Select[int] | CompoundSelect[int]:
     """The rows naming one of these records: alone (by the record index), or among the
     several ids of a bulk action ("5,7,9"; by the endpoint index — bulk rows are few)."""
     sections = AccessLog.section_id.in_(section_ids or {-1})
@@ -141,14 +150,23 @@ def _naming(section_ids: set[int], record_ids: list[str],
     bulk = [e for e in endpoints or () if ".action_view" in e]
     if not bulk:
         return alone
-    return union_all(alone, select(AccessLog.id).where(
-        sections, AccessLog.endpoint.in_(bulk),
-        or_(*(AccessLog.record_ids.like(pattern) for i in record_ids
-              for pattern in (f"{i},%", f"%,{i}", f"%,{i},%")))))
+    return union_all(
+        alone,
+        select(AccessLog.id).where(
+            sections,
+            AccessLog.endpoint.in_(bulk),
+            or_(
+                *(
+                    AccessLog.record_ids.like(pattern)
+                    for i in record_ids
+                    for pattern in (f"{i},%", f"%,{i}", f"%,{i},%")
+                )
+            ),
+        ),
+    )
 
 
-def review_query(section_ids: set[int], f: LogFilter,
-                 limit: int = PAGE_SIZE) -> Select[AccessLog]:
+def review_query(section_ids: set[int], f: LogFilter, limit: int = PAGE_SIZE) -> Select[AccessLog]:
     """Newest first, one page, by index: every filter starts with the section."""
     query = _filtered(select(AccessLog), section_ids, f)
     if f.before is not None:
@@ -162,16 +180,26 @@ def denied_per_person(section_ids: set[int], f: LogFilter) -> list[tuple[int, in
     # Denied rows are few: grouping by an expression keeps SQLite from walking the section's
     # whole log by the person index (to group without sorting) instead of the action index.
     person = (AccessLog.user_id + 0).label("person")
-    query = _filtered(select(person, func.count()), section_ids, f, action=False,
-                      few_of_action=True)
-    return [(user_id, n) for user_id, n in db.session.execute(
-        query.where(AccessLog.action == AccessAction.DENIED)
-        .group_by(person).order_by(func.count().desc(), person))
-        if user_id is not None]
+    query = _filtered(
+        select(person, func.count()), section_ids, f, action=False, few_of_action=True
+    )
+    return [
+        (user_id, n)
+        for user_id, n in db.session.execute(
+            query.where(AccessLog.action == AccessAction.DENIED)
+            .group_by(person)
+            .order_by(func.count().desc(), person)
+        )
+        if user_id is not None
+    ]
 
 
-def flags(rows: list[AccessLog], working_hours: tuple[int, int], bulk_limit: int,
-          bulk_counts: dict[tuple[int, datetime], int]) -> dict[int, list[str]]:
+def flags(
+    rows: list[AccessLog],
+    working_hours: tuple[int, int],
+    bulk_limit: int,
+    bulk_counts: dict[tuple[int, datetime], int],
+) -> dict[int, list[str]]:
     """Per row id: 'outside_hours', 'export', 'denied', 'bulk'."""
     start, end = working_hours
     out: dict[int, list[str]] = {}
@@ -194,14 +222,21 @@ def hour_of(at: datetime) -> datetime:
     return at.replace(minute=0, second=0, microsecond=0)
 
 
-def detail_views_per_hour(section_ids: set[int], rows: list[AccessLog]
-                          ) -> dict[tuple[int, datetime], int]:
+def detail_views_per_hour(
+    section_ids: set[int], rows: list[AccessLog]
+) -> dict[tuple[int, datetime], int]:
     """Detail views by each (person, clock hour) on the page — one indexed count each."""
     counts = {}
     for user_id, hour in {(r.user_id, hour_of(r.at)) for r in rows if r.user_id}:
         counts[(user_id, hour)] = db.session.scalar(
-            select(func.count()).select_from(AccessLog).where(
-                AccessLog.section_id.in_(section_ids), AccessLog.user_id == user_id,
-                AccessLog.at >= hour, AccessLog.at < hour + timedelta(hours=1),
-                AccessLog.action == AccessAction.VIEW))
+            select(func.count())
+            .select_from(AccessLog)
+            .where(
+                AccessLog.section_id.in_(section_ids),
+                AccessLog.user_id == user_id,
+                AccessLog.at >= hour,
+                AccessLog.at < hour + timedelta(hours=1),
+                AccessLog.action == AccessAction.VIEW,
+            )
+        )
     return counts

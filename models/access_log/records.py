@@ -29,8 +29,12 @@ from models.staff.contractor import ContractorCompany, TrainingRecord
 from models.staff.transfer import PersonnelTransfer, TransferBatch
 
 # Endpoints whose ids name another kind of record than the one their screen is about.
-NAMED_BY = {"change_notice.receive": "registrant", "registrant.blank_form": "facility",
-            "grant.decide": "role_assignment", "grant.decide_batch": "transfer_batch"}
+NAMED_BY = {
+    "change_notice.receive": "registrant",
+    "registrant.blank_form": "facility",
+    "grant.decide": "role_assignment",
+    "grant.decide_batch": "transfer_batch",
+}
 
 
 def record_kind(endpoint: str) -> str:
@@ -65,44 +69,75 @@ def _talent(row: Row, facilities: set[int]) -> tuple[str, str] | None:
 
 
 KINDS: dict[str, _Kind] = {
-    "registrant": _Kind((Registrant.id, Registrant.registration_number, Registrant.status),
-                        _registrant, Registrant.registration_number),
-    "change_notice": _Kind((ChangeNotice.id, ChangeNotice.notice_number),
-                           lambda row, _: (row.notice_number, row.notice_number),
-                           ChangeNotice.notice_number),
-    "staff_user": _Kind((StaffUser.id, StaffUser.login), lambda row, _: (row.login, row.login),
-                        StaffUser.login),
-    "talent_entry": _Kind((TalentEntry.id, TalentEntry.display_name, TalentEntry.facility_id),
-                          _talent),
+    "registrant": _Kind(
+        (Registrant.id, Registrant.registration_number, Registrant.status),
+        _registrant,
+        Registrant.registration_number,
+    ),
+    "change_notice": _Kind(
+        (ChangeNotice.id, ChangeNotice.notice_number),
+        lambda row, _: (row.notice_number, row.notice_number),
+        ChangeNotice.notice_number,
+    ),
+    "staff_user": _Kind(
+        (StaffUser.id, StaffUser.login), lambda row, _: (row.login, row.login), StaffUser.login
+    ),
+    "talent_entry": _Kind(
+        (TalentEntry.id, TalentEntry.display_name, TalentEntry.facility_id), _talent
+    ),
     "facility": _Kind((Facility.id, Facility.name), lambda row, _: (row.name, str(row.id))),
     "section": _Kind((Section.id, Section.name), lambda row, _: (row.name, str(row.id))),
-    "room": _Kind((Room.id, Facility.name, Room.name),
-                  lambda row, _: (f"{row[1]} {row[2]}", str(row.id)),
-                  join=(Facility, Room.facility_id == Facility.id)),
+    "room": _Kind(
+        (Room.id, Facility.name, Room.name),
+        lambda row, _: (f"{row[1]} {row[2]}", str(row.id)),
+        join=(Facility, Room.facility_id == Facility.id),
+    ),
     "role_assignment": _Kind(
         (RoleAssignment.id, StaffUser.login),
         lambda row, _: (gettext("Grant to %(login)s", login=row.login), str(row.id)),
-        join=(StaffUser, RoleAssignment.user_id == StaffUser.id)),
-    "transfer_batch": _Kind((TransferBatch.id,),
-                            lambda row, _: (gettext("HR's list %(n)s", n=row.id), str(row.id))),
+        join=(StaffUser, RoleAssignment.user_id == StaffUser.id),
+    ),
+    "transfer_batch": _Kind(
+        (TransferBatch.id,), lambda row, _: (gettext("HR's list %(n)s", n=row.id), str(row.id))
+    ),
     "personnel_transfer": _Kind(
         (PersonnelTransfer.id, StaffUser.login, PersonnelTransfer.effective_on),
-        lambda row, _: (gettext("Transfer of %(login)s on %(day)s", login=row.login,
-                                day=row.effective_on.isoformat()), str(row.id)),
-        join=(StaffUser, PersonnelTransfer.user_id == StaffUser.id)),
+        lambda row, _: (
+            gettext(
+                "Transfer of %(login)s on %(day)s",
+                login=row.login,
+                day=row.effective_on.isoformat(),
+            ),
+            str(row.id),
+        ),
+        join=(StaffUser, PersonnelTransfer.user_id == StaffUser.id),
+    ),
     "training_record": _Kind(
         (TrainingRecord.id, StaffUser.login, TrainingRecord.trained_on),
-        lambda row, _: (gettext("Training of %(login)s on %(day)s", login=row.login,
-                                day=row.trained_on.isoformat()), str(row.id)),
-        join=(StaffUser, TrainingRecord.user_id == StaffUser.id)),
-    "contractor_company": _Kind((ContractorCompany.id, ContractorCompany.name),
-                                lambda row, _: (row.name, str(row.id))),
+        lambda row, _: (
+            gettext(
+                "Training of %(login)s on %(day)s", login=row.login, day=row.trained_on.isoformat()
+            ),
+            str(row.id),
+        ),
+        join=(StaffUser, TrainingRecord.user_id == StaffUser.id),
+    ),
+    "contractor_company": _Kind(
+        (ContractorCompany.id, ContractorCompany.name), lambda row, _: (row.name, str(row.id))
+    ),
     "log_review": _Kind(
         (LogReview.id, Section.name, LogReview.period_from, LogReview.period_to),
-        lambda row, _: (gettext("Review of %(section)s, %(start)s to %(end)s", section=row.name,
-                                start=row.period_from.isoformat(),
-                                end=row.period_to.isoformat()), str(row.id)),
-        join=(Section, LogReview.section_id == Section.id)),
+        lambda row, _: (
+            gettext(
+                "Review of %(section)s, %(start)s to %(end)s",
+                section=row.name,
+                start=row.period_from.isoformat(),
+                end=row.period_to.isoformat(),
+            ),
+            str(row.id),
+        ),
+        join=(Section, LogReview.section_id == Section.id),
+    ),
 }
 
 
@@ -115,7 +150,8 @@ def describe(rows: Iterable, facilities: set[int]) -> dict[int, list[RecordRef]]
         kind = record_kind(row.endpoint)
         if kind in KINDS:
             wanted.setdefault(kind, set()).update(
-                int(i) for i in row.record_ids.split(",") if i.isdigit() and int(i) < 2**63)
+                int(i) for i in row.record_ids.split(",") if i.isdigit() and int(i) < 2**63
+            )
     found: dict[str, dict[int, object]] = {}
     for kind, ids in wanted.items():
         spec = KINDS[kind]
@@ -123,8 +159,13 @@ def describe(rows: Iterable, facilities: set[int]) -> dict[int, list[RecordRef]]
         if spec.join:
             query = query.join(*spec.join)
         found[kind] = {r[0]: r for r in db.session.execute(query)}
-    return {row.id: [_ref(record_kind(row.endpoint), raw, found, facilities)
-                     for raw in row.record_ids.split(",")] for row in rows}
+    return {
+        row.id: [
+            _ref(record_kind(row.endpoint), raw, found, facilities)
+            for raw in row.record_ids.split(",")
+        ]
+        for row in rows
+    }
 
 
 def _ref(kind: str, raw: str, found: dict, facilities: set[int]) -> RecordRef:
@@ -147,8 +188,12 @@ def find_record(text: str, kind: str | None) -> tuple[str | None, list[str]]:
         if spec.number is None or (kind and kind != name):
             continue
         value = text if name == "staff_user" else text.upper()
-        ids = [str(i) for i in db.session.scalars(
-            select(spec.columns[0]).where(spec.number == value).limit(50))]
+        ids = [
+            str(i)
+            for i in db.session.scalars(
+                select(spec.columns[0]).where(spec.number == value).limit(50)
+            )
+        ]
         if ids:
             return name, ids
     return kind, []

@@ -54,8 +54,15 @@ class LogReview(db.Model):
     reviewer: Mapped[StaffUser] = relationship()
 
 
-def record_review(user: StaffUser, section_id: int, period_from: date, period_to: date,
-                  findings: Findings, text: str | None, checkpoint: str) -> LogReview:
+def record_review(
+    user: StaffUser,
+    section_id: int,
+    period_from: date,
+    period_to: date,
+    findings: Findings,
+    text: str | None,
+    checkpoint: str,
+) -> LogReview:
     """Sign off a review, with the log's checkpoint taken at this moment."""
     if not access_of(user).is_chief_of(section_id):
         raise InputError(_l("Only the chief of the section can sign off its review."))
@@ -66,10 +73,15 @@ def record_review(user: StaffUser, section_id: int, period_from: date, period_to
     text = (text or "").strip() or None
     if findings == Findings.NOTED and not text:
         raise InputError(_l("Describe what was noted."), "findings_text")
-    review = LogReview(section_id=section_id, reviewer=user, period_from=period_from,
-                       period_to=period_to, findings=findings,
-                       findings_text=text if findings == Findings.NOTED else None,
-                       checkpoint=checkpoint)
+    review = LogReview(
+        section_id=section_id,
+        reviewer=user,
+        period_from=period_from,
+        period_to=period_to,
+        findings=findings,
+        findings_text=text if findings == Findings.NOTED else None,
+        checkpoint=checkpoint,
+    )
     db.session.add(review)
     return review
 
@@ -82,15 +94,21 @@ def review_status(last: date | None, today: date) -> ReviewStatus:
     return ReviewStatus.DONE
 
 
-def section_statuses(section_ids: set[int] | None,
-                     today: date | None = None) -> list[tuple[Section, date | None, ReviewStatus]]:
+def section_statuses(
+    section_ids: set[int] | None, today: date | None = None
+) -> list[tuple[Section, date | None, ReviewStatus]]:
     """[(section, last review date or None, status)] for the given sections (None = all)."""
     day = today or today_local()
     query = select(Section).order_by(Section.code)
     if section_ids is not None:
         query = query.where(Section.id.in_(section_ids))
-    last = dict(db.session.execute(select(LogReview.section_id, func.max(
-        LogReview.recorded_at)).group_by(LogReview.section_id)).all())
+    last = dict(
+        db.session.execute(
+            select(LogReview.section_id, func.max(LogReview.recorded_at)).group_by(
+                LogReview.section_id
+            )
+        ).all()
+    )
     rows = []
     for section in db.session.scalars(query):
         at = last.get(section.id)

@@ -13,6 +13,7 @@ def check_consent(consent_on: date | None, contact_consent: bool) -> dict[str, s
     if consent_on and consent_on > today_local():
         errors["publish_consent_on"] = str(_l("The date cannot be in the future."))
     if contact_consent and not consent_on:
-        errors["contact_consent"] = str(_l(
-            "The contact can be published only when publication itself was consented to."))
+        errors["contact_consent"] = str(
+            _l("The contact can be published only when publication itself was consented to.")
+        )
     return errors

@@ -41,8 +41,9 @@ class ListQuery:
         return f"{self.keyword}\x1f{self.category}\x1f{self.facility_id}\x1f{self.page}"
 
 
-def parse_query(args: Mapping[str, str], categories: type[enum.Enum],
-                with_facility: bool = False) -> ListQuery:
+def parse_query(
+    args: Mapping[str, str], categories: type[enum.Enum], with_facility: bool = False
+) -> ListQuery:
     """The list's search from the query string; BadQuery for anything it cannot mean."""
     keyword = normalise_name(args.get("q", ""))
     if len(keyword) > MAX_KEYWORD:
@@ -119,17 +120,31 @@ _place = aliased(Facility)
 
 # Only these columns are read. A contact column is read only where its publication was agreed.
 _CIRCLE = (
-    Registrant.id, Registrant.name, Registrant.name_kana, Registrant.circle_category,
-    Registrant.activity, Registrant.schedule, _place.name.label("facility"),
-    _place.phone.label("facility_phone"), Registrant.recruiting, Registrant.contact_consent,
+    Registrant.id,
+    Registrant.name,
+    Registrant.name_kana,
+    Registrant.circle_category,
+    Registrant.activity,
+    Registrant.schedule,
+    _place.name.label("facility"),
+    _place.phone.label("facility_phone"),
+    Registrant.recruiting,
+    Registrant.contact_consent,
     case((Registrant.contact_consent, Registrant.representative_name)).label("contact_name"),
     case((Registrant.contact_consent, Registrant.phone)).label("contact_phone"),
     Registrant.updated_at,
 )
 _TALENT = (
-    TalentEntry.id, TalentEntry.display_name, TalentEntry.display_kana, TalentEntry.field,
-    TalentEntry.offer, TalentEntry.area, TalentEntry.conditions, TalentEntry.qualifications,
-    _place.name.label("facility"), _place.phone.label("facility_phone"),
+    TalentEntry.id,
+    TalentEntry.display_name,
+    TalentEntry.display_kana,
+    TalentEntry.field,
+    TalentEntry.offer,
+    TalentEntry.area,
+    TalentEntry.conditions,
+    TalentEntry.qualifications,
+    _place.name.label("facility"),
+    _place.phone.label("facility_phone"),
     TalentEntry.contact_consent,
     case((TalentEntry.contact_consent, TalentEntry.phone)).label("contact_phone"),
     case((TalentEntry.contact_consent, TalentEntry.email)).label("contact_email"),
@@ -137,8 +152,7 @@ _TALENT = (
 )
 
 
-def _contact(row: Row, name: str | None = None,
-             email: str | None = None) -> Contact | ViaFacility:
+def _contact(row: Row, name: str | None = None, email: str | None = None) -> Contact | ViaFacility:
     if row.contact_consent:
         return Contact(name, row.contact_phone, email)
     return ViaFacility(row.facility, row.facility_phone)
@@ -149,21 +163,42 @@ def _updated(at: datetime) -> date:
 
 
 def _circle(row: Row) -> PublicCircle:
-    return PublicCircle(row.id, row.name, row.name_kana, row.circle_category, row.activity,
-                        row.schedule, row.facility, row.recruiting,
-                        _contact(row, name=row.contact_name), _updated(row.updated_at))
+    return PublicCircle(
+        row.id,
+        row.name,
+        row.name_kana,
+        row.circle_category,
+        row.activity,
+        row.schedule,
+        row.facility,
+        row.recruiting,
+        _contact(row, name=row.contact_name),
+        _updated(row.updated_at),
+    )
 
 
 def _talent(row: Row) -> PublicTalent:
-    return PublicTalent(row.id, row.display_name, row.display_kana, row.field, row.offer,
-                        row.area, row.conditions, row.qualifications,
-                        _contact(row, email=row.contact_email), _updated(row.updated_at))
+    return PublicTalent(
+        row.id,
+        row.display_name,
+        row.display_kana,
+        row.field,
+        row.offer,
+        row.area,
+        row.conditions,
+        row.qualifications,
+        _contact(row, email=row.contact_email),
+        _updated(row.updated_at),
+    )
 
 
 def _keyword(text: str, *columns: ColumnOperators) -> ColumnElement[bool]:
     kana = normalise_kana(text)
-    return matches(text, *columns) if kana == text else matches(text, *columns) | matches(
-        kana, *columns)
+    return (
+        matches(text, *columns)
+        if kana == text
+        else matches(text, *columns) | matches(kana, *columns)
+    )
 
 
 @dataclass(frozen=True)
@@ -186,25 +221,48 @@ class _Listing:
             where.append(self.category == query.category)
         total = db.session.scalar(select(func.count()).select_from(self.model).where(*where))
         rows = db.session.execute(
-            select(*self.columns).join(_place, _place.id == self.model.facility_id)
-            .where(*where).order_by(self.kana, self.model.id)
-            .offset((query.page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+            select(*self.columns)
+            .join(_place, _place.id == self.model.facility_id)
+            .where(*where)
+            .order_by(self.kana, self.model.id)
+            .offset((query.page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        )
         return Page([self.make(r) for r in rows], total, query.page)
 
     def one(self, record_id: int, day: date) -> PublicCircle | PublicTalent | None:
         row = db.session.execute(
-            select(*self.columns).join(_place, _place.id == self.model.facility_id)
-            .where(self.listed(day), self.model.id == record_id)).one_or_none()
+            select(*self.columns)
+            .join(_place, _place.id == self.model.facility_id)
+            .where(self.listed(day), self.model.id == record_id)
+        ).one_or_none()
         return self.make(row) if row else None
 
 
-_CIRCLES = _Listing(Registrant, _CIRCLE, _circle, circle_listed,
-                    (Registrant.name, Registrant.name_kana, Registrant.activity,
-                     Registrant.schedule), Registrant.circle_category, Registrant.name_kana)
-_TALENTS = _Listing(TalentEntry, _TALENT, _talent, talent_listed,
-                    (TalentEntry.display_name, TalentEntry.display_kana, TalentEntry.offer,
-                     TalentEntry.area, TalentEntry.qualifications), TalentEntry.field,
-                    TalentEntry.display_kana)
+_CIRCLES = _Listing(
+    Registrant,
+    _CIRCLE,
+    _circle,
+    circle_listed,
+    (Registrant.name, Registrant.name_kana, Registrant.activity, Registrant.schedule),
+    Registrant.circle_category,
+    Registrant.name_kana,
+)
+_TALENTS = _Listing(
+    TalentEntry,
+    _TALENT,
+    _talent,
+    talent_listed,
+    (
+        TalentEntry.display_name,
+        TalentEntry.display_kana,
+        TalentEntry.offer,
+        TalentEntry.area,
+        TalentEntry.qualifications,
+    ),
+    TalentEntry.field,
+    TalentEntry.display_kana,
+)
 
 
 def circles(query: ListQuery, day: date) -> Page:
@@ -226,6 +284,11 @@ def talent(entry_id: int, day: date) -> PublicTalent | None:
 
 def circle_facilities(day: date) -> list[tuple[int, str]]:
     """Facilities that have at least one listed circle (the list's facility filter)."""
-    return [tuple(r) for r in db.session.execute(
-        select(Facility.id, Facility.name).where(Facility.id.in_(
-            select(Registrant.facility_id).where(circle_listed(day)))).order_by(Facility.id))]
+    return [
+        tuple(r)
+        for r in db.session.execute(
+            select(Facility.id, Facility.name)
+            .where(Facility.id.in_(select(Registrant.facility_id).where(circle_listed(day))))
+            .order_by(Facility.id)
+        )
+    ]

@@ -21,27 +21,38 @@ CONFIRM_EVERY = timedelta(days=365)  # 活動調査: a public entry is confirmed
 
 # --- who is listed: consented and current on the day of the request --------------------------
 
+
 def circle_listed(day: date) -> ColumnElement[bool]:
-    return and_(Registrant.kind == RegistrantKind.GROUP,
-                Registrant.status == RegistrantStatus.ACTIVE,
-                Registrant.registered_on <= day, Registrant.expires_on >= day,
-                Registrant.publish_consent_on.is_not(None),
-                Registrant.publish_consent_on <= day)
+    return and_(
+        Registrant.kind == RegistrantKind.GROUP,
+        Registrant.status == RegistrantStatus.ACTIVE,
+        Registrant.registered_on <= day,
+        Registrant.expires_on >= day,
+        Registrant.publish_consent_on.is_not(None),
+        Registrant.publish_consent_on <= day,
+    )
 
 
 def talent_listed(day: date) -> ColumnElement[bool]:
-    return and_(TalentEntry.registered_on <= day, TalentEntry.expires_on >= day,
-                TalentEntry.publish_consent_on.is_not(None),
-                TalentEntry.publish_consent_on <= day)
+    return and_(
+        TalentEntry.registered_on <= day,
+        TalentEntry.expires_on >= day,
+        TalentEntry.publish_consent_on.is_not(None),
+        TalentEntry.publish_consent_on <= day,
+    )
 
 
 # --- checking what staff typed -----------------------------------------------------------------
 
+
 def check_circle(kind: str | None, values: dict[str, Any]) -> dict[str, str]:
     """The public fields of a registration: for groups only."""
     if kind != RegistrantKind.GROUP:
-        given = [f for f in ("circle_category", "publish_consent_on", "recruiting",
-                             "contact_consent") if values.get(f)]
+        given = [
+            f
+            for f in ("circle_category", "publish_consent_on", "recruiting", "contact_consent")
+            if values.get(f)
+        ]
         return {f: str(_l("Only groups are listed on the public circle list.")) for f in given}
     errors = check_consent(values.get("publish_consent_on"), bool(values.get("contact_consent")))
     if values.get("publish_consent_on") and not values.get("circle_category"):
@@ -51,23 +62,43 @@ def check_circle(kind: str | None, values: dict[str, Any]) -> dict[str, str]:
 
 # --- keeping it current: the yearly 活動調査 ---------------------------------------------------
 
+
 def unconfirmed_circles(day: date, facility_ids: list[int]) -> list[Registrant]:
     """Listed circles whose activity was last confirmed (or registered) over a year ago."""
     last = func.coalesce(Registrant.activity_confirmed_on, Registrant.registered_on)
-    return list(db.session.scalars(select(Registrant).where(
-        circle_listed(day), Registrant.facility_id.in_(facility_ids),
-        last < day - CONFIRM_EVERY).order_by(last, Registrant.id).limit(200)))
+    return list(
+        db.session.scalars(
+            select(Registrant)
+            .where(
+                circle_listed(day),
+                Registrant.facility_id.in_(facility_ids),
+                last < day - CONFIRM_EVERY,
+            )
+            .order_by(last, Registrant.id)
+            .limit(200)
+        )
+    )
 
 
 def unconfirmed_talents(day: date, facility_ids: list[int]) -> list[TalentEntry]:
     last = func.coalesce(TalentEntry.confirmed_on, TalentEntry.registered_on)
-    return list(db.session.scalars(select(TalentEntry).where(
-        talent_listed(day), TalentEntry.facility_id.in_(facility_ids),
-        last < day - CONFIRM_EVERY).order_by(last, TalentEntry.id).limit(200)))
+    return list(
+        db.session.scalars(
+            select(TalentEntry)
+            .where(
+                talent_listed(day),
+                TalentEntry.facility_id.in_(facility_ids),
+                last < day - CONFIRM_EVERY,
+            )
+            .order_by(last, TalentEntry.id)
+            .limit(200)
+        )
+    )
 
 
-def confirm_activity(entry: Registrant | TalentEntry,
-                     day: date | None = None) -> Registrant | TalentEntry:
+def confirm_activity(
+    entry: Registrant | TalentEntry, day: date | None = None
+) -> Registrant | TalentEntry:
     """活動調査: the entry was checked with the group or person: still active, details current."""
     if isinstance(entry, Registrant):
         entry.activity_confirmed_on = day or today_local()

@@ -84,8 +84,11 @@ class TalentEntry(db.Model):
 
     def is_public(self, on: date | None = None) -> bool:
         day = on or today_local()
-        return (self.publish_consent_on is not None and self.publish_consent_on <= day
-                and self.registered_on <= day <= self.expires_on)
+        return (
+            self.publish_consent_on is not None
+            and self.publish_consent_on <= day
+            and self.registered_on <= day <= self.expires_on
+        )
 
     def renew(self, today: date | None = None) -> None:
         """Another fiscal year: to the next 31 March after today (or after the current end)."""
@@ -99,9 +102,14 @@ _ONE_DAY = date(2000, 1, 2) - date(2000, 1, 1)
 # --- what staff type: checked like registrations ----------------------------------------
 
 TALENT_CHECKS = {
-    "name": text_check(100), "display_name": text_check(100), "display_kana": kana_check,
-    "offer": text_check(500), "area": text_check(100), "conditions": text_check(200),
-    "qualifications": text_check(200), "phone": lambda v: check_phone(str(v)),
+    "name": text_check(100),
+    "display_name": text_check(100),
+    "display_kana": kana_check,
+    "offer": text_check(500),
+    "area": text_check(100),
+    "conditions": text_check(200),
+    "qualifications": text_check(200),
+    "phone": lambda v: check_phone(str(v)),
     "email": lambda v: check_email(str(v)),
 }
 TALENT_REQUIRED = ("name", "display_name", "display_kana", "offer")
@@ -128,8 +136,9 @@ def clean_talent(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
             errors[name] = str(error)
     errors |= check_consent(raw.get("publish_consent_on"), bool(raw.get("contact_consent")))
     if raw.get("contact_consent") and not (clean.get("phone") or clean.get("email")):
-        errors.setdefault("contact_consent", str(
-            _l("Enter a phone number or e-mail address to publish.")))
+        errors.setdefault(
+            "contact_consent", str(_l("Enter a phone number or e-mail address to publish."))
+        )
     return clean, errors
 
 
@@ -144,8 +153,9 @@ def start_talent_entry(entry: TalentEntry, today: date | None = None) -> TalentE
 def erase_ended(day: date, grace: timedelta) -> list[str]:
     """Talent-bank entries ended longer than the grace period ago are deleted: nothing about
     them is needed afterwards. Returns the public names of those deleted."""
-    ended = db.session.scalars(select(TalentEntry).where(
-        TalentEntry.expires_on < day - grace)).all()
+    ended = db.session.scalars(
+        select(TalentEntry).where(TalentEntry.expires_on < day - grace)
+    ).all()
     names = [entry.display_name for entry in ended]
     for entry in ended:
         db.session.delete(entry)

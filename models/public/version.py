@@ -40,10 +40,12 @@ class PublicVersion(db.Model):
 
 
 @event.listens_for(Session, "before_flush")
-def _note_public_changes(session: Session, flush_context: UOWTransaction,
-                         instances: object) -> None:
-    if any(isinstance(o, PUBLISHED_MODELS)
-           for o in (*session.new, *session.dirty, *session.deleted)):
+def _note_public_changes(
+    session: Session, flush_context: UOWTransaction, instances: object
+) -> None:
+    if any(
+        isinstance(o, PUBLISHED_MODELS) for o in (*session.new, *session.dirty, *session.deleted)
+    ):
         session.info["public_changed"] = True
 
 
@@ -51,8 +53,11 @@ def _note_public_changes(session: Session, flush_context: UOWTransaction,
 def _bump(session: Session, flush_context: UOWTransaction) -> None:
     if not session.info.pop("public_changed", False):
         return
-    bumped = session.execute(update(PublicVersion).where(PublicVersion.id == 1).values(
-        counter=PublicVersion.counter + 1, changed_at=now_utc()))
+    bumped = session.execute(
+        update(PublicVersion)
+        .where(PublicVersion.id == 1)
+        .values(counter=PublicVersion.counter + 1, changed_at=now_utc())
+    )
     if bumped.rowcount == 0:  # a database emptied by hand: start the stamp again
         session.execute(insert(PublicVersion).values(id=1, counter=1, changed_at=now_utc()))
     if session.get_bind().dialect.name == "postgresql":

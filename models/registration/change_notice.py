@@ -61,8 +61,7 @@ TRANSITIONS: dict[tuple[NoticeState, str], NoticeState] = {
     (NoticeState.RETURNED, "reject"): NoticeState.REJECTED,
 }
 
-CHANGEABLE = [i.field for i in system_items() if i.changeable_by_notice and i.field in
-              INPUT_FIELDS]
+CHANGEABLE = [i.field for i in system_items() if i.changeable_by_notice and i.field in INPUT_FIELDS]
 
 
 NoticeError = StepError  # one refusal type for both trails (models.registration.steps)
@@ -81,9 +80,13 @@ class ChangeNotice(db.Model):
     __tablename__ = "change_notice"
     __table_args__ = (
         # One open notice per registrant, guaranteed by the database.
-        Index("uq_change_notice_open_per_registrant", "registrant_id", unique=True,
-              sqlite_where=text("state IN ('received', 'entered', 'returned')"),
-              postgresql_where=text("state IN ('received', 'entered', 'returned')")),
+        Index(
+            "uq_change_notice_open_per_registrant",
+            "registrant_id",
+            unique=True,
+            sqlite_where=text("state IN ('received', 'entered', 'returned')"),
+            postgresql_where=text("state IN ('received', 'entered', 'returned')"),
+        ),
         Index("ix_change_notice_state_received", "state", "received_on"),
     )
 
@@ -91,8 +94,9 @@ class ChangeNotice(db.Model):
     notice_number: Mapped[str] = mapped_column(String(20), unique=True)
     registrant_id: Mapped[int] = mapped_column(ForeignKey("registrant.id"), index=True)
     notice_type: Mapped[NoticeType] = mapped_column(str_enum(NoticeType, "notice_type"))
-    state: Mapped[NoticeState] = mapped_column(str_enum(NoticeState, "notice_state"),
-                                               default=NoticeState.RECEIVED)
+    state: Mapped[NoticeState] = mapped_column(
+        str_enum(NoticeState, "notice_state"), default=NoticeState.RECEIVED
+    )
     received_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
     received_on: Mapped[date]
     received_via: Mapped[ReceivedVia] = mapped_column(str_enum(ReceivedVia, "received_via"))
@@ -133,7 +137,8 @@ class RegistrantHistory(db.Model):
     registrant_id: Mapped[int] = mapped_column(ForeignKey("registrant.id"), index=True)
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("change_notice.id"))
     source: Mapped[HistorySource] = mapped_column(
-        str_enum(HistorySource, "history_source"), default=HistorySource.NOTICE)
+        str_enum(HistorySource, "history_source"), default=HistorySource.NOTICE
+    )
     field: Mapped[str] = mapped_column(String(40))
     old_value: Mapped[str | None] = mapped_column(String(500), info=PERSONAL)
     new_value: Mapped[str | None] = mapped_column(String(500), info=PERSONAL)
@@ -145,6 +150,7 @@ class RegistrantHistory(db.Model):
 
 
 # --- who may do what -------------------------------------------------------------------------
+
 
 def can_handle(access: Access, registrant: Registrant) -> bool:
     """Counter staff of the registrant's facility (receive and enter)."""
@@ -159,48 +165,87 @@ def can_decide(access: Access, notice: ChangeNotice) -> bool:
 def _move(notice: ChangeNotice, action: str) -> NoticeState:
     target = TRANSITIONS.get((notice.state, action))
     if target is None:
-        raise NoticeError(_l("This notice cannot be %(action)s in its present state.",
-                             action=ACTION_LABELS[action]))
+        raise NoticeError(
+            _l(
+                "This notice cannot be %(action)s in its present state.",
+                action=ACTION_LABELS[action],
+            )
+        )
     return target
 
 
-ACTION_LABELS = {"enter": _l("entered"), "confirm": _l("confirmed"), "reject": _l("rejected"),
-                 "return": _l("returned for correction")}
+ACTION_LABELS = {
+    "enter": _l("entered"),
+    "confirm": _l("confirmed"),
+    "reject": _l("rejected"),
+    "return": _l("returned for correction"),
+}
 
 
 # --- steps -----------------------------------------------------------------------------------
 
-def receive(registrant: Registrant, by: StaffUser, *, notice_type: NoticeType,
-            received_on: date, via: ReceivedVia, today: date | None = None) -> ChangeNotice:
+
+def receive(
+    registrant: Registrant,
+    by: StaffUser,
+    *,
+    notice_type: NoticeType,
+    received_on: date,
+    via: ReceivedVia,
+    today: date | None = None,
+) -> ChangeNotice:
     day = today or today_local()
     if not can_handle(access_of(by), registrant):
         raise NotAllowed(_l("You do not handle this facility."))
     if received_on > day:
-        raise NoticeError(_l("The date of receipt cannot be in the future."),
-                          {"received_on": str(_l("The date of receipt cannot be in the future."))})
+        raise NoticeError(
+            _l("The date of receipt cannot be in the future."),
+            {"received_on": str(_l("The date of receipt cannot be in the future."))},
+        )
     if problem := date_problem(received_on):
         raise NoticeError(problem, {"received_on": problem})
     if registrant.status == RegistrantStatus.PENDING:
-        raise NoticeError(_l("This registration is not confirmed yet: correct the entry "
-                             "itself; a change notice is for confirmed registrations."))
+        raise NoticeError(
+            _l(
+                "This registration is not confirmed yet: correct the entry "
+                "itself; a change notice is for confirmed registrations."
+            )
+        )
     if not registrant.is_current(day):
-        raise NoticeError(_l("This registration has expired or was erased: no notice can be "
-                             "accepted. A new registration is needed."))
+        raise NoticeError(
+            _l(
+                "This registration has expired or was erased: no notice can be "
+                "accepted. A new registration is needed."
+            )
+        )
     open_notice = open_notice_of(registrant.id)
     if open_notice is not None:
-        raise NoticeError(_l("Notice %(number)s for this registrant is still open.",
-                             number=open_notice.notice_number))
+        raise NoticeError(
+            _l(
+                "Notice %(number)s for this registrant is still open.",
+                number=open_notice.notice_number,
+            )
+        )
     (number,) = reserve_numbers(NOTICE_SERIES, 1)
-    notice = ChangeNotice(notice_number=number, registrant=registrant, notice_type=notice_type,
-                          state=NoticeState.RECEIVED, received_by=by, received_on=received_on,
-                          received_via=via)
+    notice = ChangeNotice(
+        notice_number=number,
+        registrant=registrant,
+        notice_type=notice_type,
+        state=NoticeState.RECEIVED,
+        received_by=by,
+        received_on=received_on,
+        received_via=via,
+    )
     db.session.add(notice)
     return notice
 
 
 def open_notice_of(registrant_id: int) -> ChangeNotice | None:
-    return db.session.scalar(select(ChangeNotice).where(
-        ChangeNotice.registrant_id == registrant_id, ChangeNotice.state.in_(OPEN_STATES)))
+    return db.session.scalar(
+        select(ChangeNotice).where(
+            ChangeNotice.registrant_id == registrant_id, ChangeNotice.state.in_(OPEN_STATES)
+        )
+    )
 
 
 def changeable_fields(registrant: Registrant) -> list[str]:
@@ -213,8 +258,9 @@ def as_text(value: object) -> str | None:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def enter(notice: ChangeNotice, by: StaffUser, new_values: dict[str, str],
-          today: date | None = None) -> ChangeNotice:
+def enter(
+    notice: ChangeNotice, by: StaffUser, new_values: dict[str, str], today: date | None = None
+) -> ChangeNotice:
     """Stage the new values (validated like a registration); the registrant is not changed."""
     day = today or today_local()
     target = _move(notice, "enter")
@@ -226,16 +272,17 @@ def enter(notice: ChangeNotice, by: StaffUser, new_values: dict[str, str],
         fields = changeable_fields(registrant)
         typed = {f: v for f, v in new_values.items() if f in fields and (v or "").strip()}
         current = {f: getattr(registrant, f) for f in INPUT_FIELDS}
-        clean, errors = clean_registrant({**current, **typed}, registrant.kind,
-                                         registrant.facility)
+        clean, errors = clean_registrant({**current, **typed}, registrant.kind, registrant.facility)
         errors = {f: m for f, m in errors.items() if f in typed}
         if errors:
             raise NoticeError(_l("Please correct the marked items."), errors)
-        staged = {f: as_text(clean[f]) for f in typed
-                  if as_text(clean[f]) != as_text(getattr(registrant, f))}
+        staged = {
+            f: as_text(clean[f])
+            for f in typed
+            if as_text(clean[f]) != as_text(getattr(registrant, f))
+        }
         if not staged:
-            raise NoticeError(_l("Enter at least one new value that differs from the "
-                                 "current one."))
+            raise NoticeError(_l("Enter at least one new value that differs from the current one."))
     notice.staged_values = staged
     notice.entered_by = by
     notice.entered_on = day
@@ -244,8 +291,9 @@ def enter(notice: ChangeNotice, by: StaffUser, new_values: dict[str, str],
     return notice
 
 
-def confirm_notice(notice: ChangeNotice, by: StaffUser,
-                   now: datetime | None = None) -> ChangeNotice:
+def confirm_notice(
+    notice: ChangeNotice, by: StaffUser, now: datetime | None = None
+) -> ChangeNotice:
     """Apply the staged values; exactly once even when two people click. Returns the notice as
     confirmed (a fresh copy); NoticeError or NotAllowed when it cannot be confirmed.
 
@@ -270,10 +318,14 @@ def confirm_notice(notice: ChangeNotice, by: StaffUser,
     # person, in another tab) it is not claimed.
     claimed = db.session.execute(
         update(ChangeNotice)
-        .where(ChangeNotice.id == notice_id, ChangeNotice.state == NoticeState.ENTERED,
-               ChangeNotice.entered_by_id == enterer)
+        .where(
+            ChangeNotice.id == notice_id,
+            ChangeNotice.state == NoticeState.ENTERED,
+            ChangeNotice.entered_by_id == enterer,
+        )
         .values(state=NoticeState.CONFIRMED, decided_by_id=by.id, decided_at=at)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if claimed != 1:
         raise NoticeError(ALREADY_PROCESSED)
     notice = db.session.get(ChangeNotice, notice_id, populate_existing=True)
@@ -286,29 +338,47 @@ def confirm_notice(notice: ChangeNotice, by: StaffUser,
 
 def _apply(notice: ChangeNotice, registrant: Registrant, by: StaffUser, at: datetime) -> None:
     if notice.notice_type == NoticeType.WITHDRAWAL:
-        db.session.add(RegistrantHistory(registrant_id=registrant.id, notice_id=notice.id,
-                                         field="status", old_value=registrant.status.value,
-                                         new_value=RegistrantStatus.WITHDRAWN.value,
-                                         changed_by_id=by.id, changed_at=at))
+        db.session.add(
+            RegistrantHistory(
+                registrant_id=registrant.id,
+                notice_id=notice.id,
+                field="status",
+                old_value=registrant.status.value,
+                new_value=RegistrantStatus.WITHDRAWN.value,
+                changed_by_id=by.id,
+                changed_at=at,
+            )
+        )
         registrant.status = RegistrantStatus.WITHDRAWN
         registrant.expired_on = today_local(at)
     else:
         staged = notice.staged_values or {}
-        clean, _ = clean_registrant({**{f: getattr(registrant, f) for f in INPUT_FIELDS},
-                                     **staged}, registrant.kind, registrant.facility)
+        clean, _ = clean_registrant(
+            {**{f: getattr(registrant, f) for f in INPUT_FIELDS}, **staged},
+            registrant.kind,
+            registrant.facility,
+        )
         for field, new in staged.items():
-            db.session.add(RegistrantHistory(
-                registrant_id=registrant.id, notice_id=notice.id, field=field,
-                old_value=as_text(getattr(registrant, field)), new_value=new,
-                changed_by_id=by.id, changed_at=at))
+            db.session.add(
+                RegistrantHistory(
+                    registrant_id=registrant.id,
+                    notice_id=notice.id,
+                    field=field,
+                    old_value=as_text(getattr(registrant, field)),
+                    new_value=new,
+                    changed_by_id=by.id,
+                    changed_at=at,
+                )
+            )
             setattr(registrant, field, clean[field])
         if "phone" in staged:
             registrant.phone_digits = phone_digits(registrant.phone)
     notice.staged_values = None  # applied: the history keeps old → new
 
 
-def decide_against(notice: ChangeNotice, by: StaffUser, action: str, reason: str,
-                   now: datetime | None = None) -> ChangeNotice:
+def decide_against(
+    notice: ChangeNotice, by: StaffUser, action: str, reason: str, now: datetime | None = None
+) -> ChangeNotice:
     """Reject, or return for correction, with a reason."""
     target = _move(notice, action)
     if not can_decide(access_of(by), notice):
@@ -319,8 +389,10 @@ def decide_against(notice: ChangeNotice, by: StaffUser, action: str, reason: str
     if not visible(reason):
         raise NoticeError(_l("Enter the reason."), {"reason": str(_l("Enter the reason."))})
     if len(reason) > 500:
-        raise NoticeError(_l("Enter at most %(n)s characters.", n=500),
-                          {"reason": str(_l("Enter at most %(n)s characters.", n=500))})
+        raise NoticeError(
+            _l("Enter at most %(n)s characters.", n=500),
+            {"reason": str(_l("Enter at most %(n)s characters.", n=500))},
+        )
     notice.state = target
     notice.decided_by = by
     notice.decided_at = now or now_utc()

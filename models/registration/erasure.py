@@ -17,15 +17,20 @@ from models.registration.registrant import PERSONAL_COLUMNS, Registrant, Registr
 
 def erase_history_values(registrant: Registrant) -> None:
     """Old → new values of the registrant's history (the field and who changed it stay)."""
-    db.session.execute(update(RegistrantHistory)
-                       .where(RegistrantHistory.registrant_id == registrant.id)
-                       .values(old_value=None, new_value=None))
+    db.session.execute(
+        update(RegistrantHistory)
+        .where(RegistrantHistory.registrant_id == registrant.id)
+        .values(old_value=None, new_value=None)
+    )
 
 
 def erase_notice_values(registrant: Registrant) -> None:
     """New values staged on the registrant's change notices."""
-    db.session.execute(update(ChangeNotice).where(ChangeNotice.registrant_id == registrant.id)
-                       .values(staged_values=None))
+    db.session.execute(
+        update(ChangeNotice)
+        .where(ChangeNotice.registrant_id == registrant.id)
+        .values(staged_values=None)
+    )
 
 
 # Every place that keeps a copy of a registrant's personal data, erased with it. Later
@@ -50,7 +55,10 @@ def erase_registrant(registrant: Registrant, on: date | None = None) -> Registra
 
 def erase_due(day: date, grace: timedelta) -> list[Registrant]:
     """Erase the registrations expired (or withdrawn) for longer than the grace period."""
-    due = db.session.scalars(select(Registrant).where(
-        Registrant.status.in_((RegistrantStatus.EXPIRED, RegistrantStatus.WITHDRAWN)),
-        Registrant.expired_on <= day - grace)).all()
+    due = db.session.scalars(
+        select(Registrant).where(
+            Registrant.status.in_((RegistrantStatus.EXPIRED, RegistrantStatus.WITHDRAWN)),
+            Registrant.expired_on <= day - grace,
+        )
+    ).all()
     return [erase_registrant(registrant, day) for registrant in due]

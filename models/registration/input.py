@@ -48,6 +48,7 @@ def text_check(limit: int) -> Callable[[Any], str]:
         if len(text) > limit:
             raise InputError(_l("Enter at most %(n)s characters.", n=limit))
         return text
+
     return check
 
 
@@ -89,8 +90,9 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
 INPUT_FIELDS = [i.field for i in system_items() if i.field in CHECKS]
 
 
-def clean_registrant(raw: dict[str, Any], kind: str | None,
-                     facility: Facility | None) -> tuple[dict[str, Any], dict[str, str]]:
+def clean_registrant(
+    raw: dict[str, Any], kind: str | None, facility: Facility | None
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Normalised values and per-field Japanese error messages (empty when all is well)."""
     clean: dict[str, Any] = {}
     errors: dict[str, str] = {}
@@ -122,6 +124,7 @@ def clean_registrant(raw: dict[str, Any], kind: str | None,
 
 # --- Finding a registrant at the counter -----------------------------------------------------
 
+
 def _prefix(column: ColumnOperators, prefix: str) -> ColumnElement[bool]:
     """An index-friendly, case-sensitive prefix match on SQLite (GLOB) and PostgreSQL (LIKE)."""
     if db.engine.dialect.name == "sqlite":
@@ -150,6 +153,8 @@ def search_condition(term: str) -> ColumnElement[bool] | None:
 
 
 def expiring_soon_condition(today: date, until: date) -> ColumnElement[bool]:
-    return and_(Registrant.status == RegistrantStatus.ACTIVE, Registrant.expires_on >= today,
-                Registrant.expires_on <= until)
-
+    return and_(
+        Registrant.status == RegistrantStatus.ACTIVE,
+        Registrant.expires_on >= today,
+        Registrant.expires_on <= until,
+    )

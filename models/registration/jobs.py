@@ -13,7 +13,9 @@ def daily(day: date) -> list[str]:
     grace = timedelta(days=current_app.config["REGISTRATION_GRACE_DAYS"])
     expired = expire_due(day)
     erased = erase_due(day, grace)
-    return [f"registrations expired: {len(expired)}"
-            + "".join(f"\n  {r.registration_number}" for r in expired),
-            f"registrations erased (personal data removed): {len(erased)}"
-            + "".join(f"\n  {r.registration_number}" for r in erased)]
+    return [
+        f"registrations expired: {len(expired)}"
+        + "".join(f"\n  {r.registration_number}" for r in expired),
+        f"registrations erased (personal data removed): {len(erased)}"
+        + "".join(f"\n  {r.registration_number}" for r in erased),
+    ]

@@ -89,10 +89,13 @@ class Registrant(db.Model):
         # The kana b-tree above serves 五十音順 order; PostgreSQL also needs this for LIKE.
         pattern_index("registrant", "name_kana"),
         # Nothing is 有効 without a final confirmation, and nobody confirms their own entry.
-        CheckConstraint("status <> 'active' OR confirmed_at IS NOT NULL",
-                        name="active_is_confirmed"),
-        CheckConstraint("confirmed_by_id IS NULL OR created_by_id IS NULL "
-                        "OR confirmed_by_id <> created_by_id", name="confirmer_is_not_enterer"),
+        CheckConstraint(
+            "status <> 'active' OR confirmed_at IS NOT NULL", name="active_is_confirmed"
+        ),
+        CheckConstraint(
+            "confirmed_by_id IS NULL OR created_by_id IS NULL OR confirmed_by_id <> created_by_id",
+            name="confirmer_is_not_enterer",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -101,8 +104,10 @@ class Registrant(db.Model):
     number_series: Mapped[str] = mapped_column(String(4))
     registration_number: Mapped[str] = mapped_column(String(20))
     status: Mapped[RegistrantStatus] = mapped_column(
-        str_enum(RegistrantStatus, "registrant_status"), default=RegistrantStatus.PENDING,
-        active_history=True)  # the trail's guard needs the status before a change
+        str_enum(RegistrantStatus, "registrant_status"),
+        default=RegistrantStatus.PENDING,
+        active_history=True,
+    )  # the trail's guard needs the status before a change
     registered_on: Mapped[date]
     expires_on: Mapped[date]
     expired_on: Mapped[date | None]  # the day the registration ended (expiry or withdrawal)
@@ -126,7 +131,8 @@ class Registrant(db.Model):
     # Groups on the public circle list サークル団体: only with consent (承諾, from this date);
     # the contact (representative and phone) only with its own consent.
     circle_category: Mapped[CircleCategory | None] = mapped_column(
-        str_enum(CircleCategory, "circle_category"))
+        str_enum(CircleCategory, "circle_category")
+    )
     recruiting: Mapped[bool] = mapped_column(default=False, server_default=false())
     publish_consent_on: Mapped[date | None]
     contact_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -148,11 +154,15 @@ class Registrant(db.Model):
     created_by: Mapped[StaffUser | None] = relationship(foreign_keys=[created_by_id])
     confirmed_by: Mapped[StaffUser | None] = relationship(foreign_keys=[confirmed_by_id])
     eligibility_checks: Mapped[list["EligibilityCheck"]] = relationship(
-        back_populates="registrant", order_by="EligibilityCheck.checked_on.desc()",
-        cascade="all, delete-orphan")
+        back_populates="registrant",
+        order_by="EligibilityCheck.checked_on.desc()",
+        cascade="all, delete-orphan",
+    )
     rosters: Mapped[list["Roster"]] = relationship(
-        back_populates="registrant", order_by="Roster.submitted_on.desc()",
-        cascade="all, delete-orphan")
+        back_populates="registrant",
+        order_by="Roster.submitted_on.desc()",
+        cascade="all, delete-orphan",
+    )
 
     def __str__(self) -> str:
         return f"{self.registration_number} {self.name or '（消去済み）'}"
@@ -176,8 +186,9 @@ class Registrant(db.Model):
     def is_current(self, on: date | None = None) -> bool:
         """Confirmed, and not past its expiry on the given Japan calendar date."""
         day = on or today_local()
-        return (self.status == RegistrantStatus.ACTIVE
-                and self.registered_on <= day <= self.expires_on)
+        return (
+            self.status == RegistrantStatus.ACTIVE and self.registered_on <= day <= self.expires_on
+        )
 
     @property
     def postal_code_display(self) -> str:
@@ -222,7 +233,8 @@ class EligibilityCheck(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     registrant_id: Mapped[int] = mapped_column(ForeignKey("registrant.id"), index=True)
     basis: Mapped[EligibilityBasis] = mapped_column(
-        str_enum(EligibilityBasis, "eligibility_basis"), info=PERSONAL)
+        str_enum(EligibilityBasis, "eligibility_basis"), info=PERSONAL
+    )
     doc_member_list: Mapped[bool] = mapped_column(default=False)
     doc_employment_cert: Mapped[bool] = mapped_column(default=False)
     doc_student_cert: Mapped[bool] = mapped_column(default=False)
@@ -262,25 +274,49 @@ class Roster(db.Model):
 
     def qualifies(self, facility: Facility) -> tuple[bool, str]:
         if self.total_members < facility.group_min_members:
-            return False, str(_l("%(n)s members; at least %(min)s are needed.",
-                                 n=self.total_members, min=facility.group_min_members))
+            return False, str(
+                _l(
+                    "%(n)s members; at least %(min)s are needed.",
+                    n=self.total_members,
+                    min=facility.group_min_members,
+                )
+            )
         percent = facility.group_min_in_city_percent
         if self.members_in_city * 100 < self.total_members * percent:
-            return False, str(_l("%(k)s of %(n)s members live, work or study in the city; "
-                                 "at least %(p)s%% are needed.", k=self.members_in_city,
-                                 n=self.total_members, p=percent))
-        return True, str(_l("%(k)s of %(n)s members live, work or study in the city.",
-                            k=self.members_in_city, n=self.total_members))
+            return False, str(
+                _l(
+                    "%(k)s of %(n)s members live, work or study in the city; "
+                    "at least %(p)s%% are needed.",
+                    k=self.members_in_city,
+                    n=self.total_members,
+                    p=percent,
+                )
+            )
+        return True, str(
+            _l(
+                "%(k)s of %(n)s members live, work or study in the city.",
+                k=self.members_in_city,
+                n=self.total_members,
+            )
+        )
 
     def check_counts(self) -> None:
-        if min(self.total_members, self.members_resident, self.members_working,
-               self.members_studying) < 0:
+        if (
+            min(
+                self.total_members,
+                self.members_resident,
+                self.members_working,
+                self.members_studying,
+            )
+            < 0
+        ):
             raise InputError(_l("Member counts cannot be negative."))
         if self.members_in_city > self.total_members:
             raise InputError(_l("Members in the city cannot outnumber all members."))
 
 
 # --- Rules ---------------------------------------------------------------------------------
+
 
 def reserve_numbers(series: str, count: int) -> list[str]:
     """Hand out the next `count` numbers of a series, e.g. K-000123 (one series per kind).
@@ -291,17 +327,23 @@ def reserve_numbers(series: str, count: int) -> list[str]:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    db.session.execute(insert(RegistrationCounter).values(series=series, last_value=0)
-                       .on_conflict_do_nothing(index_elements=["series"]))
+    db.session.execute(
+        insert(RegistrationCounter)
+        .values(series=series, last_value=0)
+        .on_conflict_do_nothing(index_elements=["series"])
+    )
     last = db.session.execute(
-        update(RegistrationCounter).where(RegistrationCounter.series == series)
+        update(RegistrationCounter)
+        .where(RegistrationCounter.series == series)
         .values(last_value=RegistrationCounter.last_value + count)
-        .returning(RegistrationCounter.last_value)).scalar_one()
+        .returning(RegistrationCounter.last_value)
+    ).scalar_one()
     return [f"{series}-{value:06d}" for value in range(last - count + 1, last + 1)]
 
 
-def start_registration(registrant: Registrant, today: date | None = None,
-                       number: str | None = None) -> None:
+def start_registration(
+    registrant: Registrant, today: date | None = None, number: str | None = None
+) -> None:
     """Number, date and term of a new registration (`number` when reserved in bulk)."""
     day = today or today_local()
     if registrant.registered_on is None:
@@ -313,8 +355,7 @@ def start_registration(registrant: Registrant, today: date | None = None,
         registrant.registration_number = number
     elif not registrant.registration_number:
         with db.session.no_autoflush:  # the registrant is flushed once it has its number
-            (registrant.registration_number,) = reserve_numbers(
-                registrant.number_series, 1)
+            (registrant.registration_number,) = reserve_numbers(registrant.number_series, 1)
 
 
 def term_end(facility: Facility, start: date) -> date:
@@ -331,10 +372,14 @@ def roster_destroy_by(registrant: Registrant) -> date:
 
 def check_basis(basis: EligibilityBasis | str | None, facility: Facility | None) -> None:
     """Joint use from outside the city only where the facility allows it (InputError)."""
-    if basis == EligibilityBasis.JOINT_USE and facility is not None \
-            and not facility.allows_joint_use:
-        raise InputError(_l("This facility does not allow joint use from outside the city."),
-                         field="basis")
+    if (
+        basis == EligibilityBasis.JOINT_USE
+        and facility is not None
+        and not facility.allows_joint_use
+    ):
+        raise InputError(
+            _l("This facility does not allow joint use from outside the city."), field="basis"
+        )
 
 
 PERSONAL_COLUMNS = [c.key for c in Registrant.__table__.columns if c.info.get("personal")]
@@ -343,9 +388,12 @@ PERSONAL_COLUMNS = [c.key for c in Registrant.__table__.columns if c.info.get("p
 def expire_due(day: date) -> list[Registrant]:
     """Mark registrations whose term ended before `day` as expired (idempotent); an entry
     never confirmed within its term expires too, so that its personal data are erased."""
-    due = db.session.scalars(select(Registrant).where(
-        Registrant.status.in_((RegistrantStatus.ACTIVE, RegistrantStatus.PENDING)),
-        Registrant.expires_on < day)).all()
+    due = db.session.scalars(
+        select(Registrant).where(
+            Registrant.status.in_((RegistrantStatus.ACTIVE, RegistrantStatus.PENDING)),
+            Registrant.expires_on < day,
+        )
+    ).all()
     for registrant in due:
         registrant.status = RegistrantStatus.EXPIRED
         registrant.expired_on = registrant.expires_on + timedelta(days=1)

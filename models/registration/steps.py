@@ -17,8 +17,9 @@ class StepError(InputError):
     """A step that cannot be taken; str() is the Japanese message for the user, and
     field_errors the messages shown at the form's fields."""
 
-    def __init__(self, message: str | LazyString,
-                 field_errors: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, message: str | LazyString, field_errors: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.field_errors = field_errors or {}
 

@@ -78,16 +78,21 @@ def accesses_of(users: Iterable[StaffUser], at: datetime | None = None) -> dict[
     moment = at or now_utc()
     day = today_local(moment)
     every = _assignments(people)
-    valid = {u.id: [a for a in every.get(u.id, []) if a.in_force and a.covers(day)]
-             for u in people}
-    whole = _section_facilities({a.section_id for rows in valid.values() for a in rows
-                                 if _whole_section(a)})
-    return {u.id: _access(u, moment, day, every.get(u.id, []), valid[u.id], whole)
-            for u in people}
+    valid = {u.id: [a for a in every.get(u.id, []) if a.in_force and a.covers(day)] for u in people}
+    whole = _section_facilities(
+        {a.section_id for rows in valid.values() for a in rows if _whole_section(a)}
+    )
+    return {u.id: _access(u, moment, day, every.get(u.id, []), valid[u.id], whole) for u in people}
 
 
-def _access(user: StaffUser, at: datetime, day: date, every: list[RoleAssignment],
-            valid: list[RoleAssignment], whole: dict[int, set[int]]) -> Access:
+def _access(
+    user: StaffUser,
+    at: datetime,
+    day: date,
+    every: list[RoleAssignment],
+    valid: list[RoleAssignment],
+    whole: dict[int, set[int]],
+) -> Access:
     usable = user.is_usable(at)
     facilities: set[int] = set()
     for a in valid:
@@ -97,18 +102,23 @@ def _access(user: StaffUser, at: datetime, day: date, every: list[RoleAssignment
             facilities.update(f.id for f in a.facilities)
     roles = frozenset(a.role for a in valid) if usable else frozenset()
     return Access(
-        user_id=user.id, at=at, roles=roles,
+        user_id=user.id,
+        at=at,
+        roles=roles,
         section_id=valid[0].section_id if valid else user.section_id,
         facility_ids=frozenset(facilities),
-        chief_sections=frozenset(a.section_id for a in valid
-                                 if roles and a.role == Role.SECTION_CHIEF),
+        chief_sections=frozenset(
+            a.section_id for a in valid if roles and a.role == Role.SECTION_CHIEF
+        ),
         confirm_sections=frozenset(a.section_id for a in valid if roles and _confirms(a)),
         assignments=tuple(valid),
-        refusal_reasons=tuple(_refusals(user, day, every, valid)))
+        refusal_reasons=tuple(_refusals(user, day, every, valid)),
+    )
 
 
-def _refusals(user: StaffUser, day: date, every: list[RoleAssignment],
-              valid: list[RoleAssignment]) -> list[str]:
+def _refusals(
+    user: StaffUser, day: date, every: list[RoleAssignment], valid: list[RoleAssignment]
+) -> list[str]:
     reasons = []
     if user.status != StaffStatus.ACTIVE:
         reasons.append(f"status: {user.status.value}")
@@ -126,8 +136,9 @@ def _whole_section(a: RoleAssignment) -> bool:
 
 
 def _confirms(a: RoleAssignment) -> bool:
-    return a.role == Role.SECTION_CHIEF or (a.role == Role.FACILITY_STAFF
-                                            and a.designated_confirmer)
+    return a.role == Role.SECTION_CHIEF or (
+        a.role == Role.FACILITY_STAFF and a.designated_confirmer
+    )
 
 
 def _assignments(users: list[StaffUser]) -> dict[int, list[RoleAssignment]]:
@@ -139,9 +150,11 @@ def _assignments(users: list[StaffUser]) -> dict[int, list[RoleAssignment]]:
         return rows
     with db.session.no_autoflush:
         for a in db.session.scalars(
-                select(RoleAssignment).where(RoleAssignment.user_id.in_(ids))
-                .options(selectinload(RoleAssignment.facilities))
-                .order_by(RoleAssignment.valid_from, RoleAssignment.id)):
+            select(RoleAssignment)
+            .where(RoleAssignment.user_id.in_(ids))
+            .options(selectinload(RoleAssignment.facilities))
+            .order_by(RoleAssignment.valid_from, RoleAssignment.id)
+        ):
             rows[a.user_id].append(a)
     return rows
 
@@ -150,7 +163,7 @@ def _section_facilities(section_ids: set[int]) -> dict[int, set[int]]:
     found: dict[int, set[int]] = {}
     if section_ids:
         for facility_id, section_id in db.session.execute(
-                select(Facility.id, Facility.section_id)
-                .where(Facility.section_id.in_(section_ids))):
+            select(Facility.id, Facility.section_id).where(Facility.section_id.in_(section_ids))
+        ):
             found.setdefault(section_id, set()).add(facility_id)
     return found

@@ -65,8 +65,7 @@ def needs_second_person(role: Role, designated_confirmer: bool = False) -> bool:
 assignment_facility = Table(
     "assignment_facility",
     db.metadata,
-    Column("assignment_id", ForeignKey("role_assignment.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column("assignment_id", ForeignKey("role_assignment.id", ondelete="CASCADE"), primary_key=True),
     Column("facility_id", ForeignKey("facility.id"), primary_key=True),
 )
 
@@ -78,13 +77,14 @@ class StaffUser(UserMixin, db.Model):
     login: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     employee_number: Mapped[str | None] = mapped_column(String(20), unique=True)
-    kind: Mapped[StaffKind] = mapped_column(str_enum(StaffKind, "staff_kind"),
-                                            default=StaffKind.EMPLOYEE)
+    kind: Mapped[StaffKind] = mapped_column(
+        str_enum(StaffKind, "staff_kind"), default=StaffKind.EMPLOYEE
+    )
     section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id"), index=True)
-    contractor_company_id: Mapped[int | None] = mapped_column(
-        ForeignKey("contractor_company.id"))
-    status: Mapped[StaffStatus] = mapped_column(str_enum(StaffStatus, "staff_status"),
-                                                default=StaffStatus.ACTIVE)
+    contractor_company_id: Mapped[int | None] = mapped_column(ForeignKey("contractor_company.id"))
+    status: Mapped[StaffStatus] = mapped_column(
+        str_enum(StaffStatus, "staff_status"), default=StaffStatus.ACTIVE
+    )
     # The ID itself is usable only between these dates (Japan calendar, inclusive).
     valid_from: Mapped[date]
     valid_to: Mapped[date | None]
@@ -96,7 +96,8 @@ class StaffUser(UserMixin, db.Model):
     section: Mapped[Section | None] = relationship()
     contractor_company = relationship("ContractorCompany", foreign_keys=[contractor_company_id])
     assignments: Mapped[list["RoleAssignment"]] = relationship(
-        back_populates="user", order_by="RoleAssignment.valid_from",
+        back_populates="user",
+        order_by="RoleAssignment.valid_from",
         foreign_keys="RoleAssignment.user_id",
     )
 
@@ -137,8 +138,9 @@ class RoleAssignment(db.Model):
     designated_confirmer: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)  # entered at
     # The approval trail (models.staff.grants). A row made without it is pending: deny by default.
-    state: Mapped[GrantState] = mapped_column(str_enum(GrantState, "grant_state"),
-                                              default=GrantState.PENDING)
+    state: Mapped[GrantState] = mapped_column(
+        str_enum(GrantState, "grant_state"), default=GrantState.PENDING
+    )
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -148,8 +150,9 @@ class RoleAssignment(db.Model):
 
     user: Mapped[StaffUser] = relationship(back_populates="assignments", foreign_keys=[user_id])
     section: Mapped[Section] = relationship()
-    facilities: Mapped[list[Facility]] = relationship(secondary=assignment_facility,
-                                                      order_by=Facility.id)
+    facilities: Mapped[list[Facility]] = relationship(
+        secondary=assignment_facility, order_by=Facility.id
+    )
     entered_by: Mapped[StaffUser | None] = relationship(foreign_keys=[entered_by_id])
     decided_by: Mapped[StaffUser | None] = relationship(foreign_keys=[decided_by_id])
     batch = relationship("TransferBatch")
@@ -206,8 +209,11 @@ class StaffSession(db.Model):
     def end_all_for(cls, user_id: int, reason: str, except_id: int | None = None) -> int:
         """End every open session of a user (suspension, revocation, password change)."""
         sessions = db.session.scalars(
-            select(cls).where(cls.user_id == user_id, cls.ended_at.is_(None),
-                              or_(except_id is None, cls.id != except_id))
+            select(cls).where(
+                cls.user_id == user_id,
+                cls.ended_at.is_(None),
+                or_(except_id is None, cls.id != except_id),
+            )
         ).all()
         for s in sessions:
             s.end(reason)

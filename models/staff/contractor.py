@@ -36,8 +36,7 @@ class ContractorCompany(db.Model):
     # A subcontractor 再委託先 names its parent and needs the city's approval.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("contractor_company.id"))
     # use_alter: staff IDs point at companies and approvals point at staff IDs.
-    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id",
-                                                                  use_alter=True))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", use_alter=True))
     approved_on: Mapped[date | None]
     approval_scope: Mapped[str | None] = mapped_column(String(300))
 
@@ -100,9 +99,18 @@ def record_training(record: TrainingRecord, by: "StaffUser") -> TrainingRecord:
 
 def training_lapsed(user_id: int, day: date) -> bool:
     since = day - relativedelta(months=TRAINING_VALID_MONTHS)
-    return db.session.scalar(select(TrainingRecord.id).where(
-        TrainingRecord.user_id == user_id, TrainingRecord.trained_on > since,
-        TrainingRecord.trained_on <= day).limit(1)) is None
+    return (
+        db.session.scalar(
+            select(TrainingRecord.id)
+            .where(
+                TrainingRecord.user_id == user_id,
+                TrainingRecord.trained_on > since,
+                TrainingRecord.trained_on <= day,
+            )
+            .limit(1)
+        )
+        is None
+    )
 
 
 def contractor_gate(user: StaffUser, day: date | None = None) -> list[str]:

@@ -48,9 +48,13 @@ class StaffEvent(db.Model):
     actor = relationship(StaffUser, foreign_keys=[actor_id])
 
 
-def record(user: StaffUser, kind: StaffEventKind, actor: StaffUser | None,
-           reason: str | None = None, **details) -> StaffEvent:
-    event = StaffEvent(user=user, kind=kind, actor=actor, reason=reason,
-                       details=details or None)
+def record(
+    user: StaffUser,
+    kind: StaffEventKind,
+    actor: StaffUser | None,
+    reason: str | None = None,
+    **details,
+) -> StaffEvent:
+    event = StaffEvent(user=user, kind=kind, actor=actor, reason=reason, details=details or None)
     db.session.add(event)
     return event

@@ -44,23 +44,34 @@ from models.staff.separation import NotAllowed, refuse_own_entry, refuse_self
 # Grants a section's chief never approves: a fellow chief, or an approver.
 IT_APPROVES_ROLES = frozenset({Role.SECTION_CHIEF, Role.IT_ADMIN})
 
-WIDER = _l("This would widen access: enter a new grant instead (it takes effect only when a "
-           "second person approves it).")
-NOT_APPROVER = _l("Only the chief of the receiving section — or, for a chief or IT grant or "
-                  "where the section has no chief, a second IT administrator — can decide on "
-                  "this grant.")
+WIDER = _l(
+    "This would widen access: enter a new grant instead (it takes effect only when a "
+    "second person approves it)."
+)
+NOT_APPROVER = _l(
+    "Only the chief of the receiving section — or, for a chief or IT grant or "
+    "where the section has no chief, a second IT administrator — can decide on "
+    "this grant."
+)
 KEEP = object()  # narrow(): leave this part as it is
 
 
-def check_grant(user: StaffUser, role: Role, section: Section, valid_from: date,
-                valid_to: date | None, facilities: list[Facility],
-                designated_confirmer: bool) -> None:
+def check_grant(
+    user: StaffUser,
+    role: Role,
+    section: Section,
+    valid_from: date,
+    valid_to: date | None,
+    facilities: list[Facility],
+    designated_confirmer: bool,
+) -> None:
     """What any grant must satisfy, whoever enters it and however."""
     if user.status == StaffStatus.REVOKED:
         raise InputError(_l("This ID is revoked."), "user")
     if user.kind == StaffKind.CONTRACTOR and role != Role.CONTRACTOR_OPERATOR:
-        raise InputError(_l("A contractor's ID can hold only the contractor operator role."),
-                         "role")
+        raise InputError(
+            _l("A contractor's ID can hold only the contractor operator role."), "role"
+        )
     if valid_to is not None and valid_to < valid_from:
         raise InputError(_l("The end date must not be before the start date."), "valid_to")
     if facilities and role != Role.FACILITY_STAFF:
@@ -68,75 +79,142 @@ def check_grant(user: StaffUser, role: Role, section: Section, valid_from: date,
     if any(f.section_id != section.id for f in facilities):
         raise InputError(_l("The facilities must belong to the section."), "facilities")
     if designated_confirmer and role != Role.FACILITY_STAFF:
-        raise InputError(_l("Only facility staff can be designated confirmers."),
-                         "designated_confirmer")
+        raise InputError(
+            _l("Only facility staff can be designated confirmers."), "designated_confirmer"
+        )
 
 
 def summary(grant: RoleAssignment) -> dict:
     """What the grant gives, for its events (shown on the ID's page)."""
-    return {"assignment_id": grant.id, "role": grant.role.value, "section": grant.section.name,
-            "valid_from": grant.valid_from.isoformat(),
-            "valid_to": grant.valid_to.isoformat() if grant.valid_to else None,
-            "facilities": [f.name for f in grant.facilities],
-            "designated_confirmer": grant.designated_confirmer}
+    return {
+        "assignment_id": grant.id,
+        "role": grant.role.value,
+        "section": grant.section.name,
+        "valid_from": grant.valid_from.isoformat(),
+        "valid_to": grant.valid_to.isoformat() if grant.valid_to else None,
+        "facilities": [f.name for f in grant.facilities],
+        "designated_confirmer": grant.designated_confirmer,
+    }
 
 
-def _new(user: StaffUser, role: Role, section: Section, valid_from: date, valid_to: date | None,
-         facilities: list[Facility], designated_confirmer: bool, state: GrantState,
-         **fields) -> RoleAssignment:
-    grant = RoleAssignment(user=user, role=role, section=section, valid_from=valid_from,
-                           valid_to=valid_to, facilities=facilities,
-                           designated_confirmer=designated_confirmer, state=state, **fields)
+def _new(
+    user: StaffUser,
+    role: Role,
+    section: Section,
+    valid_from: date,
+    valid_to: date | None,
+    facilities: list[Facility],
+    designated_confirmer: bool,
+    state: GrantState,
+    **fields,
+) -> RoleAssignment:
+    grant = RoleAssignment(
+        user=user,
+        role=role,
+        section=section,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        facilities=facilities,
+        designated_confirmer=designated_confirmer,
+        state=state,
+        **fields,
+    )
     db.session.add(grant)
     db.session.flush()
     return grant
 
 
-def enter_grant(user: StaffUser, role: Role, section: Section, valid_from: date, *,
-                actor: StaffUser | None, valid_to: date | None = None,
-                facilities: Iterable[Facility] = (), designated_confirmer: bool = False,
-                reason: str | None = None,
-                batch: db.Model | None = None) -> RoleAssignment:
+def enter_grant(
+    user: StaffUser,
+    role: Role,
+    section: Section,
+    valid_from: date,
+    *,
+    actor: StaffUser | None,
+    valid_to: date | None = None,
+    facilities: Iterable[Facility] = (),
+    designated_confirmer: bool = False,
+    reason: str | None = None,
+    batch: db.Model | None = None,
+) -> RoleAssignment:
     """IT enters a grant: pending when it needs a second person, in force at once otherwise.
     `actor` None is HR's list imported from the command line; `batch` its TransferBatch
     (models.staff.transfer imports this module, so the type is not named)."""
     refuse_self(actor, user, "enter a grant")
     second_person = needs_second_person(role, designated_confirmer)
     if second_person:  # whoever may know the ID's whole password is not the one who enters it
-        refuse_handed_out_alone(actor, user, "enter a grant for an ID whose password they "
-                                             "handed out alone")
+        refuse_handed_out_alone(
+            actor, user, "enter a grant for an ID whose password they handed out alone"
+        )
     chosen = list(facilities)
     check_grant(user, role, section, valid_from, valid_to, chosen, designated_confirmer)
     state = GrantState.PENDING if second_person else GrantState.NOT_REQUIRED
-    grant = _new(user, role, section, valid_from, valid_to, chosen, designated_confirmer, state,
-                 entered_by=actor, batch=batch)
+    grant = _new(
+        user,
+        role,
+        section,
+        valid_from,
+        valid_to,
+        chosen,
+        designated_confirmer,
+        state,
+        entered_by=actor,
+        batch=batch,
+    )
     extra = {} if actor is not None else {"by": "command_line"}
-    record(user, StaffEventKind.GRANT_ENTERED, actor, (reason or "").strip()[:300] or None,
-           state=state.value, **summary(grant), **extra)
+    record(
+        user,
+        StaffEventKind.GRANT_ENTERED,
+        actor,
+        (reason or "").strip()[:300] or None,
+        state=state.value,
+        **summary(grant),
+        **extra,
+    )
     return grant
 
 
-def set_up_grant(user: StaffUser, role: Role, section: Section, valid_from: date,
-                 valid_to: date | None = None,
-                 facilities: Iterable[Facility] = ()) -> RoleAssignment:
+def set_up_grant(
+    user: StaffUser,
+    role: Role,
+    section: Section,
+    valid_from: date,
+    valid_to: date | None = None,
+    facilities: Iterable[Facility] = (),
+) -> RoleAssignment:
     """The initial organisation (demo data, test fixtures): in force without a second person,
     and recorded as such. No screen and no command calls it."""
     chosen = list(facilities)
     check_grant(user, role, section, valid_from, valid_to, chosen, False)
-    grant = _new(user, role, section, valid_from, valid_to, chosen, False,
-                 GrantState.APPROVED, decided_at=now_utc())
+    grant = _new(
+        user,
+        role,
+        section,
+        valid_from,
+        valid_to,
+        chosen,
+        False,
+        GrantState.APPROVED,
+        decided_at=now_utc(),
+    )
     record(user, StaffEventKind.GRANT_SET_UP, None, None, by="set_up", **summary(grant))
     return grant
 
 
 # --- who approves ----------------------------------------------------------------------------
 
+
 def chief_ids(section_id: int, day: date) -> set[int]:
     """The people in force as chief of a section on a day (their ID usable that day)."""
-    rows = db.session.scalars(select(RoleAssignment).where(
-        RoleAssignment.section_id == section_id, RoleAssignment.role == Role.SECTION_CHIEF,
-        RoleAssignment.state.in_(IN_FORCE), RoleAssignment.valid_from <= day,
-        or_(RoleAssignment.valid_to.is_(None), RoleAssignment.valid_to >= day)))
+    rows = db.session.scalars(
+        select(RoleAssignment).where(
+            RoleAssignment.section_id == section_id,
+            RoleAssignment.role == Role.SECTION_CHIEF,
+            RoleAssignment.state.in_(IN_FORCE),
+            RoleAssignment.valid_from <= day,
+            or_(RoleAssignment.valid_to.is_(None), RoleAssignment.valid_to >= day),
+        )
+    )
     return {a.user_id for a in rows if a.user.is_usable(start_of_day(day))}
 
 
@@ -153,8 +231,11 @@ def approving_chiefs(grant: RoleAssignment, today: date) -> set[int]:
 def may_decide(grant: RoleAssignment, access: Access) -> bool:
     """May this person (their access at its moment) approve or refuse this grant?"""
     person_id = access.user_id
-    if person_id in (grant.user_id, grant.entered_by_id) or grant.batch_id is not None \
-            or person_id == handed_out_alone_by(grant.user):
+    if (
+        person_id in (grant.user_id, grant.entered_by_id)
+        or grant.batch_id is not None
+        or person_id == handed_out_alone_by(grant.user)
+    ):
         return False
     chiefs = approving_chiefs(grant, today_local(access.at))
     if chiefs:
@@ -170,9 +251,11 @@ def can_still_start(grant: RoleAssignment, today: date) -> bool:
 def pending_grants(today: date | None = None) -> list[RoleAssignment]:
     """Every grant waiting for a second person (HR's lists are decided as lists)."""
     day = today or today_local()
-    rows = db.session.scalars(select(RoleAssignment).where(
-        RoleAssignment.state == GrantState.PENDING, RoleAssignment.batch_id.is_(None))
-        .order_by(RoleAssignment.created_at, RoleAssignment.id)).all()
+    rows = db.session.scalars(
+        select(RoleAssignment)
+        .where(RoleAssignment.state == GrantState.PENDING, RoleAssignment.batch_id.is_(None))
+        .order_by(RoleAssignment.created_at, RoleAssignment.id)
+    ).all()
     return [g for g in rows if can_still_start(g, day)]
 
 
@@ -183,15 +266,19 @@ def pending_for(access: Access) -> list[RoleAssignment]:
 
 # --- approval and refusal --------------------------------------------------------------------
 
+
 def _check_decision(grant: RoleAssignment, person: StaffUser, at: datetime) -> None:
     refuse_self(person, grant.user, "decide on a grant of their own")
-    refuse_own_entry(person, grant.entered_by_id,
-                     f"decide on a grant they entered: {grant.user.login}")
-    refuse_handed_out_alone(person, grant.user, "decide on a grant for an ID whose password "
-                                                "they handed out alone")
+    refuse_own_entry(
+        person, grant.entered_by_id, f"decide on a grant they entered: {grant.user.login}"
+    )
+    refuse_handed_out_alone(
+        person, grant.user, "decide on a grant for an ID whose password they handed out alone"
+    )
     if grant.batch_id is not None:
-        raise InputError(_l("This grant came with HR's list: approve or refuse the list as "
-                            "a whole."))
+        raise InputError(
+            _l("This grant came with HR's list: approve or refuse the list as a whole.")
+        )
     if not may_decide(grant, access_of(person, at)):
         raise NotAllowed(NOT_APPROVER)
     if grant.state != GrantState.PENDING:
@@ -202,31 +289,42 @@ def _check_decision(grant: RoleAssignment, person: StaffUser, at: datetime) -> N
         raise InputError(_l("This ID is revoked."))
 
 
-def decide_once(row: Any, person: StaffUser, state: GrantState, at: datetime,
-                reason: str | None = None) -> None:
+def decide_once(
+    row: Any, person: StaffUser, state: GrantState, at: datetime, reason: str | None = None
+) -> None:
     """Write the decision on a pending grant or HR's list, unless someone else already has."""
     model = type(row)
     result = db.session.execute(
         update(model)
         .where(model.id == row.id, model.state == GrantState.PENDING)
-        .values(state=state, decided_by_id=person.id, decided_at=at, refusal_reason=reason))
+        .values(state=state, decided_by_id=person.id, decided_at=at, refusal_reason=reason)
+    )
     if result.rowcount != 1:
         raise InputError(_l("Someone else decided on this a moment ago."))
 
 
-def decide(grant: RoleAssignment, person: StaffUser, state: GrantState, at: datetime,
-           reason: str | None = None) -> None:
+def decide(
+    grant: RoleAssignment,
+    person: StaffUser,
+    state: GrantState,
+    at: datetime,
+    reason: str | None = None,
+) -> None:
     """Exactly one decision per grant, even when two people decide at the same moment."""
     decide_once(grant, person, state, at, reason)
     db.session.expire(grant, ["decided_by"])
-    kind = StaffEventKind.GRANT_APPROVED if state == GrantState.APPROVED \
+    kind = (
+        StaffEventKind.GRANT_APPROVED
+        if state == GrantState.APPROVED
         else StaffEventKind.GRANT_REFUSED
+    )
     extra = {"batch_id": grant.batch_id} if grant.batch_id else {}
     record(grant.user, kind, person, reason, **summary(grant), **extra)
 
 
-def approve(grant: RoleAssignment, person: StaffUser, *,
-            now: datetime | None = None) -> RoleAssignment:
+def approve(
+    grant: RoleAssignment, person: StaffUser, *, now: datetime | None = None
+) -> RoleAssignment:
     """The second person approves: from now on the grant is in force on its dates."""
     at = now or now_utc()
     _check_decision(grant, person, at)
@@ -235,8 +333,9 @@ def approve(grant: RoleAssignment, person: StaffUser, *,
     return grant
 
 
-def refuse(grant: RoleAssignment, person: StaffUser, reason: str | None, *,
-           now: datetime | None = None) -> RoleAssignment:
+def refuse(
+    grant: RoleAssignment, person: StaffUser, reason: str | None, *, now: datetime | None = None
+) -> RoleAssignment:
     """The second person refuses, with a reason: the grant is never in force."""
     at = now or now_utc()
     _check_decision(grant, person, at)
@@ -246,20 +345,35 @@ def refuse(grant: RoleAssignment, person: StaffUser, reason: str | None, *,
 
 # --- ending and narrowing: at once, no second person -----------------------------------------
 
-def set_end(grant: RoleAssignment, last_day: date, actor: StaffUser | None,
-            reason: str | None, **details) -> RoleAssignment:
+
+def set_end(
+    grant: RoleAssignment, last_day: date, actor: StaffUser | None, reason: str | None, **details
+) -> RoleAssignment:
     """End a grant after `last_day`; one that has not begun ends before it begins."""
     old = grant.valid_to
     grant.valid_to = max(last_day, grant.valid_from - timedelta(days=1))
-    record(grant.user, StaffEventKind.GRANT_ENDED, actor, reason, **summary(grant),
-           previous_valid_to=old.isoformat() if old else None, **details)
+    record(
+        grant.user,
+        StaffEventKind.GRANT_ENDED,
+        actor,
+        reason,
+        **summary(grant),
+        previous_valid_to=old.isoformat() if old else None,
+        **details,
+    )
     return grant
 
 
-def narrow(grant: RoleAssignment, actor: StaffUser, *, reason: str | None,
-           valid_to: date | None | object = KEEP,
-           facilities: Iterable[Facility] | None = None,
-           designated_confirmer: bool | None = None, today: date | None = None) -> None:
+def narrow(
+    grant: RoleAssignment,
+    actor: StaffUser,
+    *,
+    reason: str | None,
+    valid_to: date | None | object = KEEP,
+    facilities: Iterable[Facility] | None = None,
+    designated_confirmer: bool | None = None,
+    today: date | None = None,
+) -> None:
     """End a grant earlier, take facilities off it or unset the confirmer: in force at once.
     Anything wider (a later or no end, an added facility, an emptied list — the whole section —,
     the confirmer set) is refused and nothing changes."""
@@ -275,18 +389,25 @@ def narrow(grant: RoleAssignment, actor: StaffUser, *, reason: str | None,
             raise InputError(WIDER, "valid_to")
         earliest = max(grant.valid_from, day) - timedelta(days=1)
         if new_end < earliest:
-            raise InputError(_l("The last day cannot be before %(day)s: access already given "
-                                "stays on record.", day=earliest.isoformat()), "valid_to")
+            raise InputError(
+                _l(
+                    "The last day cannot be before %(day)s: access already given stays on record.",
+                    day=earliest.isoformat(),
+                ),
+                "valid_to",
+            )
     old_ids = {f.id for f in grant.facilities}
     chosen = list(facilities) if facilities is not None else list(grant.facilities)
     new_ids = {f.id for f in chosen}
     fewer = new_ids != old_ids
-    if fewer and (grant.role != Role.FACILITY_STAFF or not new_ids
-                  or (old_ids and not new_ids <= old_ids)
-                  or any(f.section_id != grant.section_id for f in chosen)):
+    if fewer and (
+        grant.role != Role.FACILITY_STAFF
+        or not new_ids
+        or (old_ids and not new_ids <= old_ids)
+        or any(f.section_id != grant.section_id for f in chosen)
+    ):
         raise InputError(WIDER, "facilities")
-    unset = designated_confirmer is not None and designated_confirmer != \
-        grant.designated_confirmer
+    unset = designated_confirmer is not None and designated_confirmer != grant.designated_confirmer
     if unset and designated_confirmer:
         raise InputError(WIDER, "designated_confirmer")
     if not (ends or fewer or unset):
@@ -302,7 +423,6 @@ def narrow(grant: RoleAssignment, actor: StaffUser, *, reason: str | None,
         if ends:
             changes["previous_valid_to"] = grant.valid_to.isoformat() if grant.valid_to else None
             grant.valid_to = new_end
-        record(grant.user, StaffEventKind.GRANT_NARROWED, actor, text, **summary(grant),
-               **changes)
+        record(grant.user, StaffEventKind.GRANT_NARROWED, actor, text, **summary(grant), **changes)
     else:
         set_end(grant, new_end, actor, text)

@@ -40,20 +40,28 @@ def check_employee_number(user: StaffUser, raw: str | None, actor: StaffUser) ->
     if number is None:
         return None
     if number == normalise_employee_number(actor.employee_number):
-        refuse(actor, f"give an ID their own employee number: {user.login}", OWN_ACCESS,
-               "employee_number")
+        refuse(
+            actor,
+            f"give an ID their own employee number: {user.login}",
+            OWN_ACCESS,
+            "employee_number",
+        )
     if len(number) > 20:
         raise InputError(_l("Enter at most %(n)s characters.", n=20), "employee_number")
-    taken = db.session.scalar(select(StaffUser.id).where(
-        StaffUser.employee_number == number,
-        StaffUser.id != user.id if user.id is not None else true()))
+    taken = db.session.scalar(
+        select(StaffUser.id).where(
+            StaffUser.employee_number == number,
+            StaffUser.id != user.id if user.id is not None else true(),
+        )
+    )
     if taken is not None:
         raise InputError(_l("This employee number belongs to another ID."), "employee_number")
     return number
 
 
-def issue_id(user: StaffUser, actor: StaffUser, hash_password: Callable[[str], str],
-             role: Role) -> str:
+def issue_id(
+    user: StaffUser, actor: StaffUser, hash_password: Callable[[str], str], role: Role
+) -> str:
     """A new ID with a random first password that must be changed at first login — in two
     halves when its role opens residents' data, the log or IT (models.staff.password_handout): the
     first half is returned. Its role is a grant entered with it (enter_grant)."""
@@ -63,22 +71,25 @@ def issue_id(user: StaffUser, actor: StaffUser, hash_password: Callable[[str], s
         raise InputError(_l("This login ID exists (IDs are never reused)."))
     company = user.contractor_company
     if company is not None and company.is_subcontractor and company.approved_on is None:
-        raise InputError(_l("Staff of a subcontractor without the city's approval cannot "
-                            "have an ID."), field="contractor_company")
+        raise InputError(
+            _l("Staff of a subcontractor without the city's approval cannot have an ID."),
+            field="contractor_company",
+        )
     user.status = StaffStatus.ACTIVE
     db.session.add(user)
     db.session.flush()
-    return hand_out(user, actor, hash_password, StaffEventKind.ISSUED,
-                    in_halves=needs_second_person(role))
+    return hand_out(
+        user, actor, hash_password, StaffEventKind.ISSUED, in_halves=needs_second_person(role)
+    )
 
 
-def reset_password(user: StaffUser, actor: StaffUser,
-                   hash_password: Callable[[str], str]) -> str:
+def reset_password(user: StaffUser, actor: StaffUser, hash_password: Callable[[str], str]) -> str:
     """A new password: its first half only when the ID opens residents' data, the log or IT
     (models.staff.password_handout). The ID's sessions end at once."""
     refuse_self(actor, user, "reset their own password")
-    password = hand_out(user, actor, hash_password, StaffEventKind.PASSWORD_RESET,
-                        in_halves=opens_data(user))
+    password = hand_out(
+        user, actor, hash_password, StaffEventKind.PASSWORD_RESET, in_halves=opens_data(user)
+    )
     StaffSession.end_all_for(user.id, "password_reset")
     return password
 
@@ -113,8 +124,9 @@ def reactivate(user: StaffUser, actor: StaffUser, reason: str | None) -> StaffUs
     return user
 
 
-def revoke(user: StaffUser, actor: StaffUser | None, reason: str | None,
-           day: date | None = None) -> StaffUser:
+def revoke(
+    user: StaffUser, actor: StaffUser | None, reason: str | None, day: date | None = None
+) -> StaffUser:
     """Revoked for good: kept in history, never reused, never deleted."""
     refuse_self(actor, user, "revoke their own ID")
     text = need_reason(reason)
@@ -132,9 +144,14 @@ def revoke(user: StaffUser, actor: StaffUser | None, reason: str | None,
     return user
 
 
-def change_password(user: StaffUser, new_password: str, hash_password: Callable[[str], str],
-                    verify_current: Callable[[StaffUser, str], bool],
-                    current_password: str, keep_session_id: int | None) -> None:
+def change_password(
+    user: StaffUser,
+    new_password: str,
+    hash_password: Callable[[str], str],
+    verify_current: Callable[[StaffUser, str], bool],
+    current_password: str,
+    keep_session_id: int | None,
+) -> None:
     """The person's own change: checks the current password and the policy; ends the other
     sessions of this user."""
     if not verify_current(user, current_password):

@@ -39,15 +39,21 @@ from models.types import UTCDateTime
 HALF = 8  # characters in each half (16 in all, like a whole first password)
 HANDOUTS = (StaffEventKind.ISSUED, StaffEventKind.PASSWORD_RESET)
 
-NOT_THE_FIRST = _l("The person who handed out the first half of a password cannot hand out "
-                   "the second half: another IT administrator must do it.")
+NOT_THE_FIRST = _l(
+    "The person who handed out the first half of a password cannot hand out "
+    "the second half: another IT administrator must do it."
+)
 NOTHING_WAITING = _l("No second half of a password is waiting for this ID.")
-HANDED_OUT_ALONE = _l("The person who handed out this ID's whole password on their own cannot "
-                      "enter or approve a grant for it that opens residents' data, the access "
-                      "log or IT's approvals: another IT administrator must do it.")
-NOT_CHANGED_YET = _l("This ID's password was handed out by one person and has not been changed "
-                     "by its holder yet: approve this grant once the holder has set their own "
-                     "password (or after a reset handed out in two halves).")
+HANDED_OUT_ALONE = _l(
+    "The person who handed out this ID's whole password on their own cannot "
+    "enter or approve a grant for it that opens residents' data, the access "
+    "log or IT's approvals: another IT administrator must do it."
+)
+NOT_CHANGED_YET = _l(
+    "This ID's password was handed out by one person and has not been changed "
+    "by its holder yet: approve this grant once the holder has set their own "
+    "password (or after a reset handed out in two halves)."
+)
 
 
 class PasswordHandout(db.Model):
@@ -80,13 +86,21 @@ def opens_data(user: StaffUser) -> bool:
     """Does the ID hold, or wait for, a grant that needs a second person (not refused, not
     ended)?"""
     today = today_local()
-    return any(a.state != GrantState.REFUSED and (a.valid_to is None or a.valid_to >= today)
-               and needs_second_person(a.role, a.designated_confirmer) for a in user.assignments)
+    return any(
+        a.state != GrantState.REFUSED
+        and (a.valid_to is None or a.valid_to >= today)
+        and needs_second_person(a.role, a.designated_confirmer)
+        for a in user.assignments
+    )
 
 
-def hand_out(user: StaffUser, actor: StaffUser, hash_password: Callable[[str], str],
-             kind: StaffEventKind,
-             in_halves: bool) -> str:
+def hand_out(
+    user: StaffUser,
+    actor: StaffUser,
+    hash_password: Callable[[str], str],
+    kind: StaffEventKind,
+    in_halves: bool,
+) -> str:
     """A new password for the ID that `actor` hands over (the ID's old one stops working):
     the whole of it, or only its first half when `in_halves`. Recorded as `kind`."""
     password = random_password()
@@ -106,32 +120,49 @@ def open_handout(user: StaffUser) -> PasswordHandout | None:
     """The handout that is the ID's password now (none once the holder set their own)."""
     if user.password_hash is not None or user.id is None:
         return None
-    return db.session.scalar(select(PasswordHandout).where(PasswordHandout.user_id == user.id)
-                             .order_by(PasswordHandout.id.desc()).limit(1))
+    return db.session.scalar(
+        select(PasswordHandout)
+        .where(PasswordHandout.user_id == user.id)
+        .order_by(PasswordHandout.id.desc())
+        .limit(1)
+    )
 
 
 def waiting_for_second_half() -> list[PasswordHandout]:
     """Handouts whose second half no one has handed out yet (the IT dashboard)."""
-    rows = db.session.scalars(select(PasswordHandout).join(PasswordHandout.user).where(
-        PasswordHandout.second_hash.is_(None), StaffUser.password_hash.is_(None),
-        StaffUser.status != StaffStatus.REVOKED).order_by(PasswordHandout.id)).all()
+    rows = db.session.scalars(
+        select(PasswordHandout)
+        .join(PasswordHandout.user)
+        .where(
+            PasswordHandout.second_hash.is_(None),
+            StaffUser.password_hash.is_(None),
+            StaffUser.status != StaffStatus.REVOKED,
+        )
+        .order_by(PasswordHandout.id)
+    ).all()
     return [h for h in rows if open_handout(h.user) is h]
 
 
 def may_hand_second_half(user: StaffUser, access: Access) -> bool:
     handout = open_handout(user)
-    return (handout is not None and handout.second_hash is None
-            and access.user_id not in (handout.first_by_id, user.id)
-            and access.has(Role.IT_ADMIN))
+    return (
+        handout is not None
+        and handout.second_hash is None
+        and access.user_id not in (handout.first_by_id, user.id)
+        and access.has(Role.IT_ADMIN)
+    )
 
 
-def hand_second_half(user: StaffUser, person: StaffUser, hash_password: Callable[[str], str],
-                     now: datetime | None = None) -> str:
+def hand_second_half(
+    user: StaffUser,
+    person: StaffUser,
+    hash_password: Callable[[str], str],
+    now: datetime | None = None,
+) -> str:
     """A second IT administrator hands out the second half, once."""
     at = now or now_utc()
     handout = open_handout(user)
-    if handout is None or handout.second_hash is not None or \
-            user.status == StaffStatus.REVOKED:
+    if handout is None or handout.second_hash is not None or user.status == StaffStatus.REVOKED:
         raise InputError(NOTHING_WAITING)
     refuse_self(person, user, "hand out a half of their own password")
     if person.id == handout.first_by_id:
@@ -143,15 +174,15 @@ def hand_second_half(user: StaffUser, person: StaffUser, hash_password: Callable
         update(PasswordHandout)
         .where(PasswordHandout.id == handout.id, PasswordHandout.second_hash.is_(None))
         .values(second_by_id=person.id, second_at=at, second_hash=hash_password(second))
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if handed != 1:
         raise InputError(NOTHING_WAITING)
     record(user, StaffEventKind.PASSWORD_SECOND_HALF, person)
     return second
 
 
-def handout_matches(user: StaffUser, password: str,
-                    verify: Callable[[str, str], bool]) -> bool:
+def handout_matches(user: StaffUser, password: str, verify: Callable[[str, str], bool]) -> bool:
     """Is `password` both halves of the ID's handed-out password?"""
     handout = open_handout(user)
     if handout is None or handout.second_hash is None or len(password) != 2 * HALF:
@@ -162,12 +193,16 @@ def handout_matches(user: StaffUser, password: str,
 
 # --- whoever handed out an ID's whole password alone counts as its holder for grants --------
 
+
 def _last_handout(user: StaffUser) -> StaffEvent | None:
     if user.id is None:
         return None
-    return db.session.scalar(select(StaffEvent).where(
-        StaffEvent.user_id == user.id, StaffEvent.kind.in_(HANDOUTS))
-        .order_by(StaffEvent.at.desc(), StaffEvent.id.desc()).limit(1))
+    return db.session.scalar(
+        select(StaffEvent)
+        .where(StaffEvent.user_id == user.id, StaffEvent.kind.in_(HANDOUTS))
+        .order_by(StaffEvent.at.desc(), StaffEvent.id.desc())
+        .limit(1)
+    )
 
 
 def handed_out_alone_by(user: StaffUser) -> int | None:
@@ -189,6 +224,9 @@ def refuse_handed_out_alone(actor: StaffUser | None, user: StaffUser, what: str)
 def check_password_is_the_holders(user: StaffUser) -> None:
     """No grant that needs a second person comes into force while the ID's password is still
     one that one person handed out whole and the holder has not changed."""
-    if user.must_change_password and user.password_hash is not None \
-            and handed_out_alone_by(user) is not None:
+    if (
+        user.must_change_password
+        and user.password_hash is not None
+        and handed_out_alone_by(user) is not None
+    ):
         raise InputError(NOT_CHANGED_YET)

@@ -31,7 +31,10 @@ def _repeats(text: str) -> bool:
     """A short unit, or a common password, repeated: "aaaaaaaaaaaa", "passwordpassword"."""
     for size in range(1, len(text) // 2 + 1):
         unit = text[:size]
-        if len(text) % size == 0 and unit * (len(text) // size) == text and (
-                size <= 4 or unit in common_passwords()):
+        if (
+            len(text) % size == 0
+            and unit * (len(text) // size) == text
+            and (size <= 4 or unit in common_passwords())
+        ):
             return True
     return False

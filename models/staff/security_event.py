@@ -28,32 +28,45 @@ class SecurityEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, index=True)
     kind: Mapped[SecurityEventKind] = mapped_column(
-        str_enum(SecurityEventKind, "security_event_kind"))
+        str_enum(SecurityEventKind, "security_event_kind")
+    )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     remote_addr: Mapped[str | None] = mapped_column(String(45))
     detail: Mapped[str | None] = mapped_column(String(300))
 
 
-def security_event(kind: SecurityEventKind, *, user_id: int | None = None,
-                   remote_addr: str | None = None, detail: str | None = None) -> None:
+def security_event(
+    kind: SecurityEventKind,
+    *,
+    user_id: int | None = None,
+    remote_addr: str | None = None,
+    detail: str | None = None,
+) -> None:
     """Written in its own transaction, so it is kept whatever the request does next."""
     from sqlalchemy import insert
 
     with db.engine.begin() as conn:
-        conn.execute(insert(SecurityEvent), {"at": now_utc(), "kind": kind, "user_id": user_id,
-                                             "remote_addr": remote_addr, "detail": detail})
+        conn.execute(
+            insert(SecurityEvent),
+            {
+                "at": now_utc(),
+                "kind": kind,
+                "user_id": user_id,
+                "remote_addr": remote_addr,
+                "detail": detail,
+            },
+        )
 
 
 def counts_per_day(today: date, days: int = 14) -> list[tuple[date, dict[str, int]]]:
     """Per Japan calendar day, newest first: {kind: count}."""
     since = start_of_day(today - timedelta(days=days - 1))
-    rows = db.session.execute(select(SecurityEvent.at, SecurityEvent.kind).where(
-        SecurityEvent.at >= since)).all()
+    rows = db.session.execute(
+        select(SecurityEvent.at, SecurityEvent.kind).where(SecurityEvent.at >= since)
+    ).all()
     table: dict[date, dict[str, int]] = {today - timedelta(days=i): {} for i in range(days)}
     for at, kind in rows:
         day = at.astimezone(JST).date()
         if day in table:
             table[day][kind.value] = table[day].get(kind.value, 0) + 1
     return sorted(table.items(), reverse=True)
-
-

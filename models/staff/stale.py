@@ -18,22 +18,39 @@ def stale_report(now: datetime | None = None) -> dict[str, list[StaffUser]]:
     """IDs IT should look at, by reason."""
     at = now or now_utc()
     day = today_local(at)
-    active = db.session.scalars(select(StaffUser).where(
-        StaffUser.status == StaffStatus.ACTIVE).order_by(StaffUser.login)).all()
-    valid_now = set(db.session.scalars(select(RoleAssignment.user_id).where(
-        RoleAssignment.state.in_(IN_FORCE), RoleAssignment.valid_from <= day,
-        or_(RoleAssignment.valid_to.is_(None), RoleAssignment.valid_to >= day))))
+    active = db.session.scalars(
+        select(StaffUser).where(StaffUser.status == StaffStatus.ACTIVE).order_by(StaffUser.login)
+    ).all()
+    valid_now = set(
+        db.session.scalars(
+            select(RoleAssignment.user_id).where(
+                RoleAssignment.state.in_(IN_FORCE),
+                RoleAssignment.valid_from <= day,
+                or_(RoleAssignment.valid_to.is_(None), RoleAssignment.valid_to >= day),
+            )
+        )
+    )
     cutoff = at - timedelta(days=UNUSED_AFTER_DAYS)
-    leavers = set(db.session.scalars(select(PersonnelTransfer.user_id).where(
-        PersonnelTransfer.kind == TransferKind.LEAVE, PersonnelTransfer.effective_on <= day)))
-    unapplied = db.session.scalars(select(PersonnelTransfer).where(
-        PersonnelTransfer.effective_on <= day, PersonnelTransfer.applied_at.is_(None),
-        PersonnelTransfer.cancelled_at.is_(None))).all()
+    leavers = set(
+        db.session.scalars(
+            select(PersonnelTransfer.user_id).where(
+                PersonnelTransfer.kind == TransferKind.LEAVE, PersonnelTransfer.effective_on <= day
+            )
+        )
+    )
+    unapplied = db.session.scalars(
+        select(PersonnelTransfer).where(
+            PersonnelTransfer.effective_on <= day,
+            PersonnelTransfer.applied_at.is_(None),
+            PersonnelTransfer.cancelled_at.is_(None),
+        )
+    ).all()
     return {
         "no_assignment": [u for u in active if u.id not in valid_now],
         "unused": [u for u in active if (u.last_login_at or u.created_at) < cutoff],
         "leavers_active": [u for u in active if u.id in leavers],
         "transfers_not_applied": [t.user for t in unapplied],
-        "contractor_lapsed": [u for u in active if u.kind == StaffKind.CONTRACTOR
-                              and contractor_gate(u, day)],
+        "contractor_lapsed": [
+            u for u in active if u.kind == StaffKind.CONTRACTOR and contractor_gate(u, day)
+        ],
     }

@@ -47,15 +47,22 @@ def test_login_and_each_request_write_exactly_one_row(app, client, demo):
 def test_forbidden_screen_is_logged_as_denied(app, login_as):
     login_as("staff1").get("/admin/staff_user/")
     row = rows(app)[-1]
-    assert (row.endpoint, row.action, row.status) == ("staff_user.index_view",
-                                                      AccessAction.DENIED, 403)
+    assert (row.endpoint, row.action, row.status) == (
+        "staff_user.index_view",
+        AccessAction.DENIED,
+        403,
+    )
 
 
 def test_anonymous_back_office_request_is_logged_as_denied(app, client):
     client.get("/admin/facility/")
     row = rows(app)[-1]
     assert (row.endpoint, row.action, row.status, row.user_id) == (
-        "facility.index_view", AccessAction.DENIED, 302, None)
+        "facility.index_view",
+        AccessAction.DENIED,
+        302,
+        None,
+    )
 
 
 def test_edit_is_logged_with_record_id_but_not_the_values(app, login_as):
@@ -64,9 +71,15 @@ def test_edit_is_logged_with_record_id_but_not_the_values(app, login_as):
         section = db.session.scalar(select(Section).where(Section.code == "KYODO"))
         section_id = section.id
     page = client.get(f"/admin/section/edit/?id={section_id}").get_data(as_text=True)
-    client.post(f"/admin/section/edit/?id={section_id}",
-                data={"code": "KYODO", "name": "市民協働課（改称テスト）", "authority": "mayor",
-                      "csrf_token": csrf_token(page)})
+    client.post(
+        f"/admin/section/edit/?id={section_id}",
+        data={
+            "code": "KYODO",
+            "name": "市民協働課（改称テスト）",
+            "authority": "mayor",
+            "csrf_token": csrf_token(page),
+        },
+    )
     view_row, edit_row = rows(app)[-2:]
     assert (view_row.action, edit_row.action) == (AccessAction.VIEW, AccessAction.EDIT)
     assert edit_row.record_ids == str(section_id)

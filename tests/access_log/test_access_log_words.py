@@ -71,12 +71,19 @@ def number_of(app, registrant_id) -> str:
 
 # --- screen names ----------------------------------------------------------------------------
 
+
 def test_every_logged_endpoint_has_a_japanese_screen_name_and_area(app):
     """Strict on purpose: a new endpoint is named here before it is merged."""
     with app.test_request_context("/?lang=ja"):
-        unnamed = [e for e in LOGGED if TABLE[e].screen is None or TABLE[e].area is None
-                   or str(TABLE[e].screen) == e or not JAPANESE.search(str(TABLE[e].screen))
-                   or not JAPANESE.search(str(TABLE[e].area))]
+        unnamed = [
+            e
+            for e in LOGGED
+            if TABLE[e].screen is None
+            or TABLE[e].area is None
+            or str(TABLE[e].screen) == e
+            or not JAPANESE.search(str(TABLE[e].screen))
+            or not JAPANESE.search(str(TABLE[e].area))
+        ]
     assert unnamed == []
 
 
@@ -89,14 +96,23 @@ def test_a_screen_family_added_without_a_name_stays_unnamed_for_the_strict_check
 
 def test_screen_names_are_composed_of_the_screen_and_the_page(app):
     with app.test_request_context("/?lang=ja"):
-        names = {e: str(TABLE[e].screen) for e in (
-            "registrant.details_view", "registrant.export", "change_notice.decide",
-            "staff_user.issue", "registrant.action_view:renew")}
-    assert names == {"registrant.details_view": "利用登録者 詳細",
-                     "registrant.export": "利用登録者 CSV出力",
-                     "change_notice.decide": "変更届 確認・却下・差戻し",
-                     "staff_user.issue": "職員ID 発行",
-                     "registrant.action_view:renew": "利用登録者 一括操作（更新）"}
+        names = {
+            e: str(TABLE[e].screen)
+            for e in (
+                "registrant.details_view",
+                "registrant.export",
+                "change_notice.decide",
+                "staff_user.issue",
+                "registrant.action_view:renew",
+            )
+        }
+    assert names == {
+        "registrant.details_view": "利用登録者 詳細",
+        "registrant.export": "利用登録者 CSV出力",
+        "change_notice.decide": "変更届 確認・却下・差戻し",
+        "staff_user.issue": "職員ID 発行",
+        "registrant.action_view:renew": "利用登録者 一括操作（更新）",
+    }
 
 
 def test_the_page_shows_screen_names_and_no_endpoint_names(app, login_as):
@@ -110,8 +126,9 @@ def test_the_page_shows_screen_names_and_no_endpoint_names(app, login_as):
         seen.append(visible(html))
         if "before=" not in html:
             break
-        params = {"before": html.split("before=")[1].split('"')[0].replace("%3A", ":")
-                  .replace("%2B", "+")}
+        params = {
+            "before": html.split("before=")[1].split('"')[0].replace("%3A", ":").replace("%2B", "+")
+        }
     text = " ".join(seen)
     raw = sorted({e for e in endpoints if "." in e and e in text})
     assert raw == []
@@ -129,12 +146,12 @@ def test_the_screen_filter_is_grouped_by_area_and_shows_names(app, login_as):
     assert {"組織", "職員ID", "利用登録", "変更届", "アクセスログ", "認証"} <= set(groups)
     registrations = select_html.split('<optgroup label="利用登録">')[1].split("</optgroup>")[0]
     assert '<option value="registrant.details_view" >利用登録者 詳細</option>' in registrations
-    filtered = client.get("/admin/access_log/?screen=registrant.edit_view").get_data(
-        as_text=True)
+    filtered = client.get("/admin/access_log/?screen=registrant.edit_view").get_data(as_text=True)
     assert [("利用登録者 編集" in r) for r in rows_of(filtered)] == [True]
 
 
 # --- records in words ------------------------------------------------------------------------
+
 
 def test_records_show_as_registration_and_notice_numbers_and_login_ids(app, login_as):
     with app.app_context():
@@ -154,8 +171,7 @@ def test_records_show_as_registration_and_notice_numbers_and_login_ids(app, logi
         staff1 = db.session.scalar(select(StaffUser.id).where(StaffUser.login == "staff1"))
     html = login_as("chief1").get(f"/admin/access_log/?user={staff1}").get_data(as_text=True)
     cells = [visible(r.split("</td>")[3]).strip() for r in rows_of(html)]
-    assert cells == ["987654（該当なし）", "中央公民館", "staff2", number, notice_number,
-                     number]
+    assert cells == ["987654（該当なし）", "中央公民館", "staff2", number, notice_number, number]
     assert re.fullmatch(r"K-\d{6}", number) and re.fullmatch(r"N-\d{6}", notice_number)
 
 
@@ -187,7 +203,8 @@ def test_the_record_filter_takes_what_the_chief_reads(app, login_as):
     number = number_of(app, first)
     for typed in (number, number.lower(), "Ｋ－" + number[2:]):
         html = client.get("/admin/access_log/", query_string={"record": typed}).get_data(
-            as_text=True)
+            as_text=True
+        )
         assert len(rows_of(html)) == 3, typed  # details, edit, the notice received for it
     by_notice = client.get("/admin/access_log/", query_string={"record": notice_number})
     (row,) = rows_of(by_notice.get_data(as_text=True))
@@ -203,14 +220,26 @@ def test_a_talent_entry_is_named_only_to_a_chief_of_its_facility(app, login_as):
     from models.public.talent import TalentEntry, TalentField
 
     with app.app_context():
-        entry = TalentEntry(facility_id=facility_id("スポーツセンター"),
-                            field=TalentField.SPORTS, name="山本 正", display_name="やまもと先生",
-                            display_kana="ヤマモトセンセイ", offer="ヨガ教室")
+        entry = TalentEntry(
+            facility_id=facility_id("スポーツセンター"),
+            field=TalentField.SPORTS,
+            name="山本 正",
+            display_name="やまもと先生",
+            display_kana="ヤマモトセンセイ",
+            offer="ヨガ教室",
+        )
         db.session.add(entry)
         db.session.commit()
         entry_id = entry.id
-    write(app, "staff1", "KOMINKAN", "talent_entry.details_view", str(entry_id),
-          action=AccessAction.DENIED, status=404)
+    write(
+        app,
+        "staff1",
+        "KOMINKAN",
+        "talent_entry.details_view",
+        str(entry_id),
+        action=AccessAction.DENIED,
+        status=404,
+    )
     write(app, "staff2", "SPORTS", "talent_entry.details_view", str(entry_id))
     kominkan = login_as("chief1").get("/admin/access_log/").get_data(as_text=True)
     assert "やまもと先生" not in kominkan and f'data-record="{entry_id}"' in kominkan
@@ -220,6 +249,7 @@ def test_a_talent_entry_is_named_only_to_a_chief_of_its_facility(app, login_as):
 
 # --- 拒否: requests for records outside the user's scope ------------------------------------
 
+
 def test_out_of_scope_record_is_404_and_flagged_denied_for_the_chief(app, login_as):
     with app.app_context():
         hall = make_registrant("中央公民館")
@@ -227,8 +257,11 @@ def test_out_of_scope_record_is_404_and_flagged_denied_for_the_chief(app, login_
     assert staff2.get(f"/admin/registrant/details/?id={hall}").status_code == 404
     assert staff2.get("/admin/registrant/details/?id=987654").status_code == 404
     with app.app_context():
-        denied, absent = db.session.scalars(select(AccessLog).where(
-            AccessLog.endpoint == "registrant.details_view").order_by(AccessLog.id)).all()
+        denied, absent = db.session.scalars(
+            select(AccessLog)
+            .where(AccessLog.endpoint == "registrant.details_view")
+            .order_by(AccessLog.id)
+        ).all()
     assert (denied.action, denied.status) == (AccessAction.DENIED, 404)
     # A truly absent id is not a refusal (nothing outside the scope was asked for).
     assert (absent.action, absent.status) == (AccessAction.VIEW, 404)
@@ -251,21 +284,25 @@ def test_the_404_for_out_of_scope_and_absent_records_is_the_same(app, login_as):
     assert out_of_scope.get_data() == absent.get_data()
 
 
-@pytest.mark.parametrize("path", [
-    "/admin/registrant/edit/?id={registrant}",
-    "/admin/registrant/print/?id={registrant}",
-    "/admin/change_notice/details/?id={notice}",
-    "/admin/change_notice/print/?id={notice}",
-    "/admin/change_notice/receive/?registrant_id={registrant}",
-    "/admin/registrant/blank/?facility_id={facility}",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/registrant/edit/?id={registrant}",
+        "/admin/registrant/print/?id={registrant}",
+        "/admin/change_notice/details/?id={notice}",
+        "/admin/change_notice/print/?id={notice}",
+        "/admin/change_notice/receive/?registrant_id={registrant}",
+        "/admin/registrant/blank/?facility_id={facility}",
+    ],
+)
 def test_every_way_to_a_record_outside_the_scope_is_flagged(app, login_as, path):
     with app.app_context():
         registrant = make_registrant("中央公民館")
         notice = make_received_notice(registrant).id
         facility = facility_id("中央公民館")
-    response = login_as("staff2").get(path.format(registrant=registrant, notice=notice,
-                                                  facility=facility))
+    response = login_as("staff2").get(
+        path.format(registrant=registrant, notice=notice, facility=facility)
+    )
     assert response.status_code == 404
     row = last_row(app)
     assert (row.action, row.status) == (AccessAction.DENIED, 404)
@@ -277,12 +314,17 @@ def test_a_bulk_action_naming_records_outside_the_scope_is_flagged(app, login_as
         before = db.session.get(Registrant, hall).expires_on
     client = login_as("staff2")
     page = client.get("/admin/registrant/").get_data(as_text=True)
-    response = client.post("/admin/registrant/action/", data={
-        "action": "renew", "rowid": [str(hall)], "csrf_token": csrf_token(page)})
+    response = client.post(
+        "/admin/registrant/action/",
+        data={"action": "renew", "rowid": [str(hall)], "csrf_token": csrf_token(page)},
+    )
     assert response.status_code == 302
     row = last_row(app)
-    assert (row.endpoint, row.action, row.record_ids) == ("registrant.action_view:renew",
-                                                          AccessAction.DENIED, str(hall))
+    assert (row.endpoint, row.action, row.record_ids) == (
+        "registrant.action_view:renew",
+        AccessAction.DENIED,
+        str(hall),
+    )
     with app.app_context():
         assert db.session.get(Registrant, hall).expires_on == before  # not touched
 
@@ -299,12 +341,23 @@ def test_denied_requests_are_counted_per_person(app, login_as):
     login(other, "staff9", PASSWORD)
     other.get(f"/admin/registrant/details/?id={ids[0]}")
     other.get("/admin/registrant/")  # allowed: not counted
-    write(app, "staff1", "KOMINKAN", "registrant.details_view", str(ids[0]),
-          action=AccessAction.DENIED, status=404)  # another section's: not counted here
+    write(
+        app,
+        "staff1",
+        "KOMINKAN",
+        "registrant.details_view",
+        str(ids[0]),
+        action=AccessAction.DENIED,
+        status=404,
+    )  # another section's: not counted here
     html = sports_chief(app).get("/admin/access_log/").get_data(as_text=True)
     table = html.split('data-testid="denied"')[1].split("</table>")[0]
-    counts = {name: int(n) for name, n in re.findall(
-        r"<td>([^<]+) \([a-z0-9]+\)</td>\s*<td[^>]*><a [^>]*data-count=\"(\d+)\"", table)}
+    counts = {
+        name: int(n)
+        for name, n in re.findall(
+            r"<td>([^<]+) \([a-z0-9]+\)</td>\s*<td[^>]*><a [^>]*data-count=\"(\d+)\"", table
+        )
+    }
     assert counts == {"佐藤 健一": 4, "テスト staff9": 1}
     assert "拒否された要求" in html
     with app.app_context():
@@ -312,11 +365,13 @@ def test_denied_requests_are_counted_per_person(app, login_as):
     client = app.test_client()
     login(client, "sportschief", PASSWORD)
     by_person = client.get(f"/admin/access_log/?user={staff2_id}&action=denied").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert len(rows_of(by_person)) == 4
 
 
 # --- the export ------------------------------------------------------------------------------
+
 
 def test_the_chief_exports_the_filtered_log_in_words(app, login_as):
     with app.app_context():
@@ -328,20 +383,32 @@ def test_the_chief_exports_the_filtered_log_in_words(app, login_as):
     write(app, "staff8", "KOMINKAN", "registrant.edit_view", str(registrant))
     write(app, "staff1", "KOMINKAN", "facility.index_view")
     client = login_as("chief1")
-    response = client.get("/admin/access_log/export/", query_string={
-        "record": number_of(app, registrant)})
+    response = client.get(
+        "/admin/access_log/export/", query_string={"record": number_of(app, registrant)}
+    )
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")
     assert response.headers["Cache-Control"] == "no-store"
     body = response.get_data()
     assert body.startswith("\ufeff".encode())
     table = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert table[0] == ["日時", "職員", "ログインID", "分類", "画面", "レコード", "操作", "接続元",
-                        "結果", "注意"]
+    assert table[0] == [
+        "日時",
+        "職員",
+        "ログインID",
+        "分類",
+        "画面",
+        "レコード",
+        "操作",
+        "接続元",
+        "結果",
+        "注意",
+    ]
     number = number_of(app, registrant)
     assert [(r[1], r[2], r[3], r[4], r[5], r[6]) for r in table[1:]] == [
-        ("'=HYPERLINK(\"x\")", "staff8", "利用登録", "利用登録者 編集", number, "閲覧"),
-        ("山田 花子", "staff1", "利用登録", "利用登録者 詳細", number, "閲覧")]
+        ('\'=HYPERLINK("x")', "staff8", "利用登録", "利用登録者 編集", number, "閲覧"),
+        ("山田 花子", "staff1", "利用登録", "利用登録者 詳細", number, "閲覧"),
+    ]
     assert not [cell for row in table for cell in row for e in LOGGED if e in cell]
     row = last_row(app)
     assert (row.endpoint, row.action) == ("access_log.export", AccessAction.EXPORT)
@@ -365,10 +432,18 @@ def test_only_a_chief_exports_the_log(app, login_as, login_id):
     assert response.status_code == 403 and "facility" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("query", [
-    {"record": "1\x00'"}, {"screen": "registrant.details_view\x00"}, {"screen": "no.such"},
-    {"record": "1", "record_screen": "no_such_kind"}, {"record": "9" * 60},
-    {"record": "山田花子"}, {"record": "1", "record_screen": "x\x00"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"record": "1\x00'"},
+        {"screen": "registrant.details_view\x00"},
+        {"screen": "no.such"},
+        {"record": "1", "record_screen": "no_such_kind"},
+        {"record": "9" * 60},
+        {"record": "山田花子"},
+        {"record": "1", "record_screen": "x\x00"},
+    ],
+)
 def test_junk_in_the_filters_matches_nothing_and_never_fails(app, login_as, query):
     write(app, "staff1", "KOMINKAN", "registrant.details_view", "1")
     client = login_as("chief1")
@@ -393,10 +468,14 @@ def test_records_are_looked_up_once_per_kind_not_per_row(app, demo):
     with app.app_context():
         registrants = [make_registrant("中央公民館") for _ in range(12)]
         notice = make_received_notice(registrants[0]).id
-        rows = [AccessLog(id=n, endpoint="registrant.details_view", record_ids=str(r))
-                for n, r in enumerate(registrants)]
-        rows += [AccessLog(id=100 + n, endpoint="change_notice.details", record_ids=str(notice))
-                 for n in range(12)]
+        rows = [
+            AccessLog(id=n, endpoint="registrant.details_view", record_ids=str(r))
+            for n, r in enumerate(registrants)
+        ]
+        rows += [
+            AccessLog(id=100 + n, endpoint="change_notice.details", record_ids=str(notice))
+            for n in range(12)
+        ]
         statements = []
         listener = lambda *args: statements.append(args[2])  # noqa: E731
         event.listen(db.engine, "before_cursor_execute", listener)
@@ -415,9 +494,14 @@ def test_a_bulk_action_is_logged_by_its_name_and_a_bulk_deletion_as_a_deletion(a
     with app.app_context():
         entries = []
         for n in range(2):
-            entry = TalentEntry(facility_id=facility_id("中央公民館"), field=TalentField.ARTS,
-                                name=f"講師 {n}", display_name=f"講師{n}",
-                                display_kana=f"コウシ{n}", offer="水彩画")
+            entry = TalentEntry(
+                facility_id=facility_id("中央公民館"),
+                field=TalentField.ARTS,
+                name=f"講師 {n}",
+                display_name=f"講師{n}",
+                display_kana=f"コウシ{n}",
+                offer="水彩画",
+            )
             db.session.add(entry)
             db.session.flush()
             entries.append(entry.id)
@@ -425,16 +509,24 @@ def test_a_bulk_action_is_logged_by_its_name_and_a_bulk_deletion_as_a_deletion(a
     staff = login_as("staff1")
     token = csrf_token(staff.get("/admin/talent_entry/").get_data(as_text=True))
     for action in ("renew", "delete"):
-        assert staff.post("/admin/talent_entry/action/", data={
-            "action": action, "rowid": [str(i) for i in entries],
-            "csrf_token": token}).status_code == 302
+        assert (
+            staff.post(
+                "/admin/talent_entry/action/",
+                data={"action": action, "rowid": [str(i) for i in entries], "csrf_token": token},
+            ).status_code
+            == 302
+        )
     with app.app_context():
-        rows = db.session.execute(select(AccessLog.endpoint, AccessLog.action).where(
-            AccessLog.endpoint.like("talent_entry.action_view%")).order_by(AccessLog.id)).all()
-        assert db.session.scalar(select(TalentEntry.id).where(TalentEntry.id.in_(entries))) \
-            is None
-    assert rows == [("talent_entry.action_view:renew", AccessAction.EDIT),
-                    ("talent_entry.action_view:delete", AccessAction.DELETE)]
+        rows = db.session.execute(
+            select(AccessLog.endpoint, AccessLog.action)
+            .where(AccessLog.endpoint.like("talent_entry.action_view%"))
+            .order_by(AccessLog.id)
+        ).all()
+        assert db.session.scalar(select(TalentEntry.id).where(TalentEntry.id.in_(entries))) is None
+    assert rows == [
+        ("talent_entry.action_view:renew", AccessAction.EDIT),
+        ("talent_entry.action_view:delete", AccessAction.DELETE),
+    ]
     staff.post("/logout", data={"csrf_token": token})
     html = login_as("chief1").get("/admin/access_log/").get_data(as_text=True)
     rows_html = [visible(r) for r in rows_of(html) if "一括操作" in visible(r)]
@@ -450,18 +542,22 @@ def test_a_forged_bulk_action_the_person_may_not_run_is_refused_and_flagged(app,
         hall = make_registrant("中央公民館")
     staff = login_as("staff1")
     token = csrf_token(staff.get("/admin/registrant/").get_data(as_text=True))
-    response = staff.post("/admin/registrant/action/", data={
-        "action": "delete", "rowid": [str(hall)], "csrf_token": token})
+    response = staff.post(
+        "/admin/registrant/action/",
+        data={"action": "delete", "rowid": [str(hall)], "csrf_token": token},
+    )
     assert response.status_code == 403
     row = last_row(app)
-    assert (row.endpoint, row.action, row.status) == ("registrant.action_view:delete",
-                                                      AccessAction.DENIED, 403)
+    assert (row.endpoint, row.action, row.status) == (
+        "registrant.action_view:delete",
+        AccessAction.DENIED,
+        403,
+    )
     with app.app_context():
         assert db.session.get(Registrant, hall) is not None
 
 
-def test_grants_transfers_contractors_training_and_sign_offs_are_shown_in_words(app,
-                                                                                login_as):
+def test_grants_transfers_contractors_training_and_sign_offs_are_shown_in_words(app, login_as):
     """Not only registrations and notices: every record a chief's staff may open is named
     as the staff know it (ids alone said nothing)."""
     from models import (
@@ -477,15 +573,27 @@ def test_grants_transfers_contractors_training_and_sign_offs_are_shown_in_words(
     page = client.get("/admin/log_review/").get_data(as_text=True)
     with app.app_context():
         kominkan = db.session.scalar(select(Section.id).where(Section.code == "KOMINKAN"))
-    assert client.post("/admin/log_review/record/", data={
-        "section": kominkan, "period_from": "2026-01-05", "period_to": "2026-01-09",
-        "findings": "none", "csrf_token": csrf_token(page)}).status_code == 302
+    assert (
+        client.post(
+            "/admin/log_review/record/",
+            data={
+                "section": kominkan,
+                "period_from": "2026-01-05",
+                "period_to": "2026-01-09",
+                "findings": "none",
+                "csrf_token": csrf_token(page),
+            },
+        ).status_code
+        == 302
+    )
     with app.app_context():
-        grant = db.session.scalar(select(RoleAssignment.id).join(RoleAssignment.user).where(
-            StaffUser.login == "staff1"))
+        grant = db.session.scalar(
+            select(RoleAssignment.id).join(RoleAssignment.user).where(StaffUser.login == "staff1")
+        )
         transfer = db.session.scalars(select(PersonnelTransfer)).first()
-        company = db.session.scalars(select(ContractorCompany).order_by(
-            ContractorCompany.id)).first()
+        company = db.session.scalars(
+            select(ContractorCompany).order_by(ContractorCompany.id)
+        ).first()
         training = db.session.scalars(select(TrainingRecord).order_by(TrainingRecord.id)).first()
         batch = TransferBatch()
         db.session.add(batch)
@@ -494,14 +602,21 @@ def test_grants_transfers_contractors_training_and_sign_offs_are_shown_in_words(
             ("grant.decide", grant): "staff1 への権限付与",
             ("role_assignment.details_view", grant): "staff1 への権限付与",
             ("grant.decide_batch", batch.id): f"人事異動一覧 {batch.id}",
-            ("personnel_transfer.details_view", transfer.id):
-                f"{transfer.user.login} の異動（{transfer.effective_on.isoformat()}）",
+            (
+                "personnel_transfer.details_view",
+                transfer.id,
+            ): f"{transfer.user.login} の異動（{transfer.effective_on.isoformat()}）",
             ("contractor_company.details_view", company.id): company.name,
-            ("training_record.details_view", training.id):
-                f"{training.user.login} の研修（{training.trained_on.isoformat()}）",
-            ("log_review.print_view", db.session.scalar(select(LogReview.id).where(
-                LogReview.period_from == date(2026, 1, 5)))):
-                "公民館 の点検記録（2026-01-05〜2026-01-09）",
+            (
+                "training_record.details_view",
+                training.id,
+            ): f"{training.user.login} の研修（{training.trained_on.isoformat()}）",
+            (
+                "log_review.print_view",
+                db.session.scalar(
+                    select(LogReview.id).where(LogReview.period_from == date(2026, 1, 5))
+                ),
+            ): "公民館 の点検記録（2026-01-05〜2026-01-09）",
         }
     for endpoint, record in expected:
         write(app, "chief1", "KOMINKAN", endpoint, str(record))
@@ -522,14 +637,22 @@ def test_everyone_who_touched_one_record_includes_bulk_actions_that_named_it(app
     staff = login_as("staff1")
     staff.get(f"/admin/registrant/details/?id={ids[1]}")
     token = csrf_token(staff.get("/admin/registrant/").get_data(as_text=True))
-    assert staff.post("/admin/registrant/action/", data={
-        "action": "renew", "rowid": [str(i) for i in ids],
-        "csrf_token": token}).status_code == 302
-    write(app, "staff1", "KOMINKAN", "registrant.action_view:renew",
-          f"{ids[1]}0,{ids[1]}1")  # other records whose ids merely contain it
+    assert (
+        staff.post(
+            "/admin/registrant/action/",
+            data={"action": "renew", "rowid": [str(i) for i in ids], "csrf_token": token},
+        ).status_code
+        == 302
+    )
+    write(
+        app, "staff1", "KOMINKAN", "registrant.action_view:renew", f"{ids[1]}0,{ids[1]}1"
+    )  # other records whose ids merely contain it
     staff.post("/logout", data={"csrf_token": token})
-    html = login_as("chief1").get("/admin/access_log/", query_string={
-        "record": number}).get_data(as_text=True)
+    html = (
+        login_as("chief1")
+        .get("/admin/access_log/", query_string={"record": number})
+        .get_data(as_text=True)
+    )
     rows = [" ".join(visible(r).split()) for r in rows_of(html)]
     assert len(rows) == 2, rows
     assert "利用登録者 詳細" in rows[1] and "利用登録者 一括操作（更新）" in rows[0]

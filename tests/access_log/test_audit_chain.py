@@ -85,14 +85,16 @@ def test_an_inserted_row_is_found_even_with_a_plausible_hash(app, login_as):
         last = db.session.scalars(select(AccessLog).order_by(AccessLog.id.desc())).first()
         forged = hashlib.sha256(b"forged").hexdigest()
         new_id = last.id + 1
-    tamper(app,
-           "INSERT INTO access_log (id, lane, at, user_id, section_id, endpoint, record_ids, "
-           f"action, method, remote_addr, status, prev_hash, row_hash) VALUES ({new_id}, "
-           f"{last.lane}, "
-           f"'{last.at.isoformat()}', NULL, NULL, 'registrant.details_view', '1', 'view', "
-           f"'GET', '127.0.0.1', 200, '{last.row_hash}', '{forged}')",
-           f"UPDATE access_log_head SET last_id = {new_id}, last_hash = '{forged}' "
-           f"WHERE id = {last.lane}")
+    tamper(
+        app,
+        "INSERT INTO access_log (id, lane, at, user_id, section_id, endpoint, record_ids, "
+        f"action, method, remote_addr, status, prev_hash, row_hash) VALUES ({new_id}, "
+        f"{last.lane}, "
+        f"'{last.at.isoformat()}', NULL, NULL, 'registrant.details_view', '1', 'view', "
+        f"'GET', '127.0.0.1', 200, '{last.row_hash}', '{forged}')",
+        f"UPDATE access_log_head SET last_id = {new_id}, last_hash = '{forged}' "
+        f"WHERE id = {last.lane}",
+    )
     result = verify(app)
     assert result.exit_code != 0
     assert f"BROKEN at row {new_id}: content changed" in result.output
@@ -101,19 +103,27 @@ def test_an_inserted_row_is_found_even_with_a_plausible_hash(app, login_as):
 @pytest.mark.slow
 def test_parallel_requests_to_several_gunicorn_workers_keep_the_chain_whole(app, demo):
     """Four worker processes, 12 clients, 240 requests at once: one unbroken chain."""
-    keys = {"SECRET_KEY": app.config["SECRET_KEY"],
-            "AUDIT_CHAIN_KEY": app.config["AUDIT_CHAIN_KEY"]}
-    with served("admin_app:create_app()", app.config["SQLALCHEMY_DATABASE_URI"], workers=4,
-                env=keys) as base:
+    keys = {
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "AUDIT_CHAIN_KEY": app.config["AUDIT_CHAIN_KEY"],
+    }
+    with served(
+        "admin_app:create_app()", app.config["SQLALCHEMY_DATABASE_URI"], workers=4, env=keys
+    ) as base:
         logins = ["staff1", "chief1", "it1", "staff2", "auditor1", "records1"] * 2
         sessions = []
         for login_id in logins:
             s = requests.Session()
             token = csrf_token(s.get(f"{base}/login", timeout=10).text)
-            assert s.post(f"{base}/login", data={"login": login_id,
-                                                 "password": "demo-password-2026",
-                                                 "csrf_token": token},
-                          allow_redirects=False, timeout=10).status_code == 302
+            assert (
+                s.post(
+                    f"{base}/login",
+                    data={"login": login_id, "password": "demo-password-2026", "csrf_token": token},
+                    allow_redirects=False,
+                    timeout=10,
+                ).status_code
+                == 302
+            )
             sessions.append(s)
         errors: list[int] = []
 
@@ -157,10 +167,21 @@ def rows_on_lanes(app, monkeypatch, lanes=(2, 3, 2, 3, 2, 3)) -> dict[int, list[
     with app.app_context():
         for lane in lanes:
             monkeypatch.setattr(audit_chain.os, "getpid", lambda lane=lane: LANES * 1000 + lane - 1)
-            row_id = append(db.engine, chain_key(), {
-                "at": now_utc(), "user_id": None, "section_id": None, "endpoint": "x",
-                "record_ids": None, "action": AccessAction.LIST, "method": "GET",
-                "remote_addr": "127.0.0.1", "status": 200})
+            row_id = append(
+                db.engine,
+                chain_key(),
+                {
+                    "at": now_utc(),
+                    "user_id": None,
+                    "section_id": None,
+                    "endpoint": "x",
+                    "record_ids": None,
+                    "action": AccessAction.LIST,
+                    "method": "GET",
+                    "remote_addr": "127.0.0.1",
+                    "status": 200,
+                },
+            )
             written.setdefault(lane, []).append(row_id)
     return written
 
@@ -170,18 +191,21 @@ def test_lanes_interleave_and_verify(app, monkeypatch):
     written = rows_on_lanes(app, monkeypatch)
     with app.app_context():
         stored = dict(db.session.execute(select(AccessLog.id, AccessLog.lane)).all())
-    assert {lane: sorted(i for i, x in stored.items() if x == lane) for lane in (2, 3)} \
-        == written
+    assert {lane: sorted(i for i, x in stored.items() if x == lane) for lane in (2, 3)} == written
     result = verify(app)
     assert result.exit_code == 0 and result.stdout.strip() == "OK 6 rows", result.output
     assert "WARNING no checkpoint was checked" in result.stderr
 
 
 @pytest.mark.postgres_only
-@pytest.mark.parametrize("statement,lane,index,found", [
-    ("DELETE FROM access_log WHERE id = {}", 3, -1, "missing (lane 3)"),
-    ("UPDATE access_log SET lane = 3 WHERE id = {}", 2, 1, "does not link"),
-], ids=["the-newest-row-of-one-lane-deleted", "a-row-moved-to-another-lane"])
+@pytest.mark.parametrize(
+    "statement,lane,index,found",
+    [
+        ("DELETE FROM access_log WHERE id = {}", 3, -1, "missing (lane 3)"),
+        ("UPDATE access_log SET lane = 3 WHERE id = {}", 2, 1, "does not link"),
+    ],
+    ids=["the-newest-row-of-one-lane-deleted", "a-row-moved-to-another-lane"],
+)
 def test_tampering_within_lanes_is_found(app, monkeypatch, statement, lane, index, found):
     written = rows_on_lanes(app, monkeypatch)
     tamper(app, statement.format(written[lane][index]))

@@ -78,6 +78,7 @@ def chain_key_of(app) -> bytes:
 
 # --- the five kinds of tampering ------------------------------------------------------------
 
+
 def change(rows, lane):
     return [f"UPDATE access_log SET status = 500 WHERE id = {rows[2].id}"]
 
@@ -92,7 +93,8 @@ def insert(rows, lane):
         f"'registrant.details_view', '1', 'view', 'GET', '127.0.0.1', 200, "
         f"'{last.row_hash}', '{forged}')",
         f"UPDATE access_log_head SET last_id = {last.id + 1000}, last_hash = '{forged}' "
-        f"WHERE id = {lane}"]
+        f"WHERE id = {lane}",
+    ]
 
 
 def delete_middle(rows, lane):
@@ -106,17 +108,20 @@ def delete_tail(rows, lane):
 def delete_tail_and_rewind_head(rows, lane):
     """The reproduced attack: the head moved back to the new last row (id and hash)."""
     new_last = rows[-4]
-    return [f"DELETE FROM access_log WHERE id >= {rows[-3].id}",
-            f"UPDATE access_log_head SET last_id = {new_last.id}, "
-            f"last_hash = '{new_last.row_hash}' WHERE id = {lane}"]
+    return [
+        f"DELETE FROM access_log WHERE id >= {rows[-3].id}",
+        f"UPDATE access_log_head SET last_id = {new_last.id}, "
+        f"last_hash = '{new_last.row_hash}' WHERE id = {lane}",
+    ]
 
 
 TAMPERING = [change, insert, delete_middle, delete_tail, delete_tail_and_rewind_head]
 
 
 @pytest.mark.parametrize("kind", TAMPERING, ids=lambda f: f.__name__)
-def test_each_tampering_is_caught_with_a_checkpoint_file(app, login_as, tmp_path, monkeypatch,
-                                                         kind):
+def test_each_tampering_is_caught_with_a_checkpoint_file(
+    app, login_as, tmp_path, monkeypatch, kind
+):
     staff_rows(login_as)
     path = file_checkpoint(app, tmp_path, monkeypatch)
     assert cli(app, "audit", "verify", "--checkpoint", str(path)).exit_code == 0
@@ -141,7 +146,8 @@ def test_each_tampering_is_caught_by_plain_verify_from_a_sign_off(app, login_as,
 
 
 def test_a_cut_tail_with_the_head_rewound_passes_the_chain_but_not_the_checkpoint(
-        app, login_as, tmp_path, monkeypatch):
+    app, login_as, tmp_path, monkeypatch
+):
     staff_rows(login_as)
     path = file_checkpoint(app, tmp_path, monkeypatch)
     line = path.read_text().strip()
@@ -158,8 +164,9 @@ def test_a_cut_tail_with_the_head_rewound_passes_the_chain_but_not_the_checkpoin
     assert f"{path} line 1" in result.output
 
 
-def test_rows_rewritten_with_the_key_still_break_the_checkpoint(app, login_as, tmp_path,
-                                                                 monkeypatch):
+def test_rows_rewritten_with_the_key_still_break_the_checkpoint(
+    app, login_as, tmp_path, monkeypatch
+):
     """Even with the key (it is in the server's environment) the past cannot be rewritten:
     the chain can be rebuilt, the checkpoint kept off the server cannot."""
     staff_rows(login_as)
@@ -168,14 +175,28 @@ def test_rows_rewritten_with_the_key_still_break_the_checkpoint(app, login_as, t
     key = chain_key_of(app)
     statements, prev = [], rows[1].row_hash
     for row in rows[2:]:
-        values = {c: getattr(row, c) for c in ("id", "at", "user_id", "section_id", "endpoint",
-                                               "record_ids", "action", "method",
-                                               "remote_addr", "status")}
+        values = {
+            c: getattr(row, c)
+            for c in (
+                "id",
+                "at",
+                "user_id",
+                "section_id",
+                "endpoint",
+                "record_ids",
+                "action",
+                "method",
+                "remote_addr",
+                "status",
+            )
+        }
         if row is rows[2]:
             values["status"] = 500
         digest = row_hash(key, prev, values)
-        statements.append(f"UPDATE access_log SET status = {values['status']}, "
-                          f"prev_hash = '{prev}', row_hash = '{digest}' WHERE id = {row.id}")
+        statements.append(
+            f"UPDATE access_log SET status = {values['status']}, "
+            f"prev_hash = '{prev}', row_hash = '{digest}' WHERE id = {row.id}"
+        )
         prev = digest
     statements.append(f"UPDATE access_log_head SET last_hash = '{prev}' WHERE id = {lane}")
     tamper(app, *statements)
@@ -206,8 +227,9 @@ def test_a_forged_checkpoint_line_is_reported(app, login_as, tmp_path, monkeypat
     line = path.read_text().strip()
     lane, rows = lane_rows(app)
     # Someone who cut the log writes a checkpoint line that names the new last row.
-    forged = line.replace(f" {lane}:{rows[-1].id}:{rows[-1].row_hash} ",
-                          f" {lane}:{rows[-4].id}:{rows[-4].row_hash} ")
+    forged = line.replace(
+        f" {lane}:{rows[-1].id}:{rows[-1].row_hash} ", f" {lane}:{rows[-4].id}:{rows[-4].row_hash} "
+    )
     assert forged != line
     path.write_text(f"# checkpoints of the access log\n{forged}\nnot a checkpoint\n")
     result = cli(app, "audit", "verify", "--checkpoint", str(path))
@@ -222,8 +244,11 @@ def test_a_forged_checkpoint_in_a_sign_off_is_reported_and_shown(app, login_as):
     with app.app_context():
         line = db.session.get(LogReview, review_id).checkpoint
     forged = line[:-1] + ("0" if line[-1] != "0" else "1")
-    tamper(app, f"UPDATE log_review SET checkpoint = '{forged}' WHERE id = {review_id}",
-           tables=("log_review",))
+    tamper(
+        app,
+        f"UPDATE log_review SET checkpoint = '{forged}' WHERE id = {review_id}",
+        tables=("log_review",),
+    )
     result = cli(app, "audit", "verify")
     assert result.exit_code == 1 and f"(sign-off {review_id}): forged" in result.output
     page = login_as("chief1").get(f"/admin/log_review/print/?id={review_id}")
@@ -240,16 +265,17 @@ def test_an_empty_checkpoint_file_is_not_a_pass(app, login_as, tmp_path):
 
 # --- taking checkpoints ---------------------------------------------------------------------
 
+
 def test_audit_checkpoint_prints_one_signed_line_of_every_lane_and_appends_it(
-        app, login_as, tmp_path, monkeypatch):
+    app, login_as, tmp_path, monkeypatch
+):
     staff_rows(login_as, n=3)
     path = tmp_path / "city" / "checkpoints.txt"
     path.parent.mkdir()
     monkeypatch.setitem(app.config, "AUDIT_CHECKPOINT_FILE", str(path))
     first = cli(app, "audit", "checkpoint")
     with app.app_context():
-        heads = {h.id: (h.last_id, h.last_hash) for h in db.session.scalars(
-            select(AccessLogHead))}
+        heads = {h.id: (h.last_id, h.last_hash) for h in db.session.scalars(select(AccessLogHead))}
     staff_rows(login_as, n=1)
     second = cli(app, "audit", "checkpoint")
     assert first.exit_code == 0 and second.exit_code == 0
@@ -270,8 +296,9 @@ def test_audit_checkpoint_without_a_file_only_prints(app, login_as, monkeypatch)
     assert len(result.stdout.splitlines()) == 1
 
 
-def test_a_checkpoint_file_that_cannot_be_written_fails_the_command(app, login_as, tmp_path,
-                                                                    monkeypatch):
+def test_a_checkpoint_file_that_cannot_be_written_fails_the_command(
+    app, login_as, tmp_path, monkeypatch
+):
     staff_rows(login_as, n=1)
     monkeypatch.setitem(app.config, "AUDIT_CHECKPOINT_FILE", str(tmp_path))  # a directory
     result = cli(app, "audit", "checkpoint")
@@ -293,9 +320,10 @@ def test_the_daily_job_writes_a_checkpoint(app, login_as, tmp_path, monkeypatch)
 
 # --- the sign-off keeps its checkpoint ------------------------------------------------------
 
-def test_a_sign_off_records_the_checkpoint_of_its_moment_and_shows_it_to_print(app, login_as,
-                                                                               tmp_path,
-                                                                               monkeypatch):
+
+def test_a_sign_off_records_the_checkpoint_of_its_moment_and_shows_it_to_print(
+    app, login_as, tmp_path, monkeypatch
+):
     path = tmp_path / "checkpoints.txt"
     monkeypatch.setitem(app.config, "AUDIT_CHECKPOINT_FILE", str(path))
     staff_rows(login_as, n=3)
@@ -331,16 +359,21 @@ def test_another_sections_sign_off_is_not_printable_and_the_try_is_flagged(app, 
     assert other.get(f"/admin/log_review/print/?id={review_id}").status_code == 404
     assert other.get("/admin/log_review/print/?id=999999").status_code == 404
     with app.app_context():
-        rows = db.session.scalars(select(AccessLog).where(
-            AccessLog.endpoint == "log_review.print_view").order_by(AccessLog.id)).all()
+        rows = db.session.scalars(
+            select(AccessLog)
+            .where(AccessLog.endpoint == "log_review.print_view")
+            .order_by(AccessLog.id)
+        ).all()
     assert [(r.record_ids, r.action, r.status) for r in rows] == [
-        (str(review_id), AccessAction.DENIED, 404), ("999999", AccessAction.VIEW, 404)]
-    assert login_as("auditor1").get(f"/admin/log_review/print/?id={review_id}").status_code \
-        == 403
+        (str(review_id), AccessAction.DENIED, 404),
+        ("999999", AccessAction.VIEW, 404),
+    ]
+    assert login_as("auditor1").get(f"/admin/log_review/print/?id={review_id}").status_code == 403
 
 
 def test_a_line_typed_back_from_a_printed_copy_is_read_whatever_its_spacing(
-        app, login_as, tmp_path):
+    app, login_as, tmp_path
+):
     """From paper, each printed line break becomes a space (or two): the line still reads,
     and still holds — while a typing error in it is still reported (unreadable, or forged)."""
     staff_rows(login_as, n=3)
@@ -363,6 +396,7 @@ def test_a_line_typed_back_from_a_printed_copy_is_read_whatever_its_spacing(
 
 # --- what verify says when nothing, or less than before, holds the end of the log ------------
 
+
 def test_verify_without_any_checkpoint_says_that_a_cut_end_cannot_be_seen(app, login_as):
     """The reproduced attack before any checkpoint: the chain still links up, so verify says
     OK — and now also that this OK cannot cover the end of the log."""
@@ -378,19 +412,22 @@ def test_verify_without_any_checkpoint_says_that_a_cut_end_cannot_be_seen(app, l
 def an_earlier_line() -> str:
     """A checkpoint line signed with the key, as taken an hour ago (call in an app context)."""
     checkpoint = parse(current_checkpoint(), chain_key())
-    return signed_line(Checkpoint(checkpoint.at - timedelta(hours=1), checkpoint.heads),
-                       chain_key())
+    return signed_line(
+        Checkpoint(checkpoint.at - timedelta(hours=1), checkpoint.heads), chain_key()
+    )
 
 
 def sign_off_row(app, review_id: int) -> AccessLog:
     with app.app_context():
-        return db.session.scalars(select(AccessLog).where(
-            AccessLog.endpoint == "log_review.record")).one()
+        return db.session.scalars(
+            select(AccessLog).where(AccessLog.endpoint == "log_review.record")
+        ).one()
 
 
 @pytest.mark.parametrize("how", ["deleted", "checkpoint removed", "checkpoint replaced"])
 def test_a_sign_off_removed_with_its_checkpoint_is_caught_by_the_log_row_that_recorded_it(
-        app, login_as, how):
+    app, login_as, how
+):
     staff_rows(login_as, n=3)
     with app.app_context():
         older = an_earlier_line()
@@ -404,13 +441,13 @@ def test_a_sign_off_removed_with_its_checkpoint_is_caught_by_the_log_row_that_re
         "checkpoint removed": f"UPDATE log_review SET checkpoint = NULL WHERE id = {review_id}",
         # A real line, signed with the key, from an earlier moment: it still holds.
         "checkpoint replaced": f"UPDATE log_review SET checkpoint = '{older}' "
-                               f"WHERE id = {review_id}"}[how]
+        f"WHERE id = {review_id}",
+    }[how]
     tamper(app, statement, tables=("log_review",))
     result = cli(app, "audit", "verify")
     assert result.exit_code == 1
     assert f"BROKEN checkpoint (sign-off {review_id}, log row " in result.output
     assert ("is missing" if how == "deleted" else "not the one taken") in result.output
-
 
 
 def test_ids_added_to_the_sign_off_url_neither_break_nor_fool_verify(app, login_as):
@@ -422,14 +459,28 @@ def test_ids_added_to_the_sign_off_url_neither_break_nor_fool_verify(app, login_
     with app.app_context():
         kominkan = db.session.scalar(select(Section.id).where(Section.code == "KOMINKAN"))
     for query in (f"?id={first}", "?id=99999999999999999999", "?rowid=7"):
-        assert client.post(f"/admin/log_review/record/{query}", data={
-            "section": kominkan, "period_from": "2026-01-05", "period_to": "2026-01-09",
-            "findings": "none", "csrf_token": csrf_token(page)}).status_code == 302
+        assert (
+            client.post(
+                f"/admin/log_review/record/{query}",
+                data={
+                    "section": kominkan,
+                    "period_from": "2026-01-05",
+                    "period_to": "2026-01-09",
+                    "findings": "none",
+                    "csrf_token": csrf_token(page),
+                },
+            ).status_code
+            == 302
+        )
     with app.app_context():
-        named = db.session.scalars(select(AccessLog.record_ids).where(
-            AccessLog.endpoint == "log_review.record").order_by(AccessLog.id)).all()
-        reviews = db.session.scalars(select(LogReview.id).where(LogReview.id >= first)
-                                     .order_by(LogReview.id)).all()
+        named = db.session.scalars(
+            select(AccessLog.record_ids)
+            .where(AccessLog.endpoint == "log_review.record")
+            .order_by(AccessLog.id)
+        ).all()
+        reviews = db.session.scalars(
+            select(LogReview.id).where(LogReview.id >= first).order_by(LogReview.id)
+        ).all()
     assert named == [str(i) for i in reviews] and len(reviews) == 4
     result = cli(app, "audit", "verify")
     assert result.exit_code == 0 and result.output.startswith("OK "), result.output

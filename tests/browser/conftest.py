@@ -22,7 +22,6 @@ def browser_context():
 @pytest.fixture
 def page(browser_context):
     """A page in Japanese at desktop size."""
-    context = browser_context.new_context(locale="ja-JP", viewport={"width": 1280,
-                                                                    "height": 800})
+    context = browser_context.new_context(locale="ja-JP", viewport={"width": 1280, "height": 800})
     yield context.new_page()
     context.close()

@@ -13,13 +13,13 @@ from tests.support import ARTIFACTS
 pytestmark = pytest.mark.browser
 
 
-def test_the_chief_reads_the_log_in_words_and_prints_the_sign_off(app, live_server,
-                                                                  page):
+def test_the_chief_reads_the_log_in_words_and_prints_the_sign_off(app, live_server, page):
     with app.app_context():
         hall = make_registrant("中央公民館")
         sports = make_registrant("スポーツセンター", "individual", birth_date=None)
-        hall_number, sports_number = (db.session.get(Registrant, i).registration_number
-                                      for i in (hall, sports))
+        hall_number, sports_number = (
+            db.session.get(Registrant, i).registration_number for i in (hall, sports)
+        )
     log_in(page, live_server, "staff1")
     page.goto(f"{live_server}/admin/registrant/details/?id={hall}")
     assert page.goto(f"{live_server}/admin/registrant/details/?id={sports}").status == 404
@@ -47,8 +47,9 @@ def test_the_chief_reads_the_log_in_words_and_prints_the_sign_off(app, live_serv
     assert page.get_by_text("チェックポイントを印刷し").is_visible()
     line = page.get_by_test_id("checkpoint").inner_text()
     with app.app_context():
-        assert [line] == db.session.scalars(select(LogReview.checkpoint).where(
-            LogReview.checkpoint.is_not(None))).all()
+        assert [line] == db.session.scalars(
+            select(LogReview.checkpoint).where(LogReview.checkpoint.is_not(None))
+        ).all()
     page.emulate_media(media="print")
     page.screenshot(path=ARTIFACTS / "41-review-checkpoint-print.png", full_page=True)
 
@@ -75,8 +76,7 @@ LINE_BREAKS = """(el) => {
 }"""
 
 
-def test_the_printed_checkpoint_breaks_lines_only_between_its_fields(app, live_server,
-                                                                     page):
+def test_the_printed_checkpoint_breaks_lines_only_between_its_fields(app, live_server, page):
     """Typed back from paper, a line break inside a hash and one at a space look alike: the
     printed line may break only where the line has a space."""
     log_in(page, live_server, "chief1")
@@ -89,7 +89,8 @@ def test_the_printed_checkpoint_breaks_lines_only_between_its_fields(app, live_s
     assert breaks, "the line fits on one printed line: nothing was checked"
     assert set(breaks) == {" "}
     with app.app_context():
-        line = db.session.scalars(select(LogReview.checkpoint)
-                                  .order_by(LogReview.id.desc())).first()
+        line = db.session.scalars(
+            select(LogReview.checkpoint).order_by(LogReview.id.desc())
+        ).first()
     assert checkpoint.inner_text() == line  # copied from the page, it is the line itself
     page.screenshot(path=ARTIFACTS / "42-review-checkpoint-line-breaks.png", full_page=True)

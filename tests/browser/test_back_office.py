@@ -68,8 +68,9 @@ def test_counter_staff_registers_a_group_and_prints_its_form(live_server, page):
     assert row.get_by_text("アキツハイキングクラブ").is_visible()
     assert row.get_by_text("090-1234-5678").is_visible()
     page.screenshot(path=ARTIFACTS / "12-registrant-list.png", full_page=True)
-    row.get_by_title("レコードを表示").click() if row.get_by_title("レコードを表示").count() \
-        else row.locator("a[href*='details']").first.click()
+    row.get_by_title("レコードを表示").click() if row.get_by_title(
+        "レコードを表示"
+    ).count() else row.locator("a[href*='details']").first.click()
     page.wait_for_url("**/admin/registrant/details/**")
     assert page.get_by_text("K-000001").is_visible()
     page.screenshot(path=ARTIFACTS / "13-registrant-detail.png", full_page=True)
@@ -84,7 +85,6 @@ def test_counter_staff_registers_a_group_and_prints_its_form(live_server, page):
 def test_change_notice_walk_received_entered_confirmed_by_two_people(app, live_server, page):
     """staff1 receives and enters a 変更届, chief1 confirms it; the walk is timed."""
     import time
-
 
     with app.app_context():
         rid = make_registrant(name="廻田将棋クラブ", name_kana="メグリタショウギクラブ")
@@ -135,7 +135,8 @@ def test_change_notice_walk_received_entered_confirmed_by_two_people(app, live_s
 
 
 def test_it_registers_a_transfer_and_after_the_date_staff_sees_the_new_section_only(
-        app, live_server, page):
+    app, live_server, page
+):
     """it1 moves staff1 to スポーツセンター; from 00:00 on the date staff1 sees it only."""
     from datetime import UTC, datetime
 
@@ -148,8 +149,9 @@ def test_it_registers_a_transfer_and_after_the_date_staff_sees_the_new_section_o
     page.locator("#user").select_option(label="staff1 山田 花子", force=True)
     page.locator("#kind").select_option("move", force=True)
     effective = today_local().replace(day=1)
-    effective = effective.replace(year=effective.year + (effective.month == 12),
-                                  month=effective.month % 12 + 1)  # the 1st of next month
+    effective = effective.replace(
+        year=effective.year + (effective.month == 12), month=effective.month % 12 + 1
+    )  # the 1st of next month
     page.fill("#effective_on", effective.isoformat())
     page.locator("#new_section").select_option(label="市民スポーツ課", force=True)
     page.locator("#new_role").select_option("facility_staff", force=True)
@@ -177,8 +179,9 @@ def test_it_registers_a_transfer_and_after_the_date_staff_sees_the_new_section_o
     page.get_by_role("button", name="ログアウト").click()
 
     midnight = datetime(effective.year, effective.month, effective.day, tzinfo=UTC)
-    midnight = midnight.replace(hour=0) - (datetime(2000, 1, 1, 9, tzinfo=UTC)
-                                           - datetime(2000, 1, 1, tzinfo=UTC))  # 00:00 JST
+    midnight = midnight.replace(hour=0) - (
+        datetime(2000, 1, 1, 9, tzinfo=UTC) - datetime(2000, 1, 1, tzinfo=UTC)
+    )  # 00:00 JST
     with time_machine.travel(midnight, tick=True):
         log_in(page, live_server, "staff1")
         assert page.get_by_role("cell", name="市民スポーツ課").is_visible()  # dashboard

@@ -14,28 +14,48 @@ from tests.support import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-        "resultTypes": ["violations"]}
+WCAG = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 
 
 @pytest.fixture
 def public_entries(app, demo):
     with app.app_context():
-        circle = make_registrant(name="青葉コーラスの会", name_kana="アオバコーラスノカイ",
-                                 circle_category="arts", schedule="毎週火曜日 10:00〜12:00",
-                                 activity="合唱の練習と年2回の発表会", recruiting=True,
-                                 publish_consent_on=date(2026, 4, 1),
-                                 registered_on=date(2026, 4, 1))
+        circle = make_registrant(
+            name="青葉コーラスの会",
+            name_kana="アオバコーラスノカイ",
+            circle_category="arts",
+            schedule="毎週火曜日 10:00〜12:00",
+            activity="合唱の練習と年2回の発表会",
+            recruiting=True,
+            publish_consent_on=date(2026, 4, 1),
+            registered_on=date(2026, 4, 1),
+        )
         for n in range(25):
-            make_registrant(name=f"サークル{n:02d}", name_kana=f"サークル{n:02d}",
-                            circle_category="sports", publish_consent_on=date(2026, 4, 1),
-                            registered_on=date(2026, 4, 1))
-        entry = TalentEntry(facility_id=facility_id("中央公民館"), field=TalentField.ARTS,
-                            name="本名", display_name="水彩 花子", display_kana="スイサイ ハナコ",
-                            offer="水彩画の指導", area="市内全域", conditions="謝礼不要",
-                            phone="042-393-0001", contact_consent=True,
-                            registered_on=date(2026, 4, 1), expires_on=date(2099, 3, 31),
-                            publish_consent_on=date(2026, 4, 1))
+            make_registrant(
+                name=f"サークル{n:02d}",
+                name_kana=f"サークル{n:02d}",
+                circle_category="sports",
+                publish_consent_on=date(2026, 4, 1),
+                registered_on=date(2026, 4, 1),
+            )
+        entry = TalentEntry(
+            facility_id=facility_id("中央公民館"),
+            field=TalentField.ARTS,
+            name="本名",
+            display_name="水彩 花子",
+            display_kana="スイサイ ハナコ",
+            offer="水彩画の指導",
+            area="市内全域",
+            conditions="謝礼不要",
+            phone="042-393-0001",
+            contact_consent=True,
+            registered_on=date(2026, 4, 1),
+            expires_on=date(2099, 3, 31),
+            publish_consent_on=date(2026, 4, 1),
+        )
         db.session.add(entry)
         db.session.commit()
         return circle, entry.id
@@ -45,21 +65,28 @@ def serious(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     violations = Axe().run(page, options=WCAG).response["violations"]
-    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-            for v in violations if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_every_public_page_passes_axe(live_server, public_entries, browser_context):
     circle, talent = public_entries
     pages = {
-        "home": "/", "circles": "/circles", "circles-search": "/circles?q=コーラス&category=arts",
-        "circles-page2": "/circles?page=2", "circle": f"/circles/{circle}",
-        "talents": "/talent-bank", "talent": f"/talent-bank/{talent}",
-        "not-found": "/circles/999999", "bad-query": "/circles?page=abc",
+        "home": "/",
+        "circles": "/circles",
+        "circles-search": "/circles?q=コーラス&category=arts",
+        "circles-page2": "/circles?page=2",
+        "circle": f"/circles/{circle}",
+        "talents": "/talent-bank",
+        "talent": f"/talent-bank/{talent}",
+        "not-found": "/circles/999999",
+        "bad-query": "/circles?page=abc",
         "english": "/circles?lang=en",
     }
-    context = browser_context.new_context(locale="ja-JP", viewport={"width": 1280,
-                                                                    "height": 800})
+    context = browser_context.new_context(locale="ja-JP", viewport={"width": 1280, "height": 800})
     page = context.new_page()
     found = {}
     for name, url in pages.items():
@@ -73,8 +100,7 @@ def test_every_public_page_passes_axe(live_server, public_entries, browser_conte
 
 
 def test_keyboard_and_phone_width(live_server, public_entries, browser_context):
-    context = browser_context.new_context(locale="ja-JP", viewport={"width": 375,
-                                                                    "height": 800})
+    context = browser_context.new_context(locale="ja-JP", viewport={"width": 375, "height": 800})
     page = context.new_page()
     page.goto(f"{live_server}/circles")
     # No sideways scrolling at 375 px.
@@ -104,8 +130,7 @@ def test_keyboard_and_phone_width(live_server, public_entries, browser_context):
 
 
 def test_staff_publish_a_talent_entry_and_residents_see_it(live_server, browser_context):
-    context = browser_context.new_context(locale="ja-JP", viewport={"width": 1280,
-                                                                    "height": 900})
+    context = browser_context.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     log_in(page, live_server, "staff1")
     page.goto(f"{live_server}/admin/talent_entry/new/")

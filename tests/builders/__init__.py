@@ -25,6 +25,7 @@ def user_id(login: str) -> int:
 
 # The same looked up from outside an app context: each opens its own.
 
+
 def user_id_of(app, login: str) -> int:
     with app.app_context():
         return user_id(login)

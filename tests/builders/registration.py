@@ -27,14 +27,27 @@ from tests.support import csrf_token
 
 def resident_check(clerk: StaffUser, on: date, **fields) -> EligibilityCheck:
     """A check of residency on an identity document, by `clerk` on `on` (not yet added)."""
-    return EligibilityCheck(basis=EligibilityBasis.RESIDENT, doc_identity=True,
-                            checked_by=clerk, checked_on=on, **fields)
+    return EligibilityCheck(
+        basis=EligibilityBasis.RESIDENT,
+        doc_identity=True,
+        checked_by=clerk,
+        checked_on=on,
+        **fields,
+    )
 
 
-def make_registrant(facility_name: str = "中央公民館", kind: str = "group", *,
-                    registered_on: date | None = None, confirmed: bool = True,
-                    check: bool = True, roster: bool = True, entered_by: str | None = None,
-                    confirmed_by: str | None = None, **fields) -> int:
+def make_registrant(
+    facility_name: str = "中央公民館",
+    kind: str = "group",
+    *,
+    registered_on: date | None = None,
+    confirmed: bool = True,
+    check: bool = True,
+    roster: bool = True,
+    entered_by: str | None = None,
+    confirmed_by: str | None = None,
+    **fields,
+) -> int:
     """A registrant created through the domain rules — received and entered by counter staff
     of the facility, with an eligibility check and (groups) a qualifying roster, confirmed by
     the section's chief as of its registration date unless `confirmed=False`; returns its id
@@ -44,47 +57,85 @@ def make_registrant(facility_name: str = "中央公民館", kind: str = "group",
     by_login = {u.login: u for u in users}
     section = facility.section_id
     access = accesses_of(users)
-    enterer = by_login[entered_by] if entered_by else next(
-        (u for u in users if access[u.id].serves(facility.id)
-         and not access[u.id].may_confirm_for(section)), None)
+    enterer = (
+        by_login[entered_by]
+        if entered_by
+        else next(
+            (
+                u
+                for u in users
+                if access[u.id].serves(facility.id) and not access[u.id].may_confirm_for(section)
+            ),
+            None,
+        )
+    )
     day = registered_on or today_local()
-    values = {"name": "テスト合唱団", "name_kana": "テストガッショウダン",
-              "postal_code": "1890014", "address": "東村山市本町1丁目2番3号",
-              "phone": "042-393-5111"}
+    values = {
+        "name": "テスト合唱団",
+        "name_kana": "テストガッショウダン",
+        "postal_code": "1890014",
+        "address": "東村山市本町1丁目2番3号",
+        "phone": "042-393-5111",
+    }
     if kind == "group":
         values |= {"representative_name": "代表 太郎", "representative_kana": "ダイヒョウ タロウ"}
     values |= fields
-    registrant = Registrant(facility=facility, kind=RegistrantKind(kind),
-                            registered_on=registered_on, received_by=enterer, received_on=day,
-                            **values)
+    registrant = Registrant(
+        facility=facility,
+        kind=RegistrantKind(kind),
+        registered_on=registered_on,
+        received_by=enterer,
+        received_on=day,
+        **values,
+    )
     register(registrant, enterer, today=registered_on)
     clerk = enterer or users[0]
     if check:
         registrant.eligibility_checks.append(resident_check(clerk, day))
     if roster and kind == "group":
-        registrant.rosters.append(Roster(
-            submitted_on=day, total_members=10, members_resident=10, verified_by=clerk,
-            paper_location="事務室", destroy_by=registrant.expires_on))
+        registrant.rosters.append(
+            Roster(
+                submitted_on=day,
+                total_members=10,
+                members_resident=10,
+                verified_by=clerk,
+                paper_location="事務室",
+                destroy_by=registrant.expires_on,
+            )
+        )
     db.session.flush()
     if confirmed:
-        confirmer = by_login[confirmed_by] if confirmed_by else next(
-            u for u in users if access[u.id].may_confirm_for(section) and u is not enterer)
+        confirmer = (
+            by_login[confirmed_by]
+            if confirmed_by
+            else next(
+                u for u in users if access[u.id].may_confirm_for(section) and u is not enterer
+            )
+        )
         confirm_registration(registrant, confirmer, now=datetime.combine(day, time(12), JST))
     db.session.commit()
     return registrant.id
 
 
-def make_received_notice(registrant_id: int, receiver: str = "staff1",
-                         notice_type: str = "change", received_on: date | None = None):
+def make_received_notice(
+    registrant_id: int,
+    receiver: str = "staff1",
+    notice_type: str = "change",
+    received_on: date | None = None,
+):
     """A change notice received at the counter (not yet entered); returns it."""
     notice = _received_notice(registrant_id, receiver, notice_type, received_on)
     db.session.commit()
     return notice
 
 
-def make_entered_notice(registrant_id: int, enterer: str = "staff1",
-                        values: dict | None = None, notice_type: str = "change",
-                        received_on: date | None = None) -> int:
+def make_entered_notice(
+    registrant_id: int,
+    enterer: str = "staff1",
+    values: dict | None = None,
+    notice_type: str = "change",
+    received_on: date | None = None,
+) -> int:
     """A change notice received and entered by `enterer`; returns its id."""
     notice = _received_notice(registrant_id, enterer, notice_type, received_on)
     clerk = db.session.scalar(select(StaffUser).where(StaffUser.login == enterer))
@@ -93,16 +144,20 @@ def make_entered_notice(registrant_id: int, enterer: str = "staff1",
     return notice.id
 
 
-def _received_notice(registrant_id: int, receiver: str, notice_type: str,
-                     received_on: date | None):
+def _received_notice(registrant_id: int, receiver: str, notice_type: str, received_on: date | None):
     """Receive a notice without committing (the builders above commit once)."""
     clerk = db.session.scalar(select(StaffUser).where(StaffUser.login == receiver))
-    return receive(db.session.get(Registrant, registrant_id), clerk,
-                   notice_type=NoticeType(notice_type),
-                   received_on=received_on or today_local(), via=ReceivedVia.COUNTER)
+    return receive(
+        db.session.get(Registrant, registrant_id),
+        clerk,
+        notice_type=NoticeType(notice_type),
+        received_on=received_on or today_local(),
+        via=ReceivedVia.COUNTER,
+    )
 
 
 # --- over HTTP, as the logged-in client --------------------------------------------------------
+
 
 def selected(page: str, field: str) -> str:
     """The value a select of the form offers pre-selected (e.g. the receiver: oneself)."""
@@ -115,13 +170,23 @@ def post_new(client, app, **fields):
     page = client.get("/admin/registrant/new/").get_data(as_text=True)
     with app.app_context():
         default_facility = facility_id("中央公民館")
-    data = {"received_by": selected(page, "received_by"),
-            "received_on": today_local().isoformat(),
-            "facility": default_facility, "kind": "group", "name": "萩山コーラスの会",
-            "name_kana": "はぎやまこーらすのかい", "representative_name": "山田 花子",
-            "representative_kana": "やまだ はなこ", "postal_code": "１８９－００１４",
-            "address": "東村山市本町１丁目２番３号", "phone": "０４２－３９３－５１１１",
-            "email": "", "birth_date": "", "activity": "合唱", "csrf_token": csrf_token(page)}
+    data = {
+        "received_by": selected(page, "received_by"),
+        "received_on": today_local().isoformat(),
+        "facility": default_facility,
+        "kind": "group",
+        "name": "萩山コーラスの会",
+        "name_kana": "はぎやまこーらすのかい",
+        "representative_name": "山田 花子",
+        "representative_kana": "やまだ はなこ",
+        "postal_code": "１８９－００１４",
+        "address": "東村山市本町１丁目２番３号",
+        "phone": "０４２－３９３－５１１１",
+        "email": "",
+        "birth_date": "",
+        "activity": "合唱",
+        "csrf_token": csrf_token(page),
+    }
     return client.post("/admin/registrant/new/", data=data | fields)
 
 
@@ -146,13 +211,15 @@ def edit_data(form_html: str, **changes) -> dict:
         match = re.search(rf'<select[^>]*?name="{name}".*?</select>', form_html, re.S)
         chosen = re.search(r'<option selected value="([^"]*)"', match.group(0))
         data[name] = chosen.group(1) if chosen else ""
-    for name, value in re.findall(r'<textarea[^>]*?name="([^"]+)"[^>]*>([^<]*)</textarea>',
-                                  form_html):
+    for name, value in re.findall(
+        r'<textarea[^>]*?name="([^"]+)"[^>]*>([^<]*)</textarea>', form_html
+    ):
         data[name] = value.strip()
     return {k: v for k, v in (data | changes).items() if v is not None}
 
 
 # --- set up directly (each opens its own app context) -----------------------------------------
+
 
 def designated_confirmer(app, login_id: str = "confirmer1") -> str:
     """A counter clerk of 公民館 designated to confirm; returns the login."""

@@ -20,8 +20,9 @@ def test_login_page_is_japanese(client):
     assert "職員ログイン" in html and "ログインID" in html and "パスワード" in html
 
 
-@pytest.mark.parametrize("login_id,password", [("staff1", "wrong-password-123"),
-                                               ("nobody", "demo-password-2026")])
+@pytest.mark.parametrize(
+    "login_id,password", [("staff1", "wrong-password-123"), ("nobody", "demo-password-2026")]
+)
 def test_unknown_user_and_wrong_password_get_the_same_message(client, demo, login_id, password):
     response = login(client, login_id, password)
     assert response.status_code == 401
@@ -41,17 +42,19 @@ def test_good_login_reaches_the_back_office_and_logout_ends_it(client, demo):
 
 def test_login_redirects_only_to_a_path_on_this_site(client, demo):
     token = csrf_token(client.get("/login").get_data(as_text=True))
-    response = client.post("/login?next=https://evil.example/x",
-                           data={"login": "staff1", "password": "demo-password-2026",
-                                 "csrf_token": token})
+    response = client.post(
+        "/login?next=https://evil.example/x",
+        data={"login": "staff1", "password": "demo-password-2026", "csrf_token": token},
+    )
     assert response.headers["Location"] == "/admin/"
 
 
 def test_each_login_gets_a_new_session_id(app, client, demo):
     login(client, "staff1")
     first = client.get_cookie("fbo_session").value
-    client.post("/logout", data={"csrf_token": csrf_token(client.get("/admin/").get_data(
-        as_text=True))})
+    client.post(
+        "/logout", data={"csrf_token": csrf_token(client.get("/admin/").get_data(as_text=True))}
+    )
     login(client, "staff1")
     assert client.get_cookie("fbo_session").value != first
     with app.app_context():
@@ -67,9 +70,14 @@ def test_session_cookie_is_httponly_and_samesite(client, demo):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-@pytest.mark.parametrize("change", [{"status": StaffStatus.SUSPENDED},
-                                    {"status": StaffStatus.REVOKED},
-                                    {"valid_to": date(2026, 5, 1)}])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": StaffStatus.SUSPENDED},
+        {"status": StaffStatus.REVOKED},
+        {"valid_to": date(2026, 5, 1)},
+    ],
+)
 def test_an_existing_session_stops_working_at_once(app, client, demo, change):
     login(client, "staff1")
     assert client.get("/admin/facility/").status_code == 200
@@ -103,7 +111,8 @@ def test_idle_session_expires_after_30_minutes(app, client, demo):
 
 
 def test_idle_session_is_refused_by_the_server_even_if_the_cookie_is_kept(
-        app, client, demo, monkeypatch):
+    app, client, demo, monkeypatch
+):
     # A client that ignores the cookie's expiry still gets nothing after 30 idle minutes.
     monkeypatch.setattr(app, "permanent_session_lifetime", timedelta(days=1))
     start = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
@@ -118,8 +127,9 @@ def test_idle_session_is_refused_by_the_server_even_if_the_cookie_is_kept(
 
 def test_password_is_stored_as_argon2id(app, demo):
     with app.app_context():
-        stored = db.session.scalar(select(StaffUser.password_hash).where(
-            StaffUser.login == "staff1"))
+        stored = db.session.scalar(
+            select(StaffUser.password_hash).where(StaffUser.login == "staff1")
+        )
     assert stored.startswith("$argon2id$")
 
 
@@ -136,8 +146,9 @@ def test_admin_delete_without_csrf_token_is_refused_and_nothing_changes(app, cli
     login(client, "it1")
     response = client.post("/admin/section/delete/", data={"id": section_id})
     assert response.status_code == 400
-    response = client.post("/admin/section/action/", data={"action": "delete",
-                                                           "rowid": [section_id]})
+    response = client.post(
+        "/admin/section/action/", data={"action": "delete", "rowid": [section_id]}
+    )
     assert response.status_code == 400
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Section)) == before
@@ -145,8 +156,9 @@ def test_admin_delete_without_csrf_token_is_refused_and_nothing_changes(app, cli
 
 def test_logout_is_recorded_with_the_user(app, client, demo):
     login(client, "staff1")
-    client.post("/logout", data={"csrf_token": csrf_token(client.get("/admin/").get_data(
-        as_text=True))})
+    client.post(
+        "/logout", data={"csrf_token": csrf_token(client.get("/admin/").get_data(as_text=True))}
+    )
     with app.app_context():
         row = db.session.scalar(select(AccessLog).where(AccessLog.action == AccessAction.LOGOUT))
         user_id = db.session.scalar(select(StaffUser.id).where(StaffUser.login == "staff1"))

@@ -22,8 +22,9 @@ def test_room_with_zero_capacity_is_refused_with_a_japanese_message(app, login_a
     client = login_as("it1")
     facility_id = first_id(app, Facility)
     before = count(app, Room)
-    response = post_new(client, "/admin/room/new/", facility=facility_id, name="新しい部屋",
-                        capacity="0")
+    response = post_new(
+        client, "/admin/room/new/", facility=facility_id, name="新しい部屋", capacity="0"
+    )
     assert response.status_code == 200
     assert "数値は 1 以上, 2000 以下でなければいけません。" in response.get_data(as_text=True)
     assert count(app, Room) == before
@@ -32,8 +33,9 @@ def test_room_with_zero_capacity_is_refused_with_a_japanese_message(app, login_a
 def test_duplicate_section_code_is_refused_at_the_field_in_japanese(app, login_as):
     client = login_as("it1")
     before = count(app, Section)
-    response = post_new(client, "/admin/section/new/", code="SOMU", name="重複課",
-                        authority="mayor")
+    response = post_new(
+        client, "/admin/section/new/", code="SOMU", name="重複課", authority="mayor"
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "既に存在します" in html
@@ -45,16 +47,26 @@ def test_duplicate_section_code_is_refused_at_the_field_in_japanese(app, login_a
 def test_bad_phone_number_gets_the_japanese_hint(app, login_as):
     client = login_as("it1")
     before = count(app, Facility)
-    response = post_new(client, "/admin/facility/new/", section=first_id(app, Section),
-                        name="新施設", kind="集会所", eligibility_rule="residents_only",
-                        eligibility_check_required="y", phone="abc")
+    response = post_new(
+        client,
+        "/admin/facility/new/",
+        section=first_id(app, Section),
+        name="新施設",
+        kind="集会所",
+        eligibility_rule="residents_only",
+        eligibility_check_required="y",
+        phone="abc",
+    )
     assert "電話番号はハイフン付きで入力してください" in response.get_data(as_text=True)
     assert count(app, Facility) == before
 
 
 def test_absurd_ids_never_give_a_500(login_as):
     client = login_as("it1")
-    for url in ("/admin/section/details/?id=abc", "/admin/room/details/?id=99999999999999999999",
-                "/admin/facility/details/?id=" + "9" * 500):
+    for url in (
+        "/admin/section/details/?id=abc",
+        "/admin/room/details/?id=99999999999999999999",
+        "/admin/facility/details/?id=" + "9" * 500,
+    ):
         assert client.get(url).status_code in (302, 404), url
     assert client.get("/admin/section/edit/?id=%00").status_code == 400  # NUL: refused first

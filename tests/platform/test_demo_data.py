@@ -9,8 +9,10 @@ from models import Authority, Facility, Room, Section, StaffUser
 
 
 def counts():
-    return tuple(db.session.scalar(select(func.count()).select_from(m))
-                 for m in (Section, Facility, Room, StaffUser))
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(m))
+        for m in (Section, Facility, Room, StaffUser)
+    )
 
 
 @pytest.mark.slow
@@ -33,8 +35,14 @@ def test_demo_has_both_authorities_and_one_login_per_role(app, demo):
     assert authorities == {Authority.MAYOR, Authority.BOARD_OF_EDUCATION}
     assert {u[0] for u in USERS} <= logins
     assert logins - {u[0] for u in USERS} == {"contractor2", "olduser1"}  # for the IT screens
-    assert {u[5] for u in USERS} == {"facility_staff", "section_chief", "it_admin",
-                                     "contractor_operator", "records_officer", "auditor"}
+    assert {u[5] for u in USERS} == {
+        "facility_staff",
+        "section_chief",
+        "it_admin",
+        "contractor_operator",
+        "records_officer",
+        "auditor",
+    }
 
 
 def test_a_production_start_is_empty(app):
@@ -67,8 +75,9 @@ def test_demo_public_entries_come_in_every_state(app, demo_registrants):
         assert {e.contact_consent for e in entries if e.id in listed} == {True, False}
         assert any(e.expires_on < today for e in entries)  # expired
         assert any(e.registered_on > today for e in entries)  # not begun
-        groups = db.session.scalars(select(Registrant).where(
-            Registrant.kind == RegistrantKind.GROUP)).all()
+        groups = db.session.scalars(
+            select(Registrant).where(Registrant.kind == RegistrantKind.GROUP)
+        ).all()
         circles = set(db.session.scalars(select(Registrant.id).where(circle_listed(today))))
         assert circles and len(circles) < len(groups)
         assert {g.contact_consent for g in groups if g.id in circles} == {True, False}
@@ -82,7 +91,11 @@ def test_demo_registrations_went_through_the_trail_and_some_wait(app, demo_regis
         pending = [r for r in rows if r.status == RegistrantStatus.PENDING]
         confirmed = [r for r in rows if r.status != RegistrantStatus.PENDING]
         assert 0 < len(pending) < 10
-        assert all(r.confirmed_by is not None and r.confirmed_by_id != r.created_by_id
-                   and r.confirmed_by.login.startswith("chief") for r in confirmed)
+        assert all(
+            r.confirmed_by is not None
+            and r.confirmed_by_id != r.created_by_id
+            and r.confirmed_by.login.startswith("chief")
+            for r in confirmed
+        )
         assert all(r.eligibility_checks for r in confirmed)
         assert any(not r.eligibility_checks for r in pending)  # the confirmer sees why

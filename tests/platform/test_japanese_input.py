@@ -40,17 +40,21 @@ def test_furigana_must_be_kana(text):
         check_kana(text)
 
 
-@pytest.mark.parametrize("number,expected", [
-    ("03-1234-5678", "03-1234-5678"),  # fixed line: 10 digits
-    ("09012345678", "090-1234-5678"),  # mobile: 11 digits
-    ("050-1234-5678", "050-1234-5678"),  # IP phone: 11 digits
-])
+@pytest.mark.parametrize(
+    "number,expected",
+    [
+        ("03-1234-5678", "03-1234-5678"),  # fixed line: 10 digits
+        ("09012345678", "090-1234-5678"),  # mobile: 11 digits
+        ("050-1234-5678", "050-1234-5678"),  # IP phone: 11 digits
+    ],
+)
 def test_valid_phone_numbers(number, expected):
     assert check_phone(number) == expected
 
 
-@pytest.mark.parametrize("number", ["042-393-511", "090-1234-567", "12345", "0000000000",
-                                    "042-393-51111", "abc"])
+@pytest.mark.parametrize(
+    "number", ["042-393-511", "090-1234-567", "12345", "0000000000", "042-393-51111", "abc"]
+)
 def test_invalid_phone_numbers_get_the_japanese_message(number):
     with pytest.raises(InputError) as error:
         check_phone(number)

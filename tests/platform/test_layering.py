@@ -57,10 +57,11 @@ def imports_of(source: str, path: str) -> list[Import]:
             elif isinstance(child, ast.ImportFrom):
                 base = child.module or ""
                 if child.level:
-                    up = package[:len(package) - (child.level - 1)]
+                    up = package[: len(package) - (child.level - 1)]
                     base = ".".join([*up, *([base] if base else [])])
-                found.extend(Import(path, child.lineno, f"{base}.{a.name}", function)
-                             for a in child.names)
+                found.extend(
+                    Import(path, child.lineno, f"{base}.{a.name}", function) for a in child.names
+                )
             visit(child, function)
 
     visit(ast.parse(source, filename=path), None)
@@ -73,12 +74,20 @@ def violations(imports: list[Import]) -> list[str]:
         layer = imp.path.split("/")[0]
         if layer == "models" and imp.top == "views":
             problems.append(f"models import views: {imp}")
-        if layer == "models" and imp.top == "admin_app" and not (
+        if (
+            layer == "models"
+            and imp.top == "admin_app"
+            and not (
                 imp.target == "admin_app.extensions"
-                or imp.target.startswith("admin_app.extensions.")):
+                or imp.target.startswith("admin_app.extensions.")
+            )
+        ):
             problems.append(f"models import admin_app beyond its extensions: {imp}")
-        if layer == "admin_app" and imp.top == "views" and \
-                (imp.path, imp.function, imp.target) not in EXCEPTIONS:
+        if (
+            layer == "admin_app"
+            and imp.top == "views"
+            and (imp.path, imp.function, imp.target) not in EXCEPTIONS
+        ):
             problems.append(f"admin_app imports views: {imp}")
         if layer in ("models", "views") and imp.function and imp.top in PROJECT:
             problems.append(f"import inside a function (a hidden cycle?): {imp}")
@@ -86,8 +95,11 @@ def violations(imports: list[Import]) -> list[str]:
 
 
 def project_files() -> dict[str, str]:
-    return {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8")
-            for layer in PROJECT for p in sorted((ROOT / layer).rglob("*.py"))}
+    return {
+        str(p.relative_to(ROOT)): p.read_text(encoding="utf-8")
+        for layer in PROJECT
+        for p in sorted((ROOT / layer).rglob("*.py"))
+    }
 
 
 def project_imports() -> list[Import]:
@@ -142,6 +154,7 @@ def cycles(imports: list[Import], modules: set[str]) -> list[list[str]]:
 
 # --- the tree ---------------------------------------------------------------------------------
 
+
 def test_the_layers_point_one_way():
     assert violations(project_imports()) == []
 
@@ -159,47 +172,71 @@ def test_the_one_exception_is_still_needed():
 
 # --- the checker fails when it should -----------------------------------------------------
 
-@pytest.mark.parametrize(("path", "source", "problem"), [
-    ("models/a.py", "from admin_app.security import current_access\n",
-     "models import admin_app beyond its extensions"),
-    ("models/a.py", "import admin_app.audit\n", "models import admin_app beyond"),
-    ("models/a.py", "from admin_app import security\n", "models import admin_app beyond"),
-    ("models/a.py", "from views.base import exists\n", "models import views"),
-    ("models/staff/a.py", "from ...views import base\n", "models import views"),
-    ("models/a.py", "def f():\n    from models.clock import JST\n", "inside a function"),
-    ("models/a.py", "class A:\n    def f(self):\n        import models.clock\n",
-     "inside a function"),
-    ("views/a.py", "async def f():\n    from admin_app.extensions import db\n",
-     "inside a function"),
-    ("views/a.py", "def f():\n    if True:\n        from .b import c\n", "inside a function"),
-    ("admin_app/cli.py", "from views import register_views\n", "admin_app imports views"),
-    ("admin_app/__init__.py", "def other():\n    from views import register_views\n",
-     "admin_app imports views"),
-    ("admin_app/__init__.py", "def create_app():\n    from views.base import exists\n",
-     "admin_app imports views"),
-])
+
+@pytest.mark.parametrize(
+    ("path", "source", "problem"),
+    [
+        (
+            "models/a.py",
+            "from admin_app.security import current_access\n",
+            "models import admin_app beyond its extensions",
+        ),
+        ("models/a.py", "import admin_app.audit\n", "models import admin_app beyond"),
+        ("models/a.py", "from admin_app import security\n", "models import admin_app beyond"),
+        ("models/a.py", "from views.base import exists\n", "models import views"),
+        ("models/staff/a.py", "from ...views import base\n", "models import views"),
+        ("models/a.py", "def f():\n    from models.clock import JST\n", "inside a function"),
+        (
+            "models/a.py",
+            "class A:\n    def f(self):\n        import models.clock\n",
+            "inside a function",
+        ),
+        (
+            "views/a.py",
+            "async def f():\n    from admin_app.extensions import db\n",
+            "inside a function",
+        ),
+        ("views/a.py", "def f():\n    if True:\n        from .b import c\n", "inside a function"),
+        ("admin_app/cli.py", "from views import register_views\n", "admin_app imports views"),
+        (
+            "admin_app/__init__.py",
+            "def other():\n    from views import register_views\n",
+            "admin_app imports views",
+        ),
+        (
+            "admin_app/__init__.py",
+            "def create_app():\n    from views.base import exists\n",
+            "admin_app imports views",
+        ),
+    ],
+)
 def test_the_checker_refuses(path, source, problem):
     found = violations(imports_of(source, path))
     assert len(found) == 1 and problem in found[0], found
 
 
-@pytest.mark.parametrize(("path", "source"), [
-    ("models/a.py", "from admin_app.extensions import db\n"),
-    ("models/a.py", "from admin_app import extensions\n"),
-    ("models/a.py", "def f():\n    from sqlalchemy.dialects.postgresql import insert\n"),
-    ("models/a.py", "from models.clock import JST\n"),
-    ("views/a.py", "from admin_app.security import allowed\nfrom models import Facility\n"),
-    ("admin_app/__init__.py", "def create_app():\n    from views import register_views\n"),
-    ("admin_app/cli.py", "def command():\n    from models.clock import today_local\n"),
-])
+@pytest.mark.parametrize(
+    ("path", "source"),
+    [
+        ("models/a.py", "from admin_app.extensions import db\n"),
+        ("models/a.py", "from admin_app import extensions\n"),
+        ("models/a.py", "def f():\n    from sqlalchemy.dialects.postgresql import insert\n"),
+        ("models/a.py", "from models.clock import JST\n"),
+        ("views/a.py", "from admin_app.security import allowed\nfrom models import Facility\n"),
+        ("admin_app/__init__.py", "def create_app():\n    from views import register_views\n"),
+        ("admin_app/cli.py", "def command():\n    from models.clock import today_local\n"),
+    ],
+)
 def test_the_checker_lets_pass(path, source):
     assert violations(imports_of(source, path)) == []
 
 
 def test_the_cycle_finder_finds_a_cycle():
-    files = {"models/a.py": "from models.b import x\n",
-             "models/b.py": "def f():\n    pass\nfrom models import a\n",
-             "models/c.py": "from models.a import y\n"}
+    files = {
+        "models/a.py": "from models.b import x\n",
+        "models/b.py": "def f():\n    pass\nfrom models import a\n",
+        "models/c.py": "from models.a import y\n",
+    }
     imports = [i for path, source in files.items() for i in imports_of(source, path)]
     assert cycles(imports, {"models.a", "models.b", "models.c"}) == [["models.a", "models.b"]]
     lazy = imports_of("def f():\n    from models import a\n", "models/b.py")

@@ -77,8 +77,12 @@ def matches(flt, sent: str, actual) -> bool:
     day = date.fromisoformat(sent)
     if actual is None:
         return False
-    return {ours.DateEqual: actual == day, ours.DateNotEqual: actual != day,
-            ours.DateGreater: actual > day, ours.DateSmaller: actual < day}[type(flt)]
+    return {
+        ours.DateEqual: actual == day,
+        ours.DateNotEqual: actual != day,
+        ours.DateGreater: actual > day,
+        ours.DateSmaller: actual < day,
+    }[type(flt)]
 
 
 def values_to_send(flt, view, dates: list[date]) -> list[str]:
@@ -108,10 +112,16 @@ def test_every_filter_and_option_answers_with_the_right_rows_for_every_reader(ap
         with app.app_context():
             records = {r.id: r for r in db.session.scalars(select(view.model))}
             first_export = view._export_columns[0][0] if view._export_columns else None
-            values = {(i, key): getattr(r, key) for i, r in records.items()
-                      for key in {f.column.key for f in view._filters}}
-            labels = {i: str(getattr(r, first_export)) for i, r in records.items()} \
-                if first_export else {}
+            values = {
+                (i, key): getattr(r, key)
+                for i, r in records.items()
+                for key in {f.column.key for f in view._filters}
+            }
+            labels = (
+                {i: str(getattr(r, first_export)) for i, r in records.items()}
+                if first_export
+                else {}
+            )
         for login_id in readers(view.endpoint):
             client = app.test_client()
             assert login(client, login_id).status_code == 302
@@ -119,7 +129,8 @@ def test_every_filter_and_option_answers_with_the_right_rows_for_every_reader(ap
             assert visible, f"{login_id} sees no {view.endpoint} rows: nothing to filter"
             exports = TABLE[f"{view.endpoint}.export"].allow
             may_export = not isinstance(exports, str) and any(
-                DEMO_LOGIN_OF_ROLE.get(role) == login_id for role in exports)
+                DEMO_LOGIN_OF_ROLE.get(role) == login_id for role in exports
+            )
             for arg, (_, flt) in view._filter_args.items():
                 key = flt.column.key
                 dates = [values[(i, key)] for i in visible if values[(i, key)] is not None]
@@ -140,19 +151,22 @@ def test_every_filter_and_option_answers_with_the_right_rows_for_every_reader(ap
                         exported = client.get(f"/admin/{view.endpoint}/export/csv/?{query}")
                         assert exported.status_code == 200, where
                         assert sorted(export_first_column(exported)) == sorted(
-                            labels[i] for i in expected), where
+                            labels[i] for i in expected
+                        ), where
                     checked += 1
                 # The filter really filters: its options do not all give the same rows.
-                assert len(answers) > 1 or len(values_to_send(flt, view, dates)) == 1, \
+                assert len(answers) > 1 or len(values_to_send(flt, view, dates)) == 1, (
                     f"{view.endpoint} {flt.name} {flt.operation()} never narrows the list"
+                )
     assert checked > 200  # every view, filter and option above was requested
 
 
 def test_the_reproduced_request_lists_current_registrations_only(app, full_demo):
     """staff1: status equals 有効, exactly as the filter UI sends it (was a 500 KeyError)."""
     with app.app_context():
-        expired = db.session.scalar(select(Registrant.id).where(
-            Registrant.name == "期限切れ合唱団"))
+        expired = db.session.scalar(
+            select(Registrant.id).where(Registrant.name == "期限切れ合唱団")
+        )
     client = app.test_client()
     login(client, "staff1")
     current = client.get("/admin/registrant/?flt0_5=active")
@@ -173,18 +187,35 @@ def test_enum_options_show_japanese_labels_and_send_stored_values(app, full_demo
     login(client, "staff1")
     html = client.get("/admin/registrant/").get_data(as_text=True)
     # The filter menus the page's script builds: {group label: [{operation, options}, ...]}.
-    groups = json.loads(html.split('id="filter-groups-data" class="d-none">')[1]
-                        .split("</div>")[0])
-    status = {tuple(o) for f in groups["状態"] if f["options"] and f["operation"] == "等しい"
-              for o in f["options"]}
-    assert status == {("pending", "確認待ち"), ("active", "有効"), ("expired", "期限切れ"),
-                      ("withdrawn", "廃止"), ("erased", "消去済み")}
+    groups = json.loads(html.split('id="filter-groups-data" class="d-none">')[1].split("</div>")[0])
+    status = {
+        tuple(o)
+        for f in groups["状態"]
+        if f["options"] and f["operation"] == "等しい"
+        for o in f["options"]
+    }
+    assert status == {
+        ("pending", "確認待ち"),
+        ("active", "有効"),
+        ("expired", "期限切れ"),
+        ("withdrawn", "廃止"),
+        ("erased", "消去済み"),
+    }
     kinds = {tuple(o) for f in groups["種別"] if f["operation"] == "等しい" for o in f["options"]}
     assert kinds == {("individual", "個人"), ("group", "団体（サークル）")}
 
 
-@pytest.mark.parametrize("value", ["nonsense", "ACTIVE", "1899-12-31", "9999-01-01",
-                                   "2026-04-01 to 2025-04-01", "active,nonsense"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "nonsense",
+        "ACTIVE",
+        "1899-12-31",
+        "9999-01-01",
+        "2026-04-01 to 2025-04-01",
+        "active,nonsense",
+    ],
+)
 def test_a_value_no_option_offers_is_refused_with_a_message_never_a_500(app, full_demo, value):
     client = app.test_client()
     login(client, "staff1")

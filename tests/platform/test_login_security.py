@@ -36,24 +36,32 @@ def lapse(reason: str) -> None:
     company = contractor.contractor_company
     today = today_local()
     if reason == "training":
-        for record in db.session.scalars(select(TrainingRecord).where(
-                TrainingRecord.user_id == contractor.id)):
+        for record in db.session.scalars(
+            select(TrainingRecord).where(TrainingRecord.user_id == contractor.id)
+        ):
             record.trained_on = today - relativedelta(months=12) - timedelta(days=1)
     elif reason == "privacy_mark":
         company.privacy_mark_expires_on = today - timedelta(days=1)
     elif reason == "contract":
         company.contract_to = today - timedelta(days=1)
     elif reason == "unapproved_subcontractor":
-        sub = db.session.scalar(select(ContractorCompany).where(
-            ContractorCompany.parent_id.is_not(None)))
+        sub = db.session.scalar(
+            select(ContractorCompany).where(ContractorCompany.parent_id.is_not(None))
+        )
         sub.approved_on, sub.approved_by_id = None, None
         contractor.contractor_company = sub
     db.session.commit()
 
 
-@pytest.mark.parametrize("reason,text", [
-    ("training", "研修"), ("privacy_mark", "プライバシーマーク"), ("contract", "契約期間外"),
-    ("unapproved_subcontractor", "再委託が市に承認されていません")])
+@pytest.mark.parametrize(
+    "reason,text",
+    [
+        ("training", "研修"),
+        ("privacy_mark", "プライバシーマーク"),
+        ("contract", "契約期間外"),
+        ("unapproved_subcontractor", "再委託が市に承認されていません"),
+    ],
+)
 def test_contractor_gate_refuses_login_and_tells_only_it(app, demo, client, reason, text):
     assert login(client, "contractor1").status_code == 302
     assert client.get("/admin/system_health/").status_code == 200
@@ -85,8 +93,9 @@ def attempt(client, login_id, password):
 
 
 @pytest.mark.parametrize("login_id", ["staff1", "nobody-at-all"])
-def test_five_failures_lock_the_account_for_15_minutes_same_for_unknown(app, demo, client,
-                                                                       login_id):
+def test_five_failures_lock_the_account_for_15_minutes_same_for_unknown(
+    app, demo, client, login_id
+):
     start = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
     with time_machine.travel(start, tick=False) as clock:
         for _ in range(4):
@@ -120,8 +129,9 @@ def test_failures_spread_over_more_than_15_minutes_do_not_lock(app, demo, client
 def test_one_address_is_throttled_across_accounts(app, demo, client, monkeypatch):
     start = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
     with time_machine.travel(start, tick=False):
-        statuses = [attempt(client, f"guess{n}", "wrong-password-xyz").status_code
-                    for n in range(31)]
+        statuses = [
+            attempt(client, f"guess{n}", "wrong-password-xyz").status_code for n in range(31)
+        ]
     assert statuses[:30] == [401] * 30 and statuses[30] == 429
     assert len(events(app, SecurityEventKind.THROTTLED)) == 1
 
@@ -146,23 +156,36 @@ def test_stale_report_lists_and_suspends_in_one_click(app, login_as):
     token = csrf_token(html)
     with app.app_context():
         old = db.session.scalar(select(StaffUser.id).where(StaffUser.login == "olduser1"))
-    response = client.post(f"/admin/staff_user/lifecycle/?id={old}", data={
-        "action": "suspend", "reason": "90日以上未使用", "next": "/admin/it_dashboard/",
-        "csrf_token": token})
+    response = client.post(
+        f"/admin/staff_user/lifecycle/?id={old}",
+        data={
+            "action": "suspend",
+            "reason": "90日以上未使用",
+            "next": "/admin/it_dashboard/",
+            "csrf_token": token,
+        },
+    )
     assert response.headers["Location"] == "/admin/it_dashboard/"
     with app.app_context():
         assert db.session.get(StaffUser, old).status == StaffStatus.SUSPENDED
     # Redirects stay on this site.
-    response = client.post(f"/admin/staff_user/lifecycle/?id={old}", data={
-        "action": "reactivate", "reason": "x", "next": "https://evil.example/",
-        "csrf_token": token})
+    response = client.post(
+        f"/admin/staff_user/lifecycle/?id={old}",
+        data={
+            "action": "reactivate",
+            "reason": "x",
+            "next": "https://evil.example/",
+            "csrf_token": token,
+        },
+    )
     assert response.headers["Location"].startswith("/admin/staff_user/details/")
 
 
 def test_no_security_event_stores_a_typed_password(app, demo, client):
     attempt(client, "staff1", "my-secret-guess-123")
     with app.app_context():
-        dump = " ".join(str(v) for row in db.session.execute(select(SecurityEvent)).all()
-                        for v in row)
+        dump = " ".join(
+            str(v) for row in db.session.execute(select(SecurityEvent)).all() for v in row
+        )
         assert db.session.scalar(select(func.count()).select_from(SecurityEvent)) == 1
     assert "my-secret-guess-123" not in dump

@@ -29,17 +29,17 @@ def redis_reachable() -> bool:
         return False
 
 
-needs_redis = pytest.mark.skipif(not redis_reachable() and os.environ.get("CI") != "true",
-                                 reason="no Redis on 127.0.0.1:6379 (CI starts one and never "
-                                        "skips)")
+needs_redis = pytest.mark.skipif(
+    not redis_reachable() and os.environ.get("CI") != "true",
+    reason="no Redis on 127.0.0.1:6379 (CI starts one and never skips)",
+)
 STORES = ["database", pytest.param(REDIS, id="redis", marks=needs_redis)]
 
 
 @contextmanager
 def app_instance(storage: str, **settings):
     """Another app process on the test database (a worker, or the app after a restart)."""
-    config = type("ThrottleConfig", (TestConfig,), {"LOGIN_THROTTLE_STORAGE": storage,
-                                                    **settings})
+    config = type("ThrottleConfig", (TestConfig,), {"LOGIN_THROTTLE_STORAGE": storage, **settings})
     app = create_app(config)
     try:
         yield app
@@ -63,13 +63,13 @@ def fresh_redis():
 
 def events(app, kind) -> int:
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(SecurityEvent).where(
-            SecurityEvent.kind == kind))
+        return db.session.scalar(
+            select(func.count()).select_from(SecurityEvent).where(SecurityEvent.kind == kind)
+        )
 
 
 @pytest.mark.parametrize("storage", STORES)
-def test_forty_successful_logins_from_one_address_are_never_throttled(demo, fresh_redis,
-                                                                      storage):
+def test_forty_successful_logins_from_one_address_are_never_throttled(demo, fresh_redis, storage):
     """A city office behind one NAT address logs in at 8:30: nobody is refused."""
     with app_instance(storage) as app:
         for n in range(40):
@@ -110,8 +110,7 @@ def test_successes_between_failures_do_not_hide_them(demo):
 def test_locks_survive_a_restart_on_the_database_store(demo):
     with app_instance("database", LOGIN_ADDRESS_FAILURES=30) as before:
         client = before.test_client()
-        statuses = [login(client, "staff1", "wrong-password-xyz").status_code
-                    for _ in range(5)]
+        statuses = [login(client, "staff1", "wrong-password-xyz").status_code for _ in range(5)]
         assert statuses == [401, 401, 401, 401, 429]  # the fifth failure locks staff1
     with app_instance("database") as after:  # the restarted app
         response = login(after.test_client(), "staff1")
@@ -119,8 +118,9 @@ def test_locks_survive_a_restart_on_the_database_store(demo):
         with after.app_context():
             keys = db.session.scalars(select(LoginAttempt.key)).all()
         # The store holds hashes: neither the typed login nor the address in clear.
-        assert keys and all(len(k) == 64 and "staff1" not in k and "127.0.0.1" not in k
-                            for k in keys)
+        assert keys and all(
+            len(k) == 64 and "staff1" not in k and "127.0.0.1" not in k for k in keys
+        )
 
 
 @needs_redis
@@ -158,8 +158,7 @@ def test_a_redis_that_cannot_be_reached_fails_no_login_and_stops_no_lock(demo, c
     with app_instance("redis://127.0.0.1:1/0") as app:  # nothing listens on port 1
         assert login(app.test_client(), "staff1").status_code == 302
         client = app.test_client()
-        statuses = [login(client, "chief1", "wrong-password-xyz").status_code
-                    for _ in range(5)]
+        statuses = [login(client, "chief1", "wrong-password-xyz").status_code for _ in range(5)]
         assert statuses == [401, 401, 401, 401, 429]
         locked = login(app.test_client(), "chief1")
         assert locked.status_code == 429 and LOCKED_JA in locked.get_data(as_text=True)
@@ -179,8 +178,9 @@ def stored_keys(storage: str) -> list[str]:
 
 
 @pytest.mark.parametrize("storage", STORES)
-def test_the_store_holds_no_key_that_a_guessed_login_or_address_would_find(demo, fresh_redis,
-                                                                          storage):
+def test_the_store_holds_no_key_that_a_guessed_login_or_address_would_find(
+    demo, fresh_redis, storage
+):
     """Whoever reads the store (a database dump, Redis) cannot test guesses against it: the
     keys are keyed hashes, not hashes anyone can compute — an IPv4 address or a password
     typed into the login field would otherwise be found by trying candidates."""
@@ -195,12 +195,18 @@ def test_the_store_holds_no_key_that_a_guessed_login_or_address_would_find(demo,
         items = (guard.account_failures, guard.address_failures, guard.lock)
     keys = stored_keys(storage)
     digests = {hashlib.sha256(v.encode()).hexdigest() for t in typed for v in (t, t.lower())}
-    derived = {hashlib.sha256(item.key_for(prefix, d).encode()).hexdigest() for d in digests
-               for item in items for prefix in ("login-failures", "login-address",
-                                                 "login-lock")}
+    derived = {
+        hashlib.sha256(item.key_for(prefix, d).encode()).hexdigest()
+        for d in digests
+        for item in items
+        for prefix in ("login-failures", "login-address", "login-lock")
+    }
     assert keys
-    assert [k for k in keys if k in derived or any(d in k for d in digests)
-            or any(t in k for t in typed)] == []
+    assert [
+        k
+        for k in keys
+        if k in derived or any(d in k for d in digests) or any(t in k for t in typed)
+    ] == []
 
 
 def test_forwarded_headers_do_not_change_the_counted_address(demo):
@@ -211,9 +217,13 @@ def test_forwarded_headers_do_not_change_the_counted_address(demo):
     with app_instance("database", LOGIN_ADDRESS_FAILURES=3) as app:
         client = app.test_client()
         for n in range(3):
-            client.environ_base.update({"HTTP_X_FORWARDED_FOR": f"198.51.100.{n}",
-                                        "HTTP_X_REAL_IP": f"198.51.100.{n}",
-                                        "HTTP_FORWARDED": f"for=198.51.100.{n}"})
+            client.environ_base.update(
+                {
+                    "HTTP_X_FORWARDED_FOR": f"198.51.100.{n}",
+                    "HTTP_X_REAL_IP": f"198.51.100.{n}",
+                    "HTTP_FORWARDED": f"for=198.51.100.{n}",
+                }
+            )
             assert login(client, f"guess{n}", "wrong-password-xyz").status_code == 401
         client.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.9"
         assert login(client, "staff1").status_code == 429

@@ -10,9 +10,14 @@ from tests.support import let_go_of_connections
 
 def test_models_and_migrations_agree(app):
     with app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={
-            "compare_type": True, "render_item": render_migration_item,
-            "include_object": include_object})
+        context = MigrationContext.configure(
+            conn,
+            opts={
+                "compare_type": True,
+                "render_item": render_migration_item,
+                "include_object": include_object,
+            },
+        )
         diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models differ from migrations: run `flask db migrate`: {diff}"
 
@@ -42,16 +47,27 @@ def test_assignments_made_before_grants_had_a_trail_stay_in_force(app):
         db.engine.dispose()
         downgrade(revision="2b2433df3c96")
         with db.engine.begin() as conn:
-            conn.execute(text("INSERT INTO section (code, name, authority) "
-                              "VALUES ('KOMINKAN', '公民館', 'board_of_education')"))
-            conn.execute(text(
-                "INSERT INTO staff_user (login, name, kind, section_id, status, valid_from, "
-                "must_change_password, created_at) SELECT 'old1', '旧 職員', 'employee', id, "
-                "'active', '2026-04-01', false, '2026-04-01 00:00:00+00' FROM section"))
-            conn.execute(text(
-                "INSERT INTO role_assignment (user_id, role, section_id, valid_from, created_at, "
-                "designated_confirmer) SELECT staff_user.id, 'section_chief', section.id, "
-                "'2026-04-01', '2026-04-01 00:00:00+00', false FROM staff_user, section"))
+            conn.execute(
+                text(
+                    "INSERT INTO section (code, name, authority) "
+                    "VALUES ('KOMINKAN', '公民館', 'board_of_education')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO staff_user (login, name, kind, section_id, status, valid_from, "
+                    "must_change_password, created_at) SELECT 'old1', '旧 職員', 'employee', id, "
+                    "'active', '2026-04-01', false, '2026-04-01 00:00:00+00' FROM section"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO role_assignment (user_id, role, section_id, valid_from, "
+                    "created_at, designated_confirmer) SELECT staff_user.id, 'section_chief', "
+                    "section.id, '2026-04-01', '2026-04-01 00:00:00+00', false "
+                    "FROM staff_user, section"
+                )
+            )
         db.engine.dispose()
         upgrade()
         db.engine.dispose()
@@ -59,8 +75,9 @@ def test_assignments_made_before_grants_had_a_trail_stay_in_force(app):
         assert grant.state == GrantState.APPROVED
         user = db.session.scalar(select(StaffUser).where(StaffUser.login == "old1"))
         assert access_of(user, datetime(2026, 12, 1, tzinfo=UTC)).roles == {Role.SECTION_CHIEF}
-        fresh = RoleAssignment(user=user, role=grant.role, section=grant.section,
-                               valid_from=date(2026, 4, 1))
+        fresh = RoleAssignment(
+            user=user, role=grant.role, section=grant.section, valid_from=date(2026, 4, 1)
+        )
         db.session.add(fresh)
         db.session.flush()
         assert fresh.state == GrantState.PENDING

@@ -13,9 +13,12 @@ def test_every_endpoint_of_the_app_is_classified(app):
 
 def test_every_bulk_action_of_every_admin_view_is_classified(app):
     admin = app.extensions["admin"][0]
-    missing = [f"{view.endpoint}.action_view:{name}"
-               for view in admin._views for name, _ in getattr(view, "_actions", [])
-               if f"{view.endpoint}.action_view:{name}" not in TABLE]
+    missing = [
+        f"{view.endpoint}.action_view:{name}"
+        for view in admin._views
+        for name, _ in getattr(view, "_actions", [])
+        if f"{view.endpoint}.action_view:{name}" not in TABLE
+    ]
     assert missing == []
 
 
@@ -44,8 +47,16 @@ def test_repeated_app_creation_builds_independent_admins(new_app):
     assert first.extensions["admin"][0] is not second.extensions["admin"][0]
 
 
-@pytest.mark.parametrize("url", ["/admin/", "/admin/facility/", "/admin/staff_user/",
-                                 "/admin/system_health/", "/admin/section/details/?id=1"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/",
+        "/admin/facility/",
+        "/admin/staff_user/",
+        "/admin/system_health/",
+        "/admin/section/details/?id=1",
+    ],
+)
 def test_anonymous_back_office_requests_go_to_the_login(client, url):
     response = client.get(url)
     assert response.status_code == 302

@@ -43,8 +43,9 @@ def test_every_registry_names_every_domain(registry):
 
 
 def test_every_domain_has_its_views_package():
-    assert {p.parent.name for p in (ROOT / "views").glob("*/__init__.py")} - {"labels"} \
-        == DOMAINS - {"platform"}
+    assert {p.parent.name for p in (ROOT / "views").glob("*/__init__.py")} - {
+        "labels"
+    } == DOMAINS - {"platform"}
 
 
 def test_an_endpoint_two_domains_classify_is_refused():
@@ -72,6 +73,8 @@ def test_the_registrations_menu_keeps_its_order_across_domains(client, demo):
     """Registration's screens, the talent bank (public) after them, the inventory last."""
     login(client, "staff1")
     page = client.get("/admin/").get_data(as_text=True)
-    menu = re.findall(r'href="/admin/(registrant|change_notice|talent_entry|inventory)/"',
-                      page[:page.index("</nav>")])
+    menu = re.findall(
+        r'href="/admin/(registrant|change_notice|talent_entry|inventory)/"',
+        page[: page.index("</nav>")],
+    )
     assert menu == ["registrant", "change_notice", "talent_entry", "inventory"]

@@ -45,16 +45,14 @@ def test_a_search_is_logged_as_one_line_without_its_terms(app, searched, client,
     caplog.set_level(logging.INFO)
     login(client, "staff1")
     search_for_a_resident(client)
-    lines = [LINE.search(r.getMessage()) for r in caplog.records
-             if r.name == "admin_app.requests"]
+    lines = [LINE.search(r.getMessage()) for r in caplog.records if r.name == "admin_app.requests"]
     searches = [m for m in lines if m and m.group(2) == "/admin/registrant/"]
     assert len(searches) == 4
     with app.app_context():
         from models import StaffUser
 
         staff1 = db.session.scalar(select(StaffUser.id).where(StaffUser.login == "staff1"))
-    assert {(m.group(1), m.group(3), m.group(4)) for m in searches} == {("GET", "200",
-                                                                         str(staff1))}
+    assert {(m.group(1), m.group(3), m.group(4)) for m in searches} == {("GET", "200", str(staff1))}
     assert len({m.group(5) for m in searches}) == 4  # a request id each
     assert any(m and m.group(2) == "/circles" for m in lines)
     assert personal(caplog.text) == []
@@ -79,8 +77,12 @@ def test_a_database_error_is_logged_without_its_values(app, demo, login_as, capl
         page = client.get("/admin/room/new/").get_data(as_text=True)
         client.post("/admin/room/new/", data=data | {"csrf_token": csrf_token(page)})
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Room).where(
-            Room.name == "会議室ZQ7731")) == 1
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(Room).where(Room.name == "会議室ZQ7731")
+            )
+            == 1
+        )
     failures = [r for r in caplog.records if "save failed in room" in r.getMessage()]
     assert len(failures) == 1  # the error happened and was logged ...
     assert "IntegrityError" in caplog.text
@@ -88,23 +90,26 @@ def test_a_database_error_is_logged_without_its_values(app, demo, login_as, capl
     assert "POST /admin/room/new/ 200" in caplog.text
 
 
-def test_an_unhandled_database_error_is_logged_without_its_values(new_app, demo, caplog,
-                                                                  monkeypatch):
+def test_an_unhandled_database_error_is_logged_without_its_values(
+    new_app, demo, caplog, monkeypatch
+):
     app = new_app()
     app.config["PROPAGATE_EXCEPTIONS"] = False  # answered with the 500 page, as in production
     monkeypatch.setitem(TABLE, "boom", Rule(PUBLIC, None))
 
     @app.route("/boom")
     def boom():
-        db.session.execute(text("SELECT * FROM nowhere WHERE name = :name"),
-                           {"name": "山田太郎-09012345678"})
+        db.session.execute(
+            text("SELECT * FROM nowhere WHERE name = :name"), {"name": "山田太郎-09012345678"}
+        )
 
     caplog.set_level(logging.INFO)
     assert app.test_client().get("/boom?who=山田太郎").status_code == 500
     assert "Exception on /boom [GET]" in caplog.text
     with app.app_context():
         error = {"sqlite": "OperationalError", "postgresql": "ProgrammingError"}[
-            db.engine.dialect.name]
+            db.engine.dialect.name
+        ]
     assert error in caplog.text
     assert "山田太郎" not in caplog.text and "09012345678" not in caplog.text
     assert "GET /boom 500" in caplog.text
@@ -131,12 +136,18 @@ def test_the_development_server_log_has_no_query_strings(app, searched, live_ser
     caplog.set_level(logging.INFO)
     session = requests.Session()
     token = csrf_token(session.get(f"{live_server}/login", timeout=10).text)
-    session.post(f"{live_server}/login", data={"login": "staff1", "password":
-                                               "demo-password-2026", "csrf_token": token},
-                 timeout=10)
+    session.post(
+        f"{live_server}/login",
+        data={"login": "staff1", "password": "demo-password-2026", "csrf_token": token},
+        timeout=10,
+    )
     for term in (NAME, PHONE):
-        assert NAME in session.get(f"{live_server}/admin/registrant/", params={"search": term},
-                                   timeout=10).text
+        assert (
+            NAME
+            in session.get(
+                f"{live_server}/admin/registrant/", params={"search": term}, timeout=10
+            ).text
+        )
     werkzeug = "\n".join(r.getMessage() for r in caplog.records if r.name == "werkzeug")
     assert "GET /admin/registrant/ HTTP/1.1" in werkzeug
     assert personal(caplog.text) == []
@@ -145,16 +156,31 @@ def test_the_development_server_log_has_no_query_strings(app, searched, live_ser
 @pytest.mark.slow
 def test_the_gunicorn_log_has_request_lines_and_no_personal_data(app, searched, tmp_path):
     log = tmp_path / "server.log"
-    keys = {"SECRET_KEY": app.config["SECRET_KEY"],
-            "AUDIT_CHAIN_KEY": app.config["AUDIT_CHAIN_KEY"]}
-    with log.open("w") as output, served("admin_app:create_app()",
-                                         app.config["SQLALCHEMY_DATABASE_URI"], workers=2,
-                                         env=keys, output=output) as base:
+    keys = {
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "AUDIT_CHAIN_KEY": app.config["AUDIT_CHAIN_KEY"],
+    }
+    with (
+        log.open("w") as output,
+        served(
+            "admin_app:create_app()",
+            app.config["SQLALCHEMY_DATABASE_URI"],
+            workers=2,
+            env=keys,
+            output=output,
+        ) as base,
+    ):
         session = requests.Session()
         token = csrf_token(session.get(f"{base}/login", timeout=10).text)
-        assert session.post(f"{base}/login", data={
-            "login": "staff1", "password": "demo-password-2026", "csrf_token": token},
-            allow_redirects=False, timeout=10).status_code == 302
+        assert (
+            session.post(
+                f"{base}/login",
+                data={"login": "staff1", "password": "demo-password-2026", "csrf_token": token},
+                allow_redirects=False,
+                timeout=10,
+            ).status_code
+            == 302
+        )
         for term in (NAME, KANA, PHONE):
             page = session.get(f"{base}/admin/registrant/", params={"search": term}, timeout=10)
             assert NAME in page.text

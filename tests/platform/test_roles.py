@@ -71,7 +71,8 @@ def test_scoping_holds_for_details_and_counts(app, login_as):
         sports_room = db.session.scalar(select(Room.id).where(Room.facility_id == sports))
         central = db.session.scalar(select(Facility.id).where(Facility.name == "中央公民館"))
         central_rooms = db.session.scalar(
-            select(func.count()).select_from(Room).where(Room.facility_id == central))
+            select(func.count()).select_from(Room).where(Room.facility_id == central)
+        )
         all_rooms = db.session.scalar(select(func.count()).select_from(Room))
     assert 0 < central_rooms < all_rooms
     client = login_as("staff1")
@@ -83,7 +84,8 @@ def test_scoping_holds_for_details_and_counts(app, login_as):
     rooms_page = client.get("/admin/room/").get_data(as_text=True)
     # The list's record count is that of the user's facility, not of the whole table.
     assert re.search(r'class="nav-link active">一覧 \((\d+)\)</a>', rooms_page).group(1) == str(
-        central_rooms)
+        central_rooms
+    )
     assert "第1体育室" not in rooms_page
 
 

@@ -55,22 +55,36 @@ def staff(login: str) -> StaffUser:
 
 def snapshot() -> dict[str, int]:
     """How many rows each table has."""
-    return {t.name: db.session.scalar(select(func.count()).select_from(t))
-            for t in db.metadata.sorted_tables}
+    return {
+        t.name: db.session.scalar(select(func.count()).select_from(t))
+        for t in db.metadata.sorted_tables
+    }
 
 
 def new_registrant() -> Registrant:
     facility = db.session.scalar(select(Facility).where(Facility.name == "中央公民館"))
-    return Registrant(facility=facility, kind=RegistrantKind.INDIVIDUAL, name="山田 太郎",
-                      name_kana="ヤマダ タロウ", postal_code="1890014", address="本町1",
-                      phone="042-393-5111", received_by=staff("staff1"),
-                      received_on=today_local())
+    return Registrant(
+        facility=facility,
+        kind=RegistrantKind.INDIVIDUAL,
+        name="山田 太郎",
+        name_kana="ヤマダ タロウ",
+        postal_code="1890014",
+        address="本町1",
+        phone="042-393-5111",
+        received_by=staff("staff1"),
+        received_on=today_local(),
+    )
 
 
 def new_user(login: str) -> StaffUser:
     section = db.session.scalar(select(Section).where(Section.code == "KOMINKAN"))
-    return StaffUser(login=login, name="新規 職員", kind=StaffKind.EMPLOYEE, section=section,
-                     valid_from=today_local())
+    return StaffUser(
+        login=login,
+        name="新規 職員",
+        kind=StaffKind.EMPLOYEE,
+        section=section,
+        valid_from=today_local(),
+    )
 
 
 def grant_for_chief(ids) -> object:
@@ -92,65 +106,100 @@ def renewable(ids) -> Registrant:
 
 
 TRANSFERS_CSV = "login,kind,effective_on\nstaff2,退職,2099-04-01\n"
-REGISTRANTS_CSV = ("facility,kind,name,name_kana,postal_code,address,phone\n"
-                   "中央公民館,個人,山田 花子,ヤマダ ハナコ,189-0014,本町1,042-393-5111\n")
+REGISTRANTS_CSV = (
+    "facility,kind,name,name_kana,postal_code,address,phone\n"
+    "中央公民館,個人,山田 花子,ヤマダ ハナコ,189-0014,本町1,042-393-5111\n"
+)
 
 # name -> the service call, given the ids of what the test built (and committed) first.
 SERVICES: dict[str, Callable[[dict], object]] = {
     "register": lambda ids: register(new_registrant(), staff("staff1")),
     "amend": lambda ids: amend(db.session.get(Registrant, ids["pending"]), staff("staff1")),
     "confirm_registration": lambda ids: confirm_registration(
-        db.session.get(Registrant, ids["pending"]), staff("chief1")),
+        db.session.get(Registrant, ids["pending"]), staff("chief1")
+    ),
     "renew": lambda ids: renew(renewable(ids), staff("staff1")),
     "receive notice": lambda ids: receive_notice(
-        db.session.get(Registrant, ids["current"]), staff("staff1"),
-        notice_type=NoticeType.CHANGE, received_on=today_local(), via=ReceivedVia.COUNTER),
-    "enter notice": lambda ids: enter(db.session.get(ChangeNotice, ids["received"]),
-                                      staff("staff1"), {"phone": "090-1234-5678"}),
+        db.session.get(Registrant, ids["current"]),
+        staff("staff1"),
+        notice_type=NoticeType.CHANGE,
+        received_on=today_local(),
+        via=ReceivedVia.COUNTER,
+    ),
+    "enter notice": lambda ids: enter(
+        db.session.get(ChangeNotice, ids["received"]), staff("staff1"), {"phone": "090-1234-5678"}
+    ),
     "decide_against": lambda ids: decide_against(
-        db.session.get(ChangeNotice, ids["entered"]), staff("chief1"), "reject", "理由"),
+        db.session.get(ChangeNotice, ids["entered"]), staff("chief1"), "reject", "理由"
+    ),
     "erase_registrant": lambda ids: erase_registrant(db.session.get(Registrant, ids["old"])),
-    "issue_id": lambda ids: issue_id(new_user("newid1"), staff("it1"), hash_password,
-                                     Role.FACILITY_STAFF),
+    "issue_id": lambda ids: issue_id(
+        new_user("newid1"), staff("it1"), hash_password, Role.FACILITY_STAFF
+    ),
     "enter_grant": grant_for_chief,
     "approve grant": lambda ids: approve(grant_for_chief(ids), staff("it2")),
     "refuse grant": lambda ids: refuse(grant_for_chief(ids), staff("it2"), "不要"),
-    "end grant": lambda ids: set_end(staff("staff1").assignments[0], today_local(),
-                                     staff("it1"), "異動"),
+    "end grant": lambda ids: set_end(
+        staff("staff1").assignments[0], today_local(), staff("it1"), "異動"
+    ),
     "reset_password": lambda ids: reset_password(staff("staff1"), staff("it1"), hash_password),
     "suspend": lambda ids: suspend(staff("staff1"), staff("it1"), "休職"),
     "revoke": lambda ids: revoke(staff("staff1"), staff("it1"), "退職"),
     "register_transfer": lambda ids: register_transfer(
-        staff("staff2"), TransferKind.LEAVE, today_local() + timedelta(days=30),
-        actor=staff("it1")),
-    "import_transfers": lambda ids: import_transfers(TRANSFERS_CSV.encode(),
-                                                     actor=staff("it1")),
-    "import_registrants": lambda ids: import_registrants(REGISTRANTS_CSV.encode(),
-                                                         staff("staff1")),
-    "record_approval": lambda ids: added(record_approval(ContractorCompany(
-        name="再委託株式会社", contract_from=date(2026, 4, 1), contract_to=date(2030, 3, 31),
-        approved_on=today_local()), staff("it1"))),
-    "record_training": lambda ids: record_training(TrainingRecord(
-        user=staff("staff1"), trained_on=today_local(), course="研修"), staff("it1")),
-    "start_talent_entry": lambda ids: added(start_talent_entry(TalentEntry(
-        facility=db.session.get(Registrant, ids["current"]).facility,
-        field=TalentField.ARTS, name="講師 一郎", display_name="講師 一郎",
-        display_kana="コウシ イチロウ", offer="書道"))),
+        staff("staff2"), TransferKind.LEAVE, today_local() + timedelta(days=30), actor=staff("it1")
+    ),
+    "import_transfers": lambda ids: import_transfers(TRANSFERS_CSV.encode(), actor=staff("it1")),
+    "import_registrants": lambda ids: import_registrants(REGISTRANTS_CSV.encode(), staff("staff1")),
+    "record_approval": lambda ids: added(
+        record_approval(
+            ContractorCompany(
+                name="再委託株式会社",
+                contract_from=date(2026, 4, 1),
+                contract_to=date(2030, 3, 31),
+                approved_on=today_local(),
+            ),
+            staff("it1"),
+        )
+    ),
+    "record_training": lambda ids: record_training(
+        TrainingRecord(user=staff("staff1"), trained_on=today_local(), course="研修"), staff("it1")
+    ),
+    "start_talent_entry": lambda ids: added(
+        start_talent_entry(
+            TalentEntry(
+                facility=db.session.get(Registrant, ids["current"]).facility,
+                field=TalentField.ARTS,
+                name="講師 一郎",
+                display_name="講師 一郎",
+                display_kana="コウシ イチロウ",
+                offer="書道",
+            )
+        )
+    ),
     "confirm_activity": lambda ids: confirm_activity(db.session.get(Registrant, ids["current"])),
 }
 # These change rows without adding any (the others add at least one row).
-UPDATES = {"amend", "confirm_registration", "enter notice", "decide_against",
-           "erase_registrant", "confirm_activity"}
+UPDATES = {
+    "amend",
+    "confirm_registration",
+    "enter notice",
+    "decide_against",
+    "erase_registrant",
+    "confirm_activity",
+}
 
 
 @pytest.fixture
 def ids(app, demo):
     with app.app_context():
-        built = {"plain": make_user("plain1"),
-                 "pending": make_registrant(name="確認待ちの会", confirmed=False),
-                 "current": make_registrant(name="有効の会"),
-                 "old": make_registrant(name="古い会", registered_on=today_local() - timedelta(
-                     days=3 * 365 - 10))}
+        built = {
+            "plain": make_user("plain1"),
+            "pending": make_registrant(name="確認待ちの会", confirmed=False),
+            "current": make_registrant(name="有効の会"),
+            "old": make_registrant(
+                name="古い会", registered_on=today_local() - timedelta(days=3 * 365 - 10)
+            ),
+        }
         other = make_registrant(name="届出の会")
         built["received"] = make_received_notice(other).id
         built["entered"] = make_entered_notice(make_registrant(name="入力済みの会"))
@@ -165,6 +214,7 @@ def commits():
 
     def count(session):
         seen.append(session)
+
     event.listen(Session, "after_commit", count)
     yield seen
     event.remove(Session, "after_commit", count)
@@ -203,8 +253,12 @@ def test_a_refused_step_leaves_the_database_as_it_was(app, ids, commits):
         db.session.rollback()
         registrant = db.session.get(Registrant, ids["current"])
         with pytest.raises(InputError):
-            receive_notice(registrant, staff("staff1"), notice_type=NoticeType.CHANGE,
-                           received_on=today_local() + timedelta(days=1),
-                           via=ReceivedVia.COUNTER)
+            receive_notice(
+                registrant,
+                staff("staff1"),
+                notice_type=NoticeType.CHANGE,
+                received_on=today_local() + timedelta(days=1),
+                via=ReceivedVia.COUNTER,
+            )
         db.session.rollback()
         assert snapshot() == before and commits == []

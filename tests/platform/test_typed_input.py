@@ -51,10 +51,16 @@ def refused_with_400(response) -> bool:
 
 
 def new_contractor(it_client, name: str):
-    return it_client.post("/admin/contractor_company/new/", data={
-        "name": name, "privacy_mark_number": "1", "contract_from": "2026-04-01",
-        "contract_to": "2027-03-31",
-        "csrf_token": token(it_client, "/admin/contractor_company/new/")})
+    return it_client.post(
+        "/admin/contractor_company/new/",
+        data={
+            "name": name,
+            "privacy_mark_number": "1",
+            "contract_from": "2026-04-01",
+            "contract_to": "2027-03-31",
+            "csrf_token": token(it_client, "/admin/contractor_company/new/"),
+        },
+    )
 
 
 def reject_notice(app, login_as, reason: str):
@@ -62,25 +68,35 @@ def reject_notice(app, login_as, reason: str):
     with app.app_context():
         notice_id = make_entered_notice(make_registrant())
     client = login_as("chief1")
-    return client, client.post(f"/admin/change_notice/decide/?id={notice_id}", data={
-        "action": "reject", "reason": reason,
-        "csrf_token": token(client, f"/admin/change_notice/details/?id={notice_id}")})
+    return client, client.post(
+        f"/admin/change_notice/decide/?id={notice_id}",
+        data={
+            "action": "reject",
+            "reason": reason,
+            "csrf_token": token(client, f"/admin/change_notice/details/?id={notice_id}"),
+        },
+    )
 
 
 # --- NUL: the fourteen reproduced requests --------------------------------------------------
 
+
 def test_nul_in_the_login_is_a_400_and_counts_as_a_failed_login(app, demo, client):
     before = count(app, StaffSession)
-    response = client.post("/login", data={"login": "staff1\x00", "password": "x",
-                                           "csrf_token": token(client, "/login")})
+    response = client.post(
+        "/login",
+        data={"login": "staff1\x00", "password": "x", "csrf_token": token(client, "/login")},
+    )
     assert refused_with_400(response)
     assert count(app, SecurityEvent, SecurityEvent.kind == SecurityEventKind.LOGIN_FAILED) == 1
     assert count(app, LoginAttempt) == 2  # one for the address, one for the login
     assert count(app, StaffSession) == before
     # It counts against staff1 like any failure: five lock the login.
     for _ in range(4):
-        client.post("/login", data={"login": "staff1\x00", "password": "x",
-                                    "csrf_token": token(client, "/login")})
+        client.post(
+            "/login",
+            data={"login": "staff1\x00", "password": "x", "csrf_token": token(client, "/login")},
+        )
     locked = login(client, "staff1")
     assert locked.status_code == 429 and LOCKED_JA in locked.get_data(as_text=True)
 
@@ -93,10 +109,16 @@ def it_client(login_as):
 def test_nul_in_the_staff_issue_form_changes_nothing(app, it_client):
     before = count(app, StaffUser)
     for field, value in (("name", "新人\x00太郎"), ("employee_number", "E2\x000001")):
-        data = {"login": "newstaff1", "name": "新人 太郎", "employee_number": "E20001",
-                "kind": "employee", "section": "4", "role": "facility_staff",
-                "valid_from": "2026-04-01", "csrf_token": token(it_client,
-                                                                "/admin/staff_user/issue/")}
+        data = {
+            "login": "newstaff1",
+            "name": "新人 太郎",
+            "employee_number": "E20001",
+            "kind": "employee",
+            "section": "4",
+            "role": "facility_staff",
+            "valid_from": "2026-04-01",
+            "csrf_token": token(it_client, "/admin/staff_user/issue/"),
+        }
         data[field] = value
         assert refused_with_400(it_client.post("/admin/staff_user/issue/", data=data)), field
     assert count(app, StaffUser) == before
@@ -105,12 +127,18 @@ def test_nul_in_the_staff_issue_form_changes_nothing(app, it_client):
 def test_nul_in_a_lifecycle_reason_changes_nothing(app, it_client):
     staff2 = one_id(app, StaffUser, StaffUser.login == "staff2")
     events = count(app, StaffEvent)
-    response = it_client.post(f"/admin/staff_user/lifecycle/?id={staff2}", data={
-        "action": "suspend", "reason": "理由\x00",
-        "csrf_token": token(it_client, f"/admin/staff_user/details/?id={staff2}")})
+    response = it_client.post(
+        f"/admin/staff_user/lifecycle/?id={staff2}",
+        data={
+            "action": "suspend",
+            "reason": "理由\x00",
+            "csrf_token": token(it_client, f"/admin/staff_user/details/?id={staff2}"),
+        },
+    )
     assert refused_with_400(response)
-    assert count(app, StaffUser, StaffUser.id == staff2,
-                 StaffUser.status == StaffStatus.ACTIVE) == 1
+    assert (
+        count(app, StaffUser, StaffUser.id == staff2, StaffUser.status == StaffStatus.ACTIVE) == 1
+    )
     assert count(app, StaffEvent) == events
 
 
@@ -126,40 +154,49 @@ def test_nul_in_a_notice_decision_reason_changes_nothing(app, demo, login_as):
     assert count(app, ChangeNotice, ChangeNotice.state == NoticeState.ENTERED) == 1
 
 
-@pytest.mark.parametrize("login_id,url", [
-    ("chief1", "/admin/access_log/?record=%00"),
-    ("chief1", "/admin/access_log/?screen=a%00"),
-    ("staff1", "/admin/talent_entry/?search=a%00b"),
-    ("it1", "/admin/staff_user/?search=a%00b"),
-    ("it1", "/admin/section/?search=a%00b"),
-    ("it1", "/admin/facility/?search=a%00b"),
-    ("it1", "/admin/room/?search=a%00b"),
-])
+@pytest.mark.parametrize(
+    "login_id,url",
+    [
+        ("chief1", "/admin/access_log/?record=%00"),
+        ("chief1", "/admin/access_log/?screen=a%00"),
+        ("staff1", "/admin/talent_entry/?search=a%00b"),
+        ("it1", "/admin/staff_user/?search=a%00b"),
+        ("it1", "/admin/section/?search=a%00b"),
+        ("it1", "/admin/facility/?search=a%00b"),
+        ("it1", "/admin/room/?search=a%00b"),
+    ],
+)
 def test_nul_in_a_query_parameter_is_a_japanese_400(login_as, login_id, url):
     assert refused_with_400(login_as(login_id).get(url))
 
 
 # --- NUL anywhere else a request can carry it -----------------------------------------------
 
-@pytest.mark.parametrize("path", ["/static/site.css%00", "/admin/registrant%00/",
-                                  "/circles%00", "/%00"])
+
+@pytest.mark.parametrize(
+    "path", ["/static/site.css%00", "/admin/registrant%00/", "/circles%00", "/%00"]
+)
 def test_nul_in_the_path_is_a_400(client, path):
     assert refused_with_400(client.get(path))
 
 
 def test_nul_in_a_json_body_or_a_file_name_is_a_400(app, client):
     assert refused_with_400(client.post("/login", json={"login": "staff1\u0000"}))
-    response = client.post("/login", data={"file": (io.BytesIO(b"x"), "a\x00.csv")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/login", data={"file": (io.BytesIO(b"x"), "a\x00.csv")}, content_type="multipart/form-data"
+    )
     assert refused_with_400(response)
 
 
-@pytest.mark.parametrize("body,content_type", [
-    (b"--xyz\r\ngarbage without headers", "multipart/form-data; boundary=xyz"),
-    (b"--xyz", "multipart/form-data"),
-    (b"\xff\xfe\x00\x00login=%ZZ", "application/x-www-form-urlencoded"),
-    (b"{not json", "application/json"),
-])
+@pytest.mark.parametrize(
+    "body,content_type",
+    [
+        (b"--xyz\r\ngarbage without headers", "multipart/form-data; boundary=xyz"),
+        (b"--xyz", "multipart/form-data"),
+        (b"\xff\xfe\x00\x00login=%ZZ", "application/x-www-form-urlencoded"),
+        (b"{not json", "application/json"),
+    ],
+)
 def test_malformed_bodies_never_give_a_500(client, demo, body, content_type):
     response = client.post("/login", data=body, content_type=content_type)
     assert 400 <= response.status_code < 500
@@ -167,10 +204,19 @@ def test_malformed_bodies_never_give_a_500(client, demo, body, content_type):
 
 # --- Free text: control characters, invisible-only text, blank names -----------------------
 
-@pytest.mark.parametrize("name,message", [
-    ("   ", REQUIRED_JA), ("\u3000", REQUIRED_JA), ("\u200b\u200b", REQUIRED_JA),
-    ("\u202e\u2066", REQUIRED_JA), ("\x01山田", CONTROL_JA), ("山田\x1b[0m", CONTROL_JA)],
-    ids=["spaces", "ideographic-space", "zero-width", "bidi", "control", "escape"])
+
+@pytest.mark.parametrize(
+    "name,message",
+    [
+        ("   ", REQUIRED_JA),
+        ("\u3000", REQUIRED_JA),
+        ("\u200b\u200b", REQUIRED_JA),
+        ("\u202e\u2066", REQUIRED_JA),
+        ("\x01山田", CONTROL_JA),
+        ("山田\x1b[0m", CONTROL_JA),
+    ],
+    ids=["spaces", "ideographic-space", "zero-width", "bidi", "control", "escape"],
+)
 def test_no_staff_id_is_issued_with_a_blank_or_controlled_name(app, it_client, name, message):
     before = count(app, StaffUser)
     response = issue(it_client, name=name)
@@ -187,18 +233,33 @@ def test_the_same_checks_hold_on_every_text_of_a_form(app, it_client):
     assert count(app, StaffUser) == before + 1  # visible text around a joiner is text
 
 
-@pytest.mark.parametrize("fields,message", [
-    ({"name": "\u200b"}, REQUIRED_JA),
-    ({"name": "\ufeff \u2060"}, REQUIRED_JA),
-    ({"address": "本町\x07"}, CONTROL_JA),
-    ({"activity": "\u200f"}, INVISIBLE_JA),
-    ({"rosters-0-total_members": "10", "rosters-0-members_resident": "8",
-      "rosters-0-members_working": "0", "rosters-0-members_studying": "0",
-      "rosters-0-paper_location": "事務室\x0b"}, CONTROL_JA),
-], ids=["zero-width-name", "bom-and-joiner-name", "control-address", "bidi-mark-activity",
-        "control-in-roster"])
-def test_a_registrant_named_by_an_invisible_character_is_refused(app, login_as, fields,
-                                                                 message):
+@pytest.mark.parametrize(
+    "fields,message",
+    [
+        ({"name": "\u200b"}, REQUIRED_JA),
+        ({"name": "\ufeff \u2060"}, REQUIRED_JA),
+        ({"address": "本町\x07"}, CONTROL_JA),
+        ({"activity": "\u200f"}, INVISIBLE_JA),
+        (
+            {
+                "rosters-0-total_members": "10",
+                "rosters-0-members_resident": "8",
+                "rosters-0-members_working": "0",
+                "rosters-0-members_studying": "0",
+                "rosters-0-paper_location": "事務室\x0b",
+            },
+            CONTROL_JA,
+        ),
+    ],
+    ids=[
+        "zero-width-name",
+        "bom-and-joiner-name",
+        "control-address",
+        "bidi-mark-activity",
+        "control-in-roster",
+    ],
+)
+def test_a_registrant_named_by_an_invisible_character_is_refused(app, login_as, fields, message):
     client = login_as("staff1")
     response = post_new(client, app, **fields)
     html = response.get_data(as_text=True)
@@ -216,10 +277,19 @@ def test_contractor_name_with_a_control_character_is_refused(app, it_client):
 
 def test_facility_address_of_invisible_characters_only_is_refused(app, it_client):
     before = count(app, Facility)
-    response = it_client.post("/admin/facility/new/", data={
-        "section": "1", "name": "新施設", "kind": "集会所", "eligibility_rule": "residents_only",
-        "eligibility_check_required": "y", "address": "\u202e\u2066", "phone": "",
-        "csrf_token": token(it_client, "/admin/facility/new/")})
+    response = it_client.post(
+        "/admin/facility/new/",
+        data={
+            "section": "1",
+            "name": "新施設",
+            "kind": "集会所",
+            "eligibility_rule": "residents_only",
+            "eligibility_check_required": "y",
+            "address": "\u202e\u2066",
+            "phone": "",
+            "csrf_token": token(it_client, "/admin/facility/new/"),
+        },
+    )
     assert response.status_code == 200 and INVISIBLE_JA in response.get_data(as_text=True)
     assert count(app, Facility) == before
 
@@ -229,10 +299,18 @@ def test_review_findings_with_a_control_character_are_refused(app, login_as):
     before = count(app, LogReview)
     page = client.get("/admin/log_review/").get_data(as_text=True)
     section = page.split('name="section"')[1].split('value="')[1].split('"')[0]
-    response = client.post("/admin/log_review/record/", data={
-        "section": section, "period_from": "2026-04-01", "period_to": "2026-04-07",
-        "findings": "noted", "findings_text": "確認\x0c済み", "csrf_token": csrf_token(page)},
-        follow_redirects=True)
+    response = client.post(
+        "/admin/log_review/record/",
+        data={
+            "section": section,
+            "period_from": "2026-04-01",
+            "period_to": "2026-04-07",
+            "findings": "noted",
+            "findings_text": "確認\x0c済み",
+            "csrf_token": csrf_token(page),
+        },
+        follow_redirects=True,
+    )
     assert CONTROL_JA in response.get_data(as_text=True)
     assert count(app, LogReview) == before
 
@@ -245,7 +323,8 @@ def test_a_decision_reason_of_invisible_characters_is_refused(app, demo, login_a
 
 
 def test_a_grant_refusal_reason_with_a_control_character_is_refused_with_the_message(
-        app, demo, login_as):
+    app, demo, login_as
+):
     from models import GrantState, Role, RoleAssignment, Section, StaffUser
     from models.staff.grants import enter_grant
 
@@ -253,13 +332,16 @@ def test_a_grant_refusal_reason_with_a_control_character_is_refused_with_the_mes
         staff1 = db.session.scalar(select(StaffUser).where(StaffUser.login == "staff1"))
         it1 = db.session.scalar(select(StaffUser).where(StaffUser.login == "it1"))
         section = db.session.scalar(select(Section).where(Section.code == "KOMINKAN"))
-        grant = enter_grant(staff1, Role.SECTION_CHIEF, section, date(2026, 12, 1), actor=it1,
-                            reason="昇任")
+        grant = enter_grant(
+            staff1, Role.SECTION_CHIEF, section, date(2026, 12, 1), actor=it1, reason="昇任"
+        )
         db.session.commit()
         grant_id = grant.id
     client = login_as("it2")
-    response = client.post(f"/admin/grants/decide/?id={grant_id}", data={
-        "action": "refuse", "reason": "理由\x07", "csrf_token": token(client, "/admin/")})
+    response = client.post(
+        f"/admin/grants/decide/?id={grant_id}",
+        data={"action": "refuse", "reason": "理由\x07", "csrf_token": token(client, "/admin/")},
+    )
     assert response.status_code == 302
     assert CONTROL_JA in client.get(response.headers["Location"]).get_data(as_text=True)
     with app.app_context():
@@ -268,13 +350,21 @@ def test_a_grant_refusal_reason_with_a_control_character_is_refused_with_the_mes
 
 # --- Dates: from 1900 to a century ahead ------------------------------------------------------
 
+
 def test_a_notice_received_in_1899_is_refused(app, demo, login_as):
     with app.app_context():
         rid = make_registrant()
     client = login_as("staff1")
     url = f"/admin/change_notice/receive/?registrant_id={rid}"
-    response = client.post(url, data={"notice_type": "change", "received_on": "1899-12-31",
-                                      "received_via": "mail", "csrf_token": token(client, url)})
+    response = client.post(
+        url,
+        data={
+            "notice_type": "change",
+            "received_on": "1899-12-31",
+            "received_via": "mail",
+            "csrf_token": token(client, url),
+        },
+    )
     assert response.status_code == 200 and DATE_JA in response.get_data(as_text=True)
     assert count(app, ChangeNotice) == 0
 
@@ -284,14 +374,30 @@ def test_model_form_dates_are_bounded(app, it_client):
         user_id = one_id(app, StaffUser, StaffUser.login == "staff2")
     before = count(app, RoleAssignment)
     for day in ("1899-12-31", (date_bounds()[1] + timedelta(days=1)).isoformat()):
-        response = it_client.post("/admin/role_assignment/new/", data={
-            "user": user_id, "role": "auditor", "section": "1", "valid_from": day,
-            "reason": "監査応援", "csrf_token": token(it_client, "/admin/role_assignment/new/")})
+        response = it_client.post(
+            "/admin/role_assignment/new/",
+            data={
+                "user": user_id,
+                "role": "auditor",
+                "section": "1",
+                "valid_from": day,
+                "reason": "監査応援",
+                "csrf_token": token(it_client, "/admin/role_assignment/new/"),
+            },
+        )
         assert response.status_code == 200 and DATE_JA in response.get_data(as_text=True), day
     assert count(app, RoleAssignment) == before
-    ok = it_client.post("/admin/role_assignment/new/", data={
-        "user": user_id, "role": "auditor", "section": "1", "valid_from": "1900-01-01",
-        "reason": "監査応援", "csrf_token": token(it_client, "/admin/role_assignment/new/")})
+    ok = it_client.post(
+        "/admin/role_assignment/new/",
+        data={
+            "user": user_id,
+            "role": "auditor",
+            "section": "1",
+            "valid_from": "1900-01-01",
+            "reason": "監査応援",
+            "csrf_token": token(it_client, "/admin/role_assignment/new/"),
+        },
+    )
     assert ok.status_code == 302 and count(app, RoleAssignment) == before + 1
 
 
@@ -299,20 +405,29 @@ def test_a_transfer_a_century_ahead_is_refused(app, it_client):
     staff2 = one_id(app, StaffUser, StaffUser.login == "staff2")
     before = count(app, PersonnelTransfer)
     url = "/admin/personnel_transfer/register/"
-    response = it_client.post(url, data={
-        "user": staff2, "kind": "leave", "effective_on": "2300-04-01",
-        "csrf_token": token(it_client, url)})
+    response = it_client.post(
+        url,
+        data={
+            "user": staff2,
+            "kind": "leave",
+            "effective_on": "2300-04-01",
+            "csrf_token": token(it_client, url),
+        },
+    )
     assert response.status_code == 200 and DATE_JA in response.get_data(as_text=True)
     assert count(app, PersonnelTransfer) == before
 
 
 def test_imports_use_the_same_rules(app, demo, it_client):
-    header = ("facility,kind,name,name_kana,representative_name,representative_kana,"
-              "postal_code,address,phone,email,birth_date,activity,registered_on\n")
-    rows = ["中央公民館,個人,\u200b,ヤマダ,,,189-0014,本町1,042-393-5111,,,,\n",
-            "中央公民館,個人,山田 太郎,ヤマダ タロウ,,,189-0014,本町\x01,042-393-5111,,,,\n",
-            "中央公民館,個人,山田 次郎,ヤマダ ジロウ,,,189-0014,本町2,042-393-5111,,,,"
-            "1899-12-31\n"]
+    header = (
+        "facility,kind,name,name_kana,representative_name,representative_kana,"
+        "postal_code,address,phone,email,birth_date,activity,registered_on\n"
+    )
+    rows = [
+        "中央公民館,個人,\u200b,ヤマダ,,,189-0014,本町1,042-393-5111,,,,\n",
+        "中央公民館,個人,山田 太郎,ヤマダ タロウ,,,189-0014,本町\x01,042-393-5111,,,,\n",
+        "中央公民館,個人,山田 次郎,ヤマダ ジロウ,,,189-0014,本町2,042-393-5111,,,,1899-12-31\n",
+    ]
     with app.app_context():
         clerk = db.session.scalar(select(StaffUser).where(StaffUser.login == "staff1"))
         result = import_registrants((header + "".join(rows)).encode(), clerk)
@@ -321,13 +436,19 @@ def test_imports_use_the_same_rules(app, demo, it_client):
     assert result.errors[2].startswith(f"row 4: registered_on: {DATE_JA}")
     assert count(app, Registrant) == 0
 
-    csv = ("login,kind,effective_on,section_code,role,facilities,note\n"
-           "staff2,退職,1899-12-31,,,,\n"
-           "staff1,退職,2099-12-01,,,,人事課\x07通知\n").encode()
-    html = it_client.post("/admin/personnel_transfer/upload/", data={
-        "file": (io.BytesIO(csv), "t.csv"),
-        "csrf_token": token(it_client, "/admin/personnel_transfer/upload/")},
-        content_type="multipart/form-data").get_data(as_text=True)
+    csv = (
+        "login,kind,effective_on,section_code,role,facilities,note\n"
+        "staff2,退職,1899-12-31,,,,\n"
+        "staff1,退職,2099-12-01,,,,人事課\x07通知\n"
+    ).encode()
+    html = it_client.post(
+        "/admin/personnel_transfer/upload/",
+        data={
+            "file": (io.BytesIO(csv), "t.csv"),
+            "csrf_token": token(it_client, "/admin/personnel_transfer/upload/"),
+        },
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
     assert f"row 2: effective_on: {DATE_JA}" in html
     assert f"row 3: note: {CONTROL_JA}" in html
     assert count(app, PersonnelTransfer, PersonnelTransfer.kind == "leave") == 0
@@ -337,8 +458,13 @@ def test_date_parameters_of_custom_screens_out_of_range_count_as_absent(login_as
     client = login_as("chief1")
     plain = client.get("/admin/access_log/")
     assert plain.status_code == 200
-    for query in ("from=1899-12-31", "to=9999-12-31", "from=0001-01-01&to=2999-01-01",
-                  "before=0001-01-01T00:00:00_1", "before=9999-12-31T23:59:59_9"):
+    for query in (
+        "from=1899-12-31",
+        "to=9999-12-31",
+        "from=0001-01-01&to=2999-01-01",
+        "before=0001-01-01T00:00:00_1",
+        "before=9999-12-31T23:59:59_9",
+    ):
         response = client.get(f"/admin/access_log/?{query}")
         assert response.status_code == 200, query
 
@@ -375,31 +501,46 @@ def test_every_form_of_ours_has_the_typed_input_checks(app):
     ours = [f for f in subclasses(FlaskForm) if f.__module__.startswith("views.")]
     assert ours and all(issubclass(f, AppForm) for f in ours), ours
     views = [v for v in app.extensions["admin"][0]._views if hasattr(v, "form_base_class")]
-    assert views and all(isinstance(v, AppModelView) and v.form_base_class is AdminForm
-                         for v in views)
+    assert views and all(
+        isinstance(v, AppModelView) and v.form_base_class is AdminForm for v in views
+    )
 
 
-@pytest.mark.parametrize("fields,message", [
-    ({"reason": "\x01担当替え"}, CONTROL_JA), ({"reason": "\u200b\u2060"}, REQUIRED_JA),
-    ({"valid_to": "9999-12-31"}, DATE_JA), ({"valid_to": "1899-12-31"}, DATE_JA)],
-    ids=["control-reason", "invisible-reason", "far-future-end", "end-before-1900"])
-def test_narrowing_a_grant_takes_the_same_checks_as_every_form(app, it_client, fields,
-                                                               message):
+@pytest.mark.parametrize(
+    "fields,message",
+    [
+        ({"reason": "\x01担当替え"}, CONTROL_JA),
+        ({"reason": "\u200b\u2060"}, REQUIRED_JA),
+        ({"valid_to": "9999-12-31"}, DATE_JA),
+        ({"valid_to": "1899-12-31"}, DATE_JA),
+    ],
+    ids=["control-reason", "invisible-reason", "far-future-end", "end-before-1900"],
+)
+def test_narrowing_a_grant_takes_the_same_checks_as_every_form(app, it_client, fields, message):
     """The narrowing form is its own form class: it must not skip the checks."""
 
     with app.app_context():
         helper = make_user("helper1")  # open-ended: a far end is still "narrower"
-        grant = db.session.scalar(select(RoleAssignment.id).where(
-            RoleAssignment.user_id == helper))
+        grant = db.session.scalar(select(RoleAssignment.id).where(RoleAssignment.user_id == helper))
     url = f"/admin/role_assignment/edit/?id={grant}"
-    before = count(app, StaffEvent), count(app, RoleAssignment, RoleAssignment.id == grant,
-                                           RoleAssignment.valid_to.is_(None))
-    response = it_client.post(url, data={"reason": "担当替え", "csrf_token": token(
-        it_client, url)} | fields)
+    before = (
+        count(app, StaffEvent),
+        count(app, RoleAssignment, RoleAssignment.id == grant, RoleAssignment.valid_to.is_(None)),
+    )
+    response = it_client.post(
+        url, data={"reason": "担当替え", "csrf_token": token(it_client, url)} | fields
+    )
     assert response.status_code == 200 and message in response.get_data(as_text=True)
-    assert (count(app, StaffEvent), count(app, RoleAssignment, RoleAssignment.id == grant,
-                                          RoleAssignment.valid_to.is_(None))) == before == \
-        (before[0], 1)
+    assert (
+        (
+            count(app, StaffEvent),
+            count(
+                app, RoleAssignment, RoleAssignment.id == grant, RoleAssignment.valid_to.is_(None)
+            ),
+        )
+        == before
+        == (before[0], 1)
+    )
 
 
 def test_every_form_class_of_the_views_builds_on_our_bases(app):
@@ -417,6 +558,7 @@ def test_every_form_class_of_the_views_builds_on_our_bases(app):
     ours = {f for f in subclasses(Form) if f.__module__.startswith("views.")}
     assert ours and [f for f in ours if not issubclass(f, AdminForm | AppForm)] == []
     for view in app.extensions["admin"][0]._views:
-        for form in (view.get_create_form(), view.get_edit_form()) \
-                if hasattr(view, "get_edit_form") else ():
+        for form in (
+            (view.get_create_form(), view.get_edit_form()) if hasattr(view, "get_edit_form") else ()
+        ):
             assert issubclass(form, AdminForm | AppForm), (view.endpoint, form)

@@ -28,8 +28,10 @@ from tests.support import csrf_token, detached, login, token
 
 def decide(client, notice_id, action, reason=""):
     t = token(client, f"/admin/change_notice/details/?id={notice_id}")
-    return client.post(f"/admin/change_notice/decide/?id={notice_id}",
-                       data={"action": action, "reason": reason, "csrf_token": t})
+    return client.post(
+        f"/admin/change_notice/decide/?id={notice_id}",
+        data={"action": action, "reason": reason, "csrf_token": t},
+    )
 
 
 def flashes(client, notice_id) -> str:
@@ -45,9 +47,15 @@ def rid(app, demo):
 def test_received_entered_confirmed_with_history(app, login_as, rid):
     client = login_as("staff1")
     t = token(client, f"/admin/change_notice/receive/?registrant_id={rid}")
-    response = client.post(f"/admin/change_notice/receive/?registrant_id={rid}", data={
-        "notice_type": "change", "received_on": (today_local() - timedelta(days=2)).isoformat(),
-        "received_via": "mail", "csrf_token": t})
+    response = client.post(
+        f"/admin/change_notice/receive/?registrant_id={rid}",
+        data={
+            "notice_type": "change",
+            "received_on": (today_local() - timedelta(days=2)).isoformat(),
+            "received_via": "mail",
+            "csrf_token": t,
+        },
+    )
     assert response.status_code == 302
     notice_id = int(response.headers["Location"].split("id=")[1])
     n = detached(app, ChangeNotice, notice_id)
@@ -55,8 +63,14 @@ def test_received_entered_confirmed_with_history(app, login_as, rid):
     assert n.received_via == ReceivedVia.MAIL
 
     t = token(client, f"/admin/change_notice/enter/?id={notice_id}")
-    response = client.post(f"/admin/change_notice/enter/?id={notice_id}", data={
-        "phone": "０９０－２２２２－３３３３", "address": "東村山市萩山町１丁目", "csrf_token": t})
+    response = client.post(
+        f"/admin/change_notice/enter/?id={notice_id}",
+        data={
+            "phone": "０９０－２２２２－３３３３",
+            "address": "東村山市萩山町１丁目",
+            "csrf_token": t,
+        },
+    )
     assert response.status_code == 302
     n = detached(app, ChangeNotice, notice_id)
     assert n.state == NoticeState.ENTERED
@@ -73,12 +87,16 @@ def test_received_entered_confirmed_with_history(app, login_as, rid):
     assert r.phone == "090-2222-3333" and r.phone_digits == "09022223333"
     assert r.address == "東村山市萩山町1丁目"
     with app.app_context():
-        history = db.session.scalars(select(RegistrantHistory).order_by(
-            RegistrantHistory.field)).all()
-        assert [(h.field, h.old_value, h.new_value, h.changed_by.login, h.notice.notice_number)
-                for h in history] == [
+        history = db.session.scalars(
+            select(RegistrantHistory).order_by(RegistrantHistory.field)
+        ).all()
+        assert [
+            (h.field, h.old_value, h.new_value, h.changed_by.login, h.notice.notice_number)
+            for h in history
+        ] == [
             ("address", "東村山市本町1丁目2番3号", "東村山市萩山町1丁目", "chief1", "N-000001"),
-            ("phone", "042-393-5111", "090-2222-3333", "chief1", "N-000001")]
+            ("phone", "042-393-5111", "090-2222-3333", "chief1", "N-000001"),
+        ]
         n = db.session.get(ChangeNotice, notice_id)
         assert n.state == NoticeState.CONFIRMED and n.decided_by.login == "chief1"
         assert n.staged_values is None
@@ -125,8 +143,9 @@ def test_a_chief_of_another_section_cannot_see_or_confirm(app, demo, rid, client
     client = sports_chief(app)
     assert client.get(f"/admin/change_notice/details/?id={notice_id}").status_code == 404
     t = token(client, "/admin/change_notice/")
-    response = client.post(f"/admin/change_notice/decide/?id={notice_id}",
-                           data={"action": "confirm", "csrf_token": t})
+    response = client.post(
+        f"/admin/change_notice/decide/?id={notice_id}", data={"action": "confirm", "csrf_token": t}
+    )
     assert response.status_code == 404
     assert detached(app, ChangeNotice, notice_id).state == NoticeState.ENTERED
 
@@ -156,8 +175,10 @@ def test_returned_notice_is_corrected_and_entered_again(app, login_as, rid):
     page = clerk.get(f"/admin/change_notice/enter/?id={notice_id}").get_data(as_text=True)
     assert "電話番号の桁を確認してください" in page
     t = csrf_token(page)
-    clerk.post(f"/admin/change_notice/enter/?id={notice_id}",
-               data={"phone": "090-1111-3333", "csrf_token": t})
+    clerk.post(
+        f"/admin/change_notice/enter/?id={notice_id}",
+        data={"phone": "090-1111-3333", "csrf_token": t},
+    )
     n = detached(app, ChangeNotice, notice_id)
     assert n.state == NoticeState.ENTERED and n.staged_values == {"phone": "090-1111-3333"}
 
@@ -167,11 +188,15 @@ def test_bad_values_get_japanese_messages_and_nothing_is_staged(app, login_as, r
         notice_id = make_received_notice(rid).id
     client = login_as("staff1")
     t = token(client, f"/admin/change_notice/enter/?id={notice_id}")
-    html = client.post(f"/admin/change_notice/enter/?id={notice_id}", data={
-        "phone": "042-393-511", "name_kana": "漢字", "csrf_token": t}).get_data(as_text=True)
+    html = client.post(
+        f"/admin/change_notice/enter/?id={notice_id}",
+        data={"phone": "042-393-511", "name_kana": "漢字", "csrf_token": t},
+    ).get_data(as_text=True)
     assert "電話番号は固定電話なら10桁" in html and "ふりがなはカタカナで入力してください" in html
-    html = client.post(f"/admin/change_notice/enter/?id={notice_id}", data={
-        "phone": "042-393-5111", "csrf_token": t}).get_data(as_text=True)  # same as now
+    html = client.post(
+        f"/admin/change_notice/enter/?id={notice_id}",
+        data={"phone": "042-393-5111", "csrf_token": t},
+    ).get_data(as_text=True)  # same as now
     assert "現在の値と異なる新しい値を1つ以上入力してください" in html
     n = detached(app, ChangeNotice, notice_id)
     assert n.state == NoticeState.RECEIVED and n.staged_values is None
@@ -191,17 +216,30 @@ def test_only_one_open_notice_per_registrant(app, login_as, rid):
         make_entered_notice(rid)
     client = login_as("staff1")
     t = token(client, f"/admin/change_notice/receive/?registrant_id={rid}")
-    html = client.post(f"/admin/change_notice/receive/?registrant_id={rid}", data={
-        "notice_type": "change", "received_on": today_local().isoformat(),
-        "received_via": "counter", "csrf_token": t}).get_data(as_text=True)
+    html = client.post(
+        f"/admin/change_notice/receive/?registrant_id={rid}",
+        data={
+            "notice_type": "change",
+            "received_on": today_local().isoformat(),
+            "received_via": "counter",
+            "csrf_token": t,
+        },
+    ).get_data(as_text=True)
     assert "N-000001 がまだ処理中です" in html
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ChangeNotice)) == 1
         # The database itself refuses a second open notice.
         clerk = db.session.scalar(select(StaffUser).where(StaffUser.login == "staff1"))
-        db.session.add(ChangeNotice(notice_number="N-999999", registrant_id=rid,
-                                    notice_type=NoticeType.CHANGE, received_by=clerk,
-                                    received_on=today_local(), received_via=ReceivedVia.MAIL))
+        db.session.add(
+            ChangeNotice(
+                notice_number="N-999999",
+                registrant_id=rid,
+                notice_type=NoticeType.CHANGE,
+                received_by=clerk,
+                received_on=today_local(),
+                received_via=ReceivedVia.MAIL,
+            )
+        )
         with pytest.raises(IntegrityError):
             db.session.commit()
         db.session.rollback()
@@ -210,9 +248,15 @@ def test_only_one_open_notice_per_registrant(app, login_as, rid):
 def test_received_date_cannot_be_in_the_future(app, login_as, rid):
     client = login_as("staff1")
     t = token(client, f"/admin/change_notice/receive/?registrant_id={rid}")
-    html = client.post(f"/admin/change_notice/receive/?registrant_id={rid}", data={
-        "notice_type": "change", "received_on": (today_local() + timedelta(days=1)).isoformat(),
-        "received_via": "counter", "csrf_token": t}).get_data(as_text=True)
+    html = client.post(
+        f"/admin/change_notice/receive/?registrant_id={rid}",
+        data={
+            "notice_type": "change",
+            "received_on": (today_local() + timedelta(days=1)).isoformat(),
+            "received_via": "counter",
+            "csrf_token": t,
+        },
+    ).get_data(as_text=True)
     assert "受付日に未来の日付は入力できません" in html
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ChangeNotice)) == 0
@@ -223,8 +267,13 @@ def test_expired_or_erased_registrant_cannot_get_a_notice(app, demo):
         old = make_registrant(registered_on=date(2020, 4, 1))
         clerk = db.session.scalar(select(StaffUser).where(StaffUser.login == "staff1"))
         with pytest.raises(NoticeError) as error:
-            receive(db.session.get(Registrant, old), clerk, notice_type=NoticeType.CHANGE,
-                    received_on=today_local(), via=ReceivedVia.COUNTER)
+            receive(
+                db.session.get(Registrant, old),
+                clerk,
+                notice_type=NoticeType.CHANGE,
+                received_on=today_local(),
+                via=ReceivedVia.COUNTER,
+            )
         assert "期限が切れているか消去済み" in str(error.value)
 
 
@@ -255,15 +304,22 @@ def test_other_facility_staff_and_other_roles_are_kept_out(app, demo, rid, clien
 def test_every_step_is_in_the_access_log(app, login_as, rid):
     client = login_as("staff1")
     t = token(client, f"/admin/change_notice/receive/?registrant_id={rid}")
-    client.post(f"/admin/change_notice/receive/?registrant_id={rid}", data={
-        "notice_type": "change", "received_on": today_local().isoformat(),
-        "received_via": "counter", "csrf_token": t})
+    client.post(
+        f"/admin/change_notice/receive/?registrant_id={rid}",
+        data={
+            "notice_type": "change",
+            "received_on": today_local().isoformat(),
+            "received_via": "counter",
+            "csrf_token": t,
+        },
+    )
     with app.app_context():
-        rows = db.session.execute(select(AccessLog.endpoint, AccessLog.action,
-                                         AccessLog.record_ids)
-                                  .where(AccessLog.endpoint.like("change_notice.%"))).all()
-    assert ("change_notice.receive", "create", str(rid)) in [
-        (e, a.value, r) for e, a, r in rows]
+        rows = db.session.execute(
+            select(AccessLog.endpoint, AccessLog.action, AccessLog.record_ids).where(
+                AccessLog.endpoint.like("change_notice.%")
+            )
+        ).all()
+    assert ("change_notice.receive", "create", str(rid)) in [(e, a.value, r) for e, a, r in rows]
 
 
 def test_queue_highlights_notices_older_than_14_days_and_dashboard_counts(app, login_as, rid):
@@ -292,6 +348,7 @@ def test_erasing_a_registrant_erases_its_history_values(app, demo, rid, client):
         db.session.commit()
     app.test_cli_runner().invoke(args=["jobs", "daily"])
     with app.app_context():
-        values = db.session.execute(select(RegistrantHistory.old_value,
-                                           RegistrantHistory.new_value)).all()
+        values = db.session.execute(
+            select(RegistrantHistory.old_value, RegistrantHistory.new_value)
+        ).all()
         assert values and all(v == (None, None) for v in values)

@@ -21,17 +21,21 @@ from tests.builders.registration import make_entered_notice, make_received_notic
 
 # Every personal item, each a value found nowhere else (the old values of notice items too).
 PERSONAL = {
-    "name": "消去確認の会", "name_kana": "ショウキョカクニンノカイ",
-    "representative_name": "消去 確子", "representative_kana": "ショウキョ カクコ",
-    "postal_code": "1890077", "address": "東村山市消去町7丁目7番7号",
-    "phone": "042-391-8642", "email": "erase-me@example.jp",
-    "activity": "消去確認のための合唱", "schedule": "毎週水曜日 消去確認",
+    "name": "消去確認の会",
+    "name_kana": "ショウキョカクニンノカイ",
+    "representative_name": "消去 確子",
+    "representative_kana": "ショウキョ カクコ",
+    "postal_code": "1890077",
+    "address": "東村山市消去町7丁目7番7号",
+    "phone": "042-391-8642",
+    "email": "erase-me@example.jp",
+    "activity": "消去確認のための合唱",
+    "schedule": "毎週水曜日 消去確認",
 }
 NEW_PHONE, NEW_ADDRESS = "090-8642-9753", "東村山市新消去町3丁目3番3号"  # by a confirmed notice
 STAGED_EMAIL = "staged-erase@example.jp"  # waiting in an open notice
 EDITED = ("消去前の活動日", "消去後の活動日")  # a history row of an edit
-DISTINCT = [*PERSONAL.values(), NEW_PHONE, "09086429753", NEW_ADDRESS,
-            STAGED_EMAIL, *EDITED]
+DISTINCT = [*PERSONAL.values(), NEW_PHONE, "09086429753", NEW_ADDRESS, STAGED_EMAIL, *EDITED]
 
 
 def text_cells() -> list[tuple[str, str, str]]:
@@ -44,8 +48,9 @@ def text_cells() -> list[tuple[str, str, str]]:
         for row in db.session.execute(select(*columns)):
             for column, value in zip(columns, row, strict=True):
                 if value is not None:
-                    text = value if isinstance(value, str) else json.dumps(value,
-                                                                           ensure_ascii=False)
+                    text = (
+                        value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                    )
                     cells.append((table.name, column.name, text))
     return cells
 
@@ -65,8 +70,7 @@ def build(app, client) -> int:
     open notice with staged values, an edit in the history, and its pages viewed (the log)."""
     with app.app_context():
         rid = make_registrant(**PERSONAL)
-        notice_id = make_entered_notice(rid, values={"phone": NEW_PHONE,
-                                                     "address": NEW_ADDRESS})
+        notice_id = make_entered_notice(rid, values={"phone": NEW_PHONE, "address": NEW_ADDRESS})
         chief = db.session.scalar(select(StaffUser).where(StaffUser.login == "chief1"))
         confirm_notice(db.session.get(ChangeNotice, notice_id), chief)
         db.session.commit()
@@ -100,7 +104,5 @@ def test_erasure_leaves_no_personal_value_in_any_text_column(app, login_as):
         registrant = db.session.get(Registrant, rid)
         assert registrant.status == RegistrantStatus.ERASED
         assert registrant.erased_on == date(2030, 4, 1)
-        assert [getattr(registrant, c) for c in PERSONAL_COLUMNS] == [None] * len(
-            PERSONAL_COLUMNS)
+        assert [getattr(registrant, c) for c in PERSONAL_COLUMNS] == [None] * len(PERSONAL_COLUMNS)
         assert registrant.registration_number  # what statistics need stays
-

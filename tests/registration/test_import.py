@@ -12,8 +12,10 @@ from tests.builders import PASSWORD
 from tests.builders.staff import add_role, make_user
 from tests.support import csrf_token, login
 
-HEADER = ("facility,kind,name,name_kana,representative_name,representative_kana,postal_code,"
-          "address,phone,email,birth_date,activity,registered_on\n")
+HEADER = (
+    "facility,kind,name,name_kana,representative_name,representative_kana,postal_code,"
+    "address,phone,email,birth_date,activity,registered_on\n"
+)
 GOOD = [
     "中央公民館,団体,青葉書道会,あおばしょどうかい,田中 一郎,タナカ イチロウ,189-0014,"
     "東村山市本町1-1-1,042-393-5111,,,書道,2025-04-01\n",
@@ -89,8 +91,9 @@ def test_missing_columns_are_reported(app, importer, tmp_path):
     assert result.exit_code != 0 and "missing columns facility, kind, name_kana" in result.output
 
 
-def test_imported_registrations_wait_for_confirmation_entered_by_the_importer(app, importer,
-                                                                           tmp_path):
+def test_imported_registrations_wait_for_confirmation_entered_by_the_importer(
+    app, importer, tmp_path
+):
     result = run(app, tmp_path, (HEADER + "".join(GOOD)).encode("utf-8"))
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -107,17 +110,16 @@ def test_imported_registrations_wait_for_confirmation_entered_by_the_importer(ap
         db.session.commit()
     client = app.test_client()
     login(client, "importer1", PASSWORD)
-    token = csrf_token(client.get(f"/admin/registrant/details/?id={kominkan}")
-                       .get_data(as_text=True))
-    response = client.post(f"/admin/registrant/confirm/?id={kominkan}",
-                           data={"csrf_token": token})
+    token = csrf_token(
+        client.get(f"/admin/registrant/details/?id={kominkan}").get_data(as_text=True)
+    )
+    response = client.post(f"/admin/registrant/confirm/?id={kominkan}", data={"csrf_token": token})
     assert response.status_code == 403
     with app.app_context():
         assert db.session.get(Registrant, kominkan).status == RegistrantStatus.PENDING
 
 
-def test_the_person_entering_must_be_named_known_and_serve_the_facility(app, importer,
-                                                                       tmp_path):
+def test_the_person_entering_must_be_named_known_and_serve_the_facility(app, importer, tmp_path):
     content = (HEADER + "".join(GOOD)).encode("utf-8")
     result = run(app, tmp_path, content, entered_by=None)
     assert result.exit_code != 0 and "--entered-by" in result.output
@@ -128,6 +130,8 @@ def test_the_person_entering_must_be_named_known_and_serve_the_facility(app, imp
     assert "この職員IDでは利用登録を入力できません" in result.output
     result = run(app, tmp_path, content, entered_by="staff1")  # not スポーツセンター's counter
     assert result.exit_code != 0
-    assert "row 3: facility: 取り込みを行う職員はこの施設の窓口担当ではありません。" in \
-        result.output.splitlines()
+    assert (
+        "row 3: facility: 取り込みを行う職員はこの施設の窓口担当ではありません。"
+        in result.output.splitlines()
+    )
     assert registrants(app) == 0

@@ -16,8 +16,14 @@ from models.registration.inventory import (
 )
 from models.registration.registrant import EligibilityCheck, Registrant, Roster
 
-RESIDENT_MODELS = (Registrant, EligibilityCheck, Roster, ChangeNotice, RegistrantHistory,
-                   TalentEntry)
+RESIDENT_MODELS = (
+    Registrant,
+    EligibilityCheck,
+    Roster,
+    ChangeNotice,
+    RegistrantHistory,
+    TalentEntry,
+)
 
 
 def declared(model, column: str) -> bool:
@@ -26,20 +32,33 @@ def declared(model, column: str) -> bool:
 
 
 def test_every_personal_column_is_in_the_inventory():
-    missing = [f"{m.__name__}.{c.key}" for m in RESIDENT_MODELS for c in m.__table__.columns
-               if c.info.get("personal") and not declared(m, c.key)]
+    missing = [
+        f"{m.__name__}.{c.key}"
+        for m in RESIDENT_MODELS
+        for c in m.__table__.columns
+        if c.info.get("personal") and not declared(m, c.key)
+    ]
     assert missing == []
 
 
 def test_every_column_of_resident_tables_is_classified():
     """A new column must be named in the inventory or declared not personal, with a reason."""
-    unclassified = [f"{m.__name__}.{c.key}" for m in RESIDENT_MODELS for c in m.__table__.columns
-                    if not declared(m, c.key) and c.key not in NOT_PERSONAL[m.__name__]]
+    unclassified = [
+        f"{m.__name__}.{c.key}"
+        for m in RESIDENT_MODELS
+        for c in m.__table__.columns
+        if not declared(m, c.key) and c.key not in NOT_PERSONAL[m.__name__]
+    ]
     assert unclassified == []
-    marked = {(m.__name__, c.key) for m in RESIDENT_MODELS for c in m.__table__.columns
-              if c.info.get("personal")}
+    marked = {
+        (m.__name__, c.key)
+        for m in RESIDENT_MODELS
+        for c in m.__table__.columns
+        if c.info.get("personal")
+    }
     declared_personal = {(i.model, i.field) for i in ITEMS if i.storage == SYSTEM} | {
-        (model, column) for model, columns in COPIES.items() for column in columns}
+        (model, column) for model, columns in COPIES.items() for column in columns
+    }
     assert declared_personal == marked
 
 
@@ -54,8 +73,7 @@ def test_inventory_json_command(app):
     result = app.test_cli_runner().invoke(args=["inventory", "--json"])
     assert result.exit_code == 0
     items = json.loads(result.output)
-    keys = {"field", "label", "required", "storage", "purpose", "visible_to", "public",
-            "retention"}
+    keys = {"field", "label", "required", "storage", "purpose", "visible_to", "public", "retention"}
     assert all(keys <= set(item) for item in items)
     by_field = {i["field"]: i for i in items if i["model"] != "TalentEntry"}
     assert by_field["name"]["label"] == "氏名・団体名"
@@ -70,15 +88,24 @@ def test_inventory_json_command(app):
 def test_auditor_reads_the_inventory_page(login_as):
     html = login_as("auditor1").get("/admin/inventory/").get_data(as_text=True)
     assert "個人情報項目一覧" in html
-    for text in ("氏名・団体名", "生年月日", "会員名簿（会員の氏名）", "紙のみ（市が保管）",
-                 "システム（委託業者のサーバ）", "料金区分の判定のため"):
+    for text in (
+        "氏名・団体名",
+        "生年月日",
+        "会員名簿（会員の氏名）",
+        "紙のみ（市が保管）",
+        "システム（委託業者のサーバ）",
+        "料金区分の判定のため",
+    ):
         assert text in html
 
 
 def test_the_registration_form_is_generated_from_the_inventory(app, login_as):
     html = login_as("staff1").get("/admin/registrant/new/").get_data(as_text=True)
-    fields = [item for item in ITEMS if item.storage == SYSTEM and item.model == "Registrant"
-              and item.field != "phone_digits"]
+    fields = [
+        item
+        for item in ITEMS
+        if item.storage == SYSTEM and item.model == "Registrant" and item.field != "phone_digits"
+    ]
     assert len(fields) > 10
     for item in fields:
         assert f'name="{item.field}"' in html, item.field
@@ -86,8 +113,10 @@ def test_the_registration_form_is_generated_from_the_inventory(app, login_as):
             assert str(item.label) in html and str(item.purpose) in html  # Japanese help
     assert "利用者の特定と予約の受付のため" in html and "委託業者のサーバに保存" in html
     # Items required for everyone carry the required mark; conditional ones explain when.
-    name_input = html.split('name="name"')[0].rsplit("<input", 1)[1] + html.split(
-        'name="name"')[1].split(">", 1)[0]
+    name_input = (
+        html.split('name="name"')[0].rsplit("<input", 1)[1]
+        + html.split('name="name"')[1].split(">", 1)[0]
+    )
     assert "required" in name_input
     assert "団体は必須。" in html
     assert 'name="phone_digits"' not in html  # derived, never typed

@@ -29,22 +29,27 @@ def test_staff_registers_a_group_typed_as_people_type(app, login_as):
         assert r.phone == "042-393-5111" and r.phone_digits == "0423935111"
         assert r.address == "東村山市本町1丁目2番3号"
         assert r.registration_number == "K-000001"
-        assert r.expires_on == date(r.registered_on.year + 3, r.registered_on.month,
-                                    r.registered_on.day) - (date(2000, 1, 2) - date(2000, 1, 1))
+        assert r.expires_on == date(
+            r.registered_on.year + 3, r.registered_on.month, r.registered_on.day
+        ) - (date(2000, 1, 2) - date(2000, 1, 1))
         assert r.created_by.login == "staff1"
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("name_kana", "山田", "ふりがなはカタカナで入力してください"),
-    ("phone", "042-393-511", "電話番号は固定電話なら10桁"),
-    ("postal_code", "189-00", "郵便番号は7桁で入力してください"),
-    ("email", "taro@", "正しいメールアドレスを入力してください"),
-    ("name", "", "この項目は必須です"),
-    ("representative_name", "", "この項目は必須です"),
-    ("birth_date", "2000-01-01", "この登録ではこの項目を収集しません"),
-])
-def test_bad_input_gets_a_japanese_message_and_nothing_is_saved(app, login_as, field, value,
-                                                                message):
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("name_kana", "山田", "ふりがなはカタカナで入力してください"),
+        ("phone", "042-393-511", "電話番号は固定電話なら10桁"),
+        ("postal_code", "189-00", "郵便番号は7桁で入力してください"),
+        ("email", "taro@", "正しいメールアドレスを入力してください"),
+        ("name", "", "この項目は必須です"),
+        ("representative_name", "", "この項目は必須です"),
+        ("birth_date", "2000-01-01", "この登録ではこの項目を収集しません"),
+    ],
+)
+def test_bad_input_gets_a_japanese_message_and_nothing_is_saved(
+    app, login_as, field, value, message
+):
     client = login_as("staff1")
     response = post_new(client, app, **{field: value})
     assert response.status_code == 200
@@ -56,9 +61,15 @@ def test_birth_date_is_required_only_for_sports_center_individuals(app, login_as
     client = login_as("staff2")
     with app.app_context():
         sports = facility_id("スポーツセンター")
-    common = {"facility": sports, "kind": "individual", "name": "佐藤 次郎",
-              "name_kana": "サトウ ジロウ", "representative_name": "",
-              "representative_kana": "", "activity": ""}
+    common = {
+        "facility": sports,
+        "kind": "individual",
+        "name": "佐藤 次郎",
+        "name_kana": "サトウ ジロウ",
+        "representative_name": "",
+        "representative_kana": "",
+        "activity": "",
+    }
     response = post_new(client, app, **common, birth_date="")
     assert "この項目は必須です" in response.get_data(as_text=True)
     assert count(app, Registrant) == 0
@@ -72,29 +83,47 @@ def test_birth_date_is_required_only_for_sports_center_individuals(app, login_as
     html = client.get(f"/admin/registrant/details/?id={registrant_id}").get_data(as_text=True)
     # Born 2 April 2014: 小学6年 until March 2027, then 中学1年 — whichever today is.
     tier = fee_tier(date(2014, 4, 2), today_local())
-    shown, not_shown = ("小学生以下", "中学生・高校生") if tier == FeeTier.CHILD else (
-        "中学生・高校生", "小学生以下")
+    shown, not_shown = (
+        ("小学生以下", "中学生・高校生")
+        if tier == FeeTier.CHILD
+        else ("中学生・高校生", "小学生以下")
+    )
     assert "料金区分" in html and shown in html and not_shown not in html
 
 
 def test_joint_use_is_refused_where_the_facility_does_not_allow_it(app, login_as):
     client = login_as("staff1")
-    response = post_new(client, app, **{
-        "eligibility_checks-0-basis": "joint_use", "eligibility_checks-0-checked_on": "",
-        "eligibility_checks-0-doc_identity": "y"})
+    response = post_new(
+        client,
+        app,
+        **{
+            "eligibility_checks-0-basis": "joint_use",
+            "eligibility_checks-0-checked_on": "",
+            "eligibility_checks-0-doc_identity": "y",
+        },
+    )
     assert "この施設は市外共同利用ができません" in response.get_data(as_text=True)
     assert count(app, Registrant) == 0
 
 
 def test_eligibility_check_and_roster_are_recorded_with_the_trail(app, login_as):
     client = login_as("staff1")
-    response = post_new(client, app, **{
-        "eligibility_checks-0-basis": "resident", "eligibility_checks-0-doc_member_list": "y",
-        "eligibility_checks-0-checked_on": "",
-        "rosters-0-submitted_on": "", "rosters-0-total_members": "10",
-        "rosters-0-members_resident": "4", "rosters-0-members_working": "1",
-        "rosters-0-members_studying": "0", "rosters-0-paper_location": "中央公民館 事務室",
-        "rosters-0-destroy_by": ""})
+    response = post_new(
+        client,
+        app,
+        **{
+            "eligibility_checks-0-basis": "resident",
+            "eligibility_checks-0-doc_member_list": "y",
+            "eligibility_checks-0-checked_on": "",
+            "rosters-0-submitted_on": "",
+            "rosters-0-total_members": "10",
+            "rosters-0-members_resident": "4",
+            "rosters-0-members_working": "1",
+            "rosters-0-members_studying": "0",
+            "rosters-0-paper_location": "中央公民館 事務室",
+            "rosters-0-destroy_by": "",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
     with app.app_context():
         r = db.session.scalar(select(Registrant))
@@ -111,12 +140,20 @@ def test_eligibility_check_and_roster_are_recorded_with_the_trail(app, login_as)
 def test_roster_with_too_few_in_city_members_does_not_qualify(app, demo):
     with app.app_context():
         from models import Registrant, Roster, StaffUser
+
         rid = make_registrant(roster=False, confirmed=False)  # its only roster is the one below
         r = db.session.get(Registrant, rid)
         clerk = db.session.scalar(select(StaffUser).where(StaffUser.login == "staff1"))
-        r.rosters.append(Roster(submitted_on=date(2026, 4, 1), total_members=10,
-                                members_resident=4, verified_by=clerk, paper_location="x",
-                                destroy_by=date(2030, 1, 1)))
+        r.rosters.append(
+            Roster(
+                submitted_on=date(2026, 4, 1),
+                total_members=10,
+                members_resident=4,
+                verified_by=clerk,
+                paper_location="x",
+                destroy_by=date(2030, 1, 1),
+            )
+        )
         db.session.commit()
         ok, reason = r.qualification()
         assert not ok and "50%以上が必要" in reason
@@ -124,20 +161,33 @@ def test_roster_with_too_few_in_city_members_does_not_qualify(app, demo):
 
 def test_staff_of_another_facility_get_404_and_change_nothing(app, login_as):
     with app.app_context():
-        other = make_registrant("スポーツセンター", "individual", birth_date=date(1990, 5, 5),
-                                name="他施設 太郎", name_kana="タシセツ タロウ")
+        other = make_registrant(
+            "スポーツセンター",
+            "individual",
+            birth_date=date(1990, 5, 5),
+            name="他施設 太郎",
+            name_kana="タシセツ タロウ",
+        )
     client = login_as("staff1")
-    for url in (f"/admin/registrant/details/?id={other}", f"/admin/registrant/edit/?id={other}",
-                f"/admin/registrant/print/?id={other}"):
+    for url in (
+        f"/admin/registrant/details/?id={other}",
+        f"/admin/registrant/edit/?id={other}",
+        f"/admin/registrant/print/?id={other}",
+    ):
         response = client.get(url)
         assert response.status_code == 404, url
         assert "他施設" not in response.get_data(as_text=True)
     token = csrf_token(client.get("/admin/registrant/").get_data(as_text=True))
     client.post(f"/admin/registrant/edit/?id={other}", data={"name": "改ざん", "csrf_token": token})
-    client.post("/admin/registrant/action/", data={"action": "renew", "rowid": [other],
-                                                   "csrf_token": token})
-    assert client.post("/admin/registrant/delete/",
-                       data={"id": other, "csrf_token": token}).status_code == 403
+    client.post(
+        "/admin/registrant/action/", data={"action": "renew", "rowid": [other], "csrf_token": token}
+    )
+    assert (
+        client.post(
+            "/admin/registrant/delete/", data={"id": other, "csrf_token": token}
+        ).status_code
+        == 403
+    )
     listing = client.get("/admin/registrant/").get_data(as_text=True)
     export = client.get("/admin/registrant/export/csv/").get_data(as_text=True)
     assert "他施設" not in listing and "他施設" not in export
@@ -151,8 +201,12 @@ def test_roles_outside_the_counter_never_see_residents(app, login_as, login_id):
     with app.app_context():
         rid = make_registrant(name="秘密 花子", name_kana="ヒミツ ハナコ")
     client = login_as(login_id)
-    for url in ("/admin/registrant/", f"/admin/registrant/details/?id={rid}",
-                "/admin/registrant/export/csv/", f"/admin/registrant/print/?id={rid}"):
+    for url in (
+        "/admin/registrant/",
+        f"/admin/registrant/details/?id={rid}",
+        "/admin/registrant/export/csv/",
+        f"/admin/registrant/print/?id={rid}",
+    ):
         assert client.get(url).status_code == 403
     for url in ("/admin/", "/admin/inventory/", "/admin/system_health/", "/admin/staff_user/"):
         response = client.get(url)
@@ -181,7 +235,7 @@ def test_list_is_in_gojuon_order_and_search_finds_by_number_kana_and_phone(app, 
 
 def test_export_is_excel_ready_and_neutralises_formulas_and_is_logged(app, login_as):
     with app.app_context():
-        make_registrant(name="=HYPERLINK(\"http://x\")", name_kana="イコール")
+        make_registrant(name='=HYPERLINK("http://x")', name_kana="イコール")
     client = login_as("staff1")
     response = client.get("/admin/registrant/export/csv/")
     body = response.get_data()
@@ -219,6 +273,7 @@ def test_printable_forms_carry_the_addressee_and_marks(app, login_as):
 
 def test_mayor_addressee_for_a_mayoral_facility(app, demo, client):
     from models import Role
+
     with app.app_context():
         make_user("kyodo1", Role.FACILITY_STAFF, "KYODO")
         hall = facility_id("本町集会所")
@@ -232,8 +287,11 @@ def test_dashboard_lists_registrations_expiring_within_two_months(app, login_as)
 
     today = today_local()
     with app.app_context():
-        make_registrant(name="まもなく期限の会", name_kana="マモナク",
-                        registered_on=today - relativedelta(years=3) + relativedelta(days=20))
+        make_registrant(
+            name="まもなく期限の会",
+            name_kana="マモナク",
+            registered_on=today - relativedelta(years=3) + relativedelta(days=20),
+        )
         make_registrant(name="まだ先の会", name_kana="マダサキ")
     html = login_as("staff1").get("/admin/").get_data(as_text=True)
     assert "まもなく期限の会" in html and "まだ先の会" not in html

@@ -29,6 +29,7 @@ def hold_at(monkeypatch, module, name: str):
         reached.set()
         release.wait(3)
         return original(*args, **kwargs)
+
     monkeypatch.setattr(module, name, held)
     return reached, release
 
@@ -36,15 +37,21 @@ def hold_at(monkeypatch, module, name: str):
 def outcome(app, rid: int) -> tuple:
     with app.app_context():
         registrant = db.session.get(Registrant, rid)
-        corrected_by = set(db.session.scalars(select(RegistrantHistory.changed_by_id).where(
-            RegistrantHistory.registrant_id == rid)))
+        corrected_by = set(
+            db.session.scalars(
+                select(RegistrantHistory.changed_by_id).where(
+                    RegistrantHistory.registrant_id == rid
+                )
+            )
+        )
         return registrant.status, registrant.confirmed_by_id, registrant.address, corrected_by
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("first", ["correction", "confirmation"])
 def test_a_correction_and_a_confirmation_by_the_same_chief_never_interleave(
-        app, live_server, monkeypatch, first):
+    app, live_server, monkeypatch, first
+):
     import models.registration.trail as trail
     import views.registration.registrants as screens
 
@@ -53,30 +60,41 @@ def test_a_correction_and_a_confirmation_by_the_same_chief_never_interleave(
         chief1 = db.session.scalar(select(StaffUser.id).where(StaffUser.login == "chief1"))
     editor = session_for(live_server, "chief1", DEMO_PASSWORD)
     confirmer = session_for(live_server, "chief1", DEMO_PASSWORD)
-    data = edit_data(editor.get(f"{live_server}/admin/registrant/edit/?id={rid}").text,
-                     address=CORRECTED)
+    data = edit_data(
+        editor.get(f"{live_server}/admin/registrant/edit/?id={rid}").text, address=CORRECTED
+    )
     token = csrf_token(confirmer.get(f"{live_server}/admin/registrant/details/?id={rid}").text)
     statuses: dict[str, int] = {}
 
     def correct():
         statuses["correction"] = editor.post(
-            f"{live_server}/admin/registrant/edit/?id={rid}", data=data,
-            allow_redirects=False, timeout=30).status_code
+            f"{live_server}/admin/registrant/edit/?id={rid}",
+            data=data,
+            allow_redirects=False,
+            timeout=30,
+        ).status_code
 
     def confirm():
         statuses["confirmation"] = confirmer.post(
-            f"{live_server}/admin/registrant/confirm/?id={rid}", data={"csrf_token": token},
-            allow_redirects=False, timeout=30).status_code
+            f"{live_server}/admin/registrant/confirm/?id={rid}",
+            data={"csrf_token": token},
+            allow_redirects=False,
+            timeout=30,
+        ).status_code
 
     # The first request stops just before it writes; the second runs meanwhile.
-    reached, release = (hold_at(monkeypatch, screens, "record_changes") if first == "correction"
-                        else hold_at(monkeypatch, trail, "confirmation_problems"))
+    reached, release = (
+        hold_at(monkeypatch, screens, "record_changes")
+        if first == "correction"
+        else hold_at(monkeypatch, trail, "confirmation_problems")
+    )
     steps = {"correction": correct, "confirmation": confirm}
     held = threading.Thread(target=steps[first])
     held.start()
     assert reached.wait(5)
-    other = threading.Thread(target=steps["confirmation" if first == "correction"
-                                          else "correction"])
+    other = threading.Thread(
+        target=steps["confirmation" if first == "correction" else "correction"]
+    )
     other.start()
     other.join(1.5)
     release.set()
@@ -88,7 +106,11 @@ def test_a_correction_and_a_confirmation_by_the_same_chief_never_interleave(
         assert (confirmed_by, address, corrected_by) == (chief1, ADDRESS, set())
     else:  # corrected by chief1, who therefore could not confirm it
         assert (status, confirmed_by, address, corrected_by) == (
-            RegistrantStatus.PENDING, None, CORRECTED, {chief1})
+            RegistrantStatus.PENDING,
+            None,
+            CORRECTED,
+            {chief1},
+        )
 
 
 # --- two people press the same button at the same moment, in two worker processes ------------
@@ -105,8 +127,10 @@ def at_once(sessions, url: str, data: dict, tokens: dict) -> list[int]:
     def press(session):
         data_of_session = data | {"csrf_token": tokens[id(session)]}
         barrier.wait()
-        statuses.append(session.post(url, data=data_of_session, allow_redirects=False,
-                                     timeout=60).status_code)
+        statuses.append(
+            session.post(url, data=data_of_session, allow_redirects=False, timeout=60).status_code
+        )
+
     threads = [threading.Thread(target=press, args=(s,)) for s in sessions]
     for t in threads:
         t.start()
@@ -124,10 +148,13 @@ def workers(app, demo):
     """The app in two gunicorn worker processes on the test database (SQLite: two writers)."""
     from bench.load import served
 
-    keys = {"SECRET_KEY": app.config["SECRET_KEY"],
-            "AUDIT_CHAIN_KEY": app.config["AUDIT_CHAIN_KEY"]}
-    with served("admin_app:create_app()", app.config["SQLALCHEMY_DATABASE_URI"], workers=2,
-                env=keys) as base:
+    keys = {
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "AUDIT_CHAIN_KEY": app.config["AUDIT_CHAIN_KEY"],
+    }
+    with served(
+        "admin_app:create_app()", app.config["SQLALCHEMY_DATABASE_URI"], workers=2, env=keys
+    ) as base:
         yield base
 
 
@@ -135,18 +162,19 @@ def workers(app, demo):
 def test_two_confirmers_at_once_in_two_workers_confirm_once_and_see_no_error(app, workers):
 
     confirmer = designated_confirmer(app)
-    people = [session_for(workers, "chief1", DEMO_PASSWORD),
-              session_for(workers, confirmer, PASSWORD)]
+    people = [
+        session_for(workers, "chief1", DEMO_PASSWORD),
+        session_for(workers, confirmer, PASSWORD),
+    ]
     for round_number in range(ROUNDS):
         with app.app_context():
-            rid = make_registrant(name=f"同時確定{round_number}の会", confirmed=False,
-                                  entered_by="staff1")
+            rid = make_registrant(
+                name=f"同時確定{round_number}の会", confirmed=False, entered_by="staff1"
+            )
             number = db.session.get(Registrant, rid).registration_number
         details = f"/admin/registrant/details/?id={rid}"
-        tokens = {id(s): csrf_token(s.get(f"{workers}{details}", timeout=30).text)
-                  for s in people}
-        statuses = at_once(people, f"{workers}/admin/registrant/confirm/?id={rid}", {},
-                           tokens)
+        tokens = {id(s): csrf_token(s.get(f"{workers}{details}", timeout=30).text) for s in people}
+        statuses = at_once(people, f"{workers}/admin/registrant/confirm/?id={rid}", {}, tokens)
         assert statuses == [302, 302], (round_number, statuses)
         pages = [flashes(s, workers, details) for s in people]
         done = [p for p in pages if f"登録 {number} を確定しました" in p]
@@ -167,27 +195,42 @@ def test_two_approvers_at_once_in_two_workers_decide_a_grant_once(app, workers):
 
     with app.app_context():
         make_user("chief9", Role.SECTION_CHIEF, "KOMINKAN")  # a second chief of 公民館
-    people = [session_for(workers, "chief1", DEMO_PASSWORD),
-              session_for(workers, "chief9", PASSWORD)]
+    people = [
+        session_for(workers, "chief1", DEMO_PASSWORD),
+        session_for(workers, "chief9", PASSWORD),
+    ]
     for round_number in range(ROUNDS):
         with app.app_context():
-            grantee = db.session.get(StaffUser, make_user(f"newclerk{round_number}", Role.AUDITOR,
-                                                          "SOMU"))
+            grantee = db.session.get(
+                StaffUser, make_user(f"newclerk{round_number}", Role.AUDITOR, "SOMU")
+            )
             it1 = db.session.scalar(select(StaffUser).where(StaffUser.login == "it1"))
             kominkan = db.session.scalar(select(Section).where(Section.code == "KOMINKAN"))
-            grant = enter_grant(grantee, Role.FACILITY_STAFF, kominkan, date(2026, 4, 1),
-                                actor=it1)
+            grant = enter_grant(grantee, Role.FACILITY_STAFF, kominkan, date(2026, 4, 1), actor=it1)
             db.session.commit()
             grant_id = grant.id
-        tokens = {id(s): csrf_token(s.get(f"{workers}/admin/grants/", timeout=30).text)
-                  for s in people}
-        statuses = at_once(people, f"{workers}/admin/grants/decide/?id={grant_id}",
-                           {"action": "approve", "reason": ""}, tokens)
+        tokens = {
+            id(s): csrf_token(s.get(f"{workers}/admin/grants/", timeout=30).text) for s in people
+        }
+        statuses = at_once(
+            people,
+            f"{workers}/admin/grants/decide/?id={grant_id}",
+            {"action": "approve", "reason": ""},
+            tokens,
+        )
         assert statuses == [302, 302], (round_number, statuses)
         pages = [flashes(s, workers, "/admin/grants/") for s in people]
         assert sum("承認しました" in p for p in pages) == 1, round_number
         with app.app_context():
             assert db.session.get(RoleAssignment, grant_id).state == GrantState.APPROVED
-            assert db.session.scalar(select(func.count()).select_from(StaffEvent).where(
-                StaffEvent.kind == StaffEventKind.GRANT_APPROVED,
-                StaffEvent.details["assignment_id"].as_integer() == grant_id)) == 1
+            assert (
+                db.session.scalar(
+                    select(func.count())
+                    .select_from(StaffEvent)
+                    .where(
+                        StaffEvent.kind == StaffEventKind.GRANT_APPROVED,
+                        StaffEvent.details["assignment_id"].as_integer() == grant_id,
+                    )
+                )
+                == 1
+            )

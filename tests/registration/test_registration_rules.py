@@ -25,9 +25,12 @@ def checked(r: Registrant, on: date) -> None:
 
 def test_numbers_run_per_facility_kind(app, demo):
     with app.app_context():
-        ids = [make_registrant("中央公民館"), make_registrant("萩山公民館"),
-               make_registrant("スポーツセンター", "individual", birth_date=date(1980, 1, 1)),
-               make_registrant("本町集会所")]
+        ids = [
+            make_registrant("中央公民館"),
+            make_registrant("萩山公民館"),
+            make_registrant("スポーツセンター", "individual", birth_date=date(1980, 1, 1)),
+            make_registrant("本町集会所"),
+        ]
         numbers = [db.session.get(Registrant, i).registration_number for i in ids]
     assert numbers == ["K-000001", "K-000002", "S-000001", "C-000001"]
 
@@ -58,15 +61,18 @@ def test_renewal_after_expiry_needs_a_fresh_eligibility_check(app, demo):
 
 def test_daily_job_expires_then_erases_after_the_grace_period_idempotently(app, demo):
     with app.app_context():
-        rid = make_registrant(registered_on=date(2023, 4, 1), email="a@example.jp",
-                              activity="合唱")  # expires 2026-03-31
+        rid = make_registrant(
+            registered_on=date(2023, 4, 1), email="a@example.jp", activity="合唱"
+        )  # expires 2026-03-31
     runner = app.test_cli_runner()
     out = runner.invoke(args=["jobs", "daily", "--date", "2026-03-31"]).output
     assert "registrations expired: 0" in out
     out = runner.invoke(args=["jobs", "daily", "--date", "2026-04-01"]).output
     assert "registrations expired: 1" in out and "K-000001" in out
-    assert "registrations expired: 0" in runner.invoke(
-        args=["jobs", "daily", "--date", "2026-04-01"]).output  # idempotent
+    assert (
+        "registrations expired: 0"
+        in runner.invoke(args=["jobs", "daily", "--date", "2026-04-01"]).output
+    )  # idempotent
     out = runner.invoke(args=["jobs", "daily", "--date", "2027-03-31"]).output
     assert "erased (personal data removed): 0" in out
     out = runner.invoke(args=["jobs", "daily", "--date", "2027-04-01"]).output
@@ -74,15 +80,30 @@ def test_daily_job_expires_then_erases_after_the_grace_period_idempotently(app, 
     with app.app_context():
         r = db.session.get(Registrant, rid)
         assert r.status == RegistrantStatus.ERASED and r.erased_on == date(2027, 4, 1)
-        personal = [r.name, r.name_kana, r.representative_name, r.representative_kana,
-                    r.postal_code, r.address, r.phone, r.phone_digits, r.email, r.birth_date,
-                    r.activity]
+        personal = [
+            r.name,
+            r.name_kana,
+            r.representative_name,
+            r.representative_kana,
+            r.postal_code,
+            r.address,
+            r.phone,
+            r.phone_digits,
+            r.email,
+            r.birth_date,
+            r.activity,
+        ]
         assert personal == [None] * len(personal)
         # What statistics need stays.
-        assert (r.kind.value, r.facility.name, r.registered_on) == ("group", "中央公民館",
-                                                                    date(2023, 4, 1))
-    assert "erased (personal data removed): 0" in runner.invoke(
-        args=["jobs", "daily", "--date", "2027-04-02"]).output
+        assert (r.kind.value, r.facility.name, r.registered_on) == (
+            "group",
+            "中央公民館",
+            date(2023, 4, 1),
+        )
+    assert (
+        "erased (personal data removed): 0"
+        in runner.invoke(args=["jobs", "daily", "--date", "2027-04-02"]).output
+    )
 
 
 def test_expired_registrant_is_not_current(app, demo):

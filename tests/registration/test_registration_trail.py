@@ -41,23 +41,44 @@ from tests.builders.staff import sports_chief
 from tests.support import count, csrf_token, detached, logged_in
 
 TODAY = today_local()
-CHECK = {"eligibility_checks-0-id": "", "eligibility_checks-0-basis": "resident",
-         "eligibility_checks-0-doc_identity": "y", "eligibility_checks-0-doc_member_list": "y",
-         "eligibility_checks-0-checked_on": ""}
-ROSTER = {"rosters-0-id": "", "rosters-0-submitted_on": "", "rosters-0-total_members": "10",
-          "rosters-0-members_resident": "8", "rosters-0-members_working": "1",
-          "rosters-0-members_studying": "0", "rosters-0-paper_location": "中央公民館 事務室",
-          "rosters-0-destroy_by": ""}
-PUBLIC = {"circle_category": "arts", "publish_consent_on": (TODAY - timedelta(days=10))
-          .isoformat()}
+CHECK = {
+    "eligibility_checks-0-id": "",
+    "eligibility_checks-0-basis": "resident",
+    "eligibility_checks-0-doc_identity": "y",
+    "eligibility_checks-0-doc_member_list": "y",
+    "eligibility_checks-0-checked_on": "",
+}
+ROSTER = {
+    "rosters-0-id": "",
+    "rosters-0-submitted_on": "",
+    "rosters-0-total_members": "10",
+    "rosters-0-members_resident": "8",
+    "rosters-0-members_working": "1",
+    "rosters-0-members_studying": "0",
+    "rosters-0-paper_location": "中央公民館 事務室",
+    "rosters-0-destroy_by": "",
+}
+PUBLIC = {"circle_category": "arts", "publish_consent_on": (TODAY - timedelta(days=10)).isoformat()}
 
 
 def history(app, rid) -> list[tuple]:
     with app.app_context():
-        rows = db.session.scalars(select(RegistrantHistory).where(
-            RegistrantHistory.registrant_id == rid).order_by(RegistrantHistory.id)).all()
-        return [(h.field, h.old_value, h.new_value, h.changed_by.login, h.source,
-                 h.notice.notice_number if h.notice else None) for h in rows]
+        rows = db.session.scalars(
+            select(RegistrantHistory)
+            .where(RegistrantHistory.registrant_id == rid)
+            .order_by(RegistrantHistory.id)
+        ).all()
+        return [
+            (
+                h.field,
+                h.old_value,
+                h.new_value,
+                h.changed_by.login,
+                h.source,
+                h.notice.notice_number if h.notice else None,
+            )
+            for h in rows
+        ]
 
 
 def confirm(client, rid):
@@ -67,8 +88,10 @@ def confirm(client, rid):
 
 def action(client, name: str, ids: list[int], url: str = "/admin/registrant/"):
     token = csrf_token(client.get("/admin/registrant/").get_data(as_text=True))
-    return client.post("/admin/registrant/action/", data={
-        "csrf_token": token, "action": name, "rowid": [str(i) for i in ids], "url": url})
+    return client.post(
+        "/admin/registrant/action/",
+        data={"csrf_token": token, "action": name, "rowid": [str(i) for i in ids], "url": url},
+    )
 
 
 def page(client, url: str) -> str:
@@ -77,8 +100,8 @@ def page(client, url: str) -> str:
 
 # --- 2/3: a new registration is 有効 only after a confirmation by someone else ---------------
 
-def test_a_new_registration_is_not_valid_until_someone_who_did_not_enter_it_confirms(
-        app, login_as):
+
+def test_a_new_registration_is_not_valid_until_someone_who_did_not_enter_it_confirms(app, login_as):
     staff = login_as("staff1")
     with app.app_context():
         chief_id = db.session.scalar(select(StaffUser.id).where(StaffUser.login == "chief1"))
@@ -88,7 +111,10 @@ def test_a_new_registration_is_not_valid_until_someone_who_did_not_enter_it_conf
         r = db.session.get(Registrant, rid)
         assert r.status == RegistrantStatus.PENDING and not r.is_current()
         assert (r.created_by.login, r.received_by.login, r.received_on) == (
-            "staff1", "staff1", TODAY)
+            "staff1",
+            "staff1",
+            TODAY,
+        )
         assert r.confirmed_at is None and r.confirmed_by is None
     detail = page(staff, f"/admin/registrant/details/?id={rid}")
     assert "確認待ち" in detail and "変更届を受け付ける" not in detail
@@ -99,9 +125,15 @@ def test_a_new_registration_is_not_valid_until_someone_who_did_not_enter_it_conf
     assert public.get(f"/circles/{rid}").status_code == 404
     # ... and no change notice can be received for it.
     token = csrf_token(page(staff, f"/admin/change_notice/receive/?registrant_id={rid}"))
-    html = staff.post(f"/admin/change_notice/receive/?registrant_id={rid}", data={
-        "notice_type": "change", "received_on": TODAY.isoformat(), "received_via": "counter",
-        "csrf_token": token}).get_data(as_text=True)
+    html = staff.post(
+        f"/admin/change_notice/receive/?registrant_id={rid}",
+        data={
+            "notice_type": "change",
+            "received_on": TODAY.isoformat(),
+            "received_via": "counter",
+            "csrf_token": token,
+        },
+    ).get_data(as_text=True)
     assert "この登録はまだ確定していません" in html and count(app, ChangeNotice) == 0
     # The person who entered it cannot confirm it: 403, nothing changes.
     assert confirm(staff, rid).status_code == 403
@@ -144,13 +176,18 @@ def test_a_designated_confirmer_confirms_and_the_chief_who_entered_cannot(app, l
         other = make_registrant(confirmed=False, name="他課の会", name_kana="タカノカイ")
     outsider = sports_chief(app)
     token = csrf_token(page(outsider, "/admin/registrant/"))
-    assert outsider.post(f"/admin/registrant/confirm/?id={other}",
-                         data={"csrf_token": token}).status_code == 404
+    assert (
+        outsider.post(
+            f"/admin/registrant/confirm/?id={other}", data={"csrf_token": token}
+        ).status_code
+        == 404
+    )
     assert detached(app, Registrant, other).status == RegistrantStatus.PENDING
 
 
 def test_whoever_corrected_the_entry_cannot_confirm_it_and_the_correction_is_recorded(
-        app, login_as):
+    app, login_as
+):
     staff = login_as("staff1")
     rid = entered(staff, app, **CHECK, **ROSTER)
     chief = logged_in(app, "chief1")
@@ -159,8 +196,14 @@ def test_whoever_corrected_the_entry_cannot_confirm_it_and_the_correction_is_rec
     data = edit_data(form, address="東村山市本町１丁目９番")
     assert chief.post(f"/admin/registrant/edit/?id={rid}", data=data).status_code == 302
     assert detached(app, Registrant, rid).address == "東村山市本町1丁目9番"
-    assert ("address", "東村山市本町1丁目2番3号", "東村山市本町1丁目9番", "chief1",
-            HistorySource.CORRECTION, None) in history(app, rid)
+    assert (
+        "address",
+        "東村山市本町1丁目2番3号",
+        "東村山市本町1丁目9番",
+        "chief1",
+        HistorySource.CORRECTION,
+        None,
+    ) in history(app, rid)
     assert confirm(chief, rid).status_code == 403  # chief1 entered part of it now
     assert detached(app, Registrant, rid).status == RegistrantStatus.PENDING
     assert confirm(logged_in(app, designated_confirmer(app), PASSWORD), rid).status_code == 302
@@ -168,7 +211,8 @@ def test_whoever_corrected_the_entry_cannot_confirm_it_and_the_correction_is_rec
 
 
 def test_confirmation_is_refused_without_an_eligibility_check_where_the_facility_requires_one(
-        app, login_as):
+    app, login_as
+):
     staff = login_as("staff1")
     rid = entered(staff, app, **ROSTER)  # no 利用要件確認
     chief = logged_in(app, "chief1")
@@ -176,15 +220,23 @@ def test_confirmation_is_refused_without_an_eligibility_check_where_the_facility
     assert "利用要件確認が記録されていません" in detail  # shown before anyone tries
     response = confirm(chief, rid)
     assert response.status_code == 302
-    assert "確定できませんでした：利用要件確認が記録されていません（この施設では必須です）。" in \
-        page(chief, response.headers["Location"])
+    assert (
+        "確定できませんでした：利用要件確認が記録されていません（この施設では必須です）。"
+        in page(chief, response.headers["Location"])
+    )
     r = detached(app, Registrant, rid)
     assert r.status == RegistrantStatus.PENDING and r.confirmed_at is None
     # Joint-use スポーツセンター follows its own setting: still required there.
     with app.app_context():
-        sports = make_registrant("スポーツセンター", "individual", confirmed=False, check=False,
-                                 birth_date=date(1990, 5, 5), name="共同 利用",
-                                 name_kana="キョウドウ リヨウ")
+        sports = make_registrant(
+            "スポーツセンター",
+            "individual",
+            confirmed=False,
+            check=False,
+            birth_date=date(1990, 5, 5),
+            name="共同 利用",
+            name_kana="キョウドウ リヨウ",
+        )
     chief2 = logged_in(app, "chief2")
     response = confirm(chief2, sports)
     assert "利用要件確認が記録されていません" in page(chief2, response.headers["Location"])
@@ -194,9 +246,13 @@ def test_confirmation_is_refused_without_an_eligibility_check_where_the_facility
     for name in ("中央公民館", "スポーツセンター"):
         with app.app_context():
             facility = db.session.get(Facility, facility_id(name))
-            form = {"name": facility.name, "kind": facility.kind,
-                    "eligibility_rule": facility.eligibility_rule.value,
-                    "address": facility.address, "phone": facility.phone}
+            form = {
+                "name": facility.name,
+                "kind": facility.kind,
+                "eligibility_rule": facility.eligibility_rule.value,
+                "address": facility.address,
+                "phone": facility.phone,
+            }
         url = f"/admin/facility/edit/?id={facility.id}"
         response = it.post(url, data=form | {"csrf_token": csrf_token(page(it, url))})
         if name == "中央公民館":
@@ -205,10 +261,12 @@ def test_confirmation_is_refused_without_an_eligibility_check_where_the_facility
         else:  # joint-use スポーツセンター may do without
             assert response.status_code == 302
     with app.app_context():
-        assert db.session.scalar(select(Facility.eligibility_check_required).where(
-            Facility.name == "中央公民館"))
-        assert not db.session.scalar(select(Facility.eligibility_check_required).where(
-            Facility.name == "スポーツセンター"))
+        assert db.session.scalar(
+            select(Facility.eligibility_check_required).where(Facility.name == "中央公民館")
+        )
+        assert not db.session.scalar(
+            select(Facility.eligibility_check_required).where(Facility.name == "スポーツセンター")
+        )
     assert "確定できませんでした" in page(chief, confirm(chief, rid).headers["Location"])
     assert detached(app, Registrant, rid).status == RegistrantStatus.PENDING
     assert confirm(chief2, sports).status_code == 302
@@ -217,27 +275,33 @@ def test_confirmation_is_refused_without_an_eligibility_check_where_the_facility
 
 def test_confirmation_is_refused_for_a_group_whose_roster_does_not_qualify(app, login_as):
     staff = login_as("staff1")
-    short = entered(staff, app, **CHECK, **(ROSTER | {"rosters-0-members_resident": "3",
-                                                       "rosters-0-members_working": "1"}))
+    short = entered(
+        staff,
+        app,
+        **CHECK,
+        **(ROSTER | {"rosters-0-members_resident": "3", "rosters-0-members_working": "1"}),
+    )
     none = entered(staff, app, **CHECK, name="名簿なしの会", name_kana="メイボナシノカイ")
     chief = logged_in(app, "chief1")
-    for rid, reason in ((short, "会員10人中、市内在住・在勤・在学は4人（50%以上が必要）。"),
-                        (none, "会員名簿が提出されていません。")):
+    for rid, reason in (
+        (short, "会員10人中、市内在住・在勤・在学は4人（50%以上が必要）。"),
+        (none, "会員名簿が提出されていません。"),
+    ):
         response = confirm(chief, rid)
         shown = page(chief, response.headers["Location"])
         assert "団体の要件を満たしていません：" + reason in shown, shown[:3000]
         assert detached(app, Registrant, rid).status == RegistrantStatus.PENDING
 
 
-def test_bulk_confirmation_reports_in_japanese_each_registration_it_did_not_confirm(
-        app, login_as):
+def test_bulk_confirmation_reports_in_japanese_each_registration_it_did_not_confirm(app, login_as):
     staff = login_as("staff1")
     good = entered(staff, app, **CHECK, **ROSTER)
     unchecked = entered(staff, app, **ROSTER, name="未確認の会", name_kana="ミカクニンノカイ")
     assert "最終確認（確定）" not in page(staff, "/admin/registrant/")  # not offered to staff
     refused = action(staff, "confirm_registration", [good])  # forged anyway
     assert "登録を確定できるのは課長または指定された確認者のみです" in page(
-        staff, refused.headers["Location"])
+        staff, refused.headers["Location"]
+    )
     assert detached(app, Registrant, good).status == RegistrantStatus.PENDING
     chief = logged_in(app, "chief1")
     assert "最終確認（確定）" in page(chief, "/admin/registrant/")
@@ -263,8 +327,9 @@ def test_the_receipt_is_checked_and_a_future_date_saves_nothing(app, login_as):
     staff = login_as("staff1")
     with app.app_context():
         staff2 = db.session.scalar(select(StaffUser.id).where(StaffUser.login == "staff2"))
-    html = post_new(staff, app, received_on=(TODAY + timedelta(days=1)).isoformat()) \
-        .get_data(as_text=True)
+    html = post_new(staff, app, received_on=(TODAY + timedelta(days=1)).isoformat()).get_data(
+        as_text=True
+    )
     assert "受付日に未来の日付は入力できません" in html
     assert count(app, Registrant) == 0
     html = post_new(staff, app, received_by=str(staff2)).get_data(as_text=True)
@@ -276,44 +341,64 @@ def test_the_receipt_is_checked_and_a_future_date_saves_nothing(app, login_as):
 
 # --- 2: after confirmation, the notice items change only by a confirmed 変更届 -------------
 
+
 @pytest.fixture
 def confirmed(app, demo):
     with app.app_context():
-        return make_registrant(name="萩山コーラスの会", name_kana="ハギヤマコーラスノカイ",
-                               circle_category="arts", publish_consent_on=date(2026, 4, 1),
-                               registered_on=date(2026, 4, 1))
+        return make_registrant(
+            name="萩山コーラスの会",
+            name_kana="ハギヤマコーラスノカイ",
+            circle_category="arts",
+            publish_consent_on=date(2026, 4, 1),
+            registered_on=date(2026, 4, 1),
+        )
 
 
 def test_a_forged_edit_of_the_address_is_refused_and_only_a_confirmed_notice_changes_it(
-        app, login_as, confirmed):
+    app, login_as, confirmed
+):
     """The issue's test: staff1 opens /admin/registrant/edit/?id=N, changes 住所, presses 保存."""
     staff = login_as("staff1")
     form = page(staff, f"/admin/registrant/edit/?id={confirmed}")
     assert 'id="address"' not in form and 'id="phone"' not in form  # not offered
     assert 'id="facility"' not in form and 'id="recruiting"' in form
     before = detached(app, Registrant, confirmed)
-    for forged in ({"address": "東村山市秋津町5丁目"}, {"facility": str(
-            facility_id_of(app, "萩山公民館"))}, {"kind": "individual"},
-            {"name": "乗っ取りの会"}):
-        response = staff.post(f"/admin/registrant/edit/?id={confirmed}",
-                              data=edit_data(form, **forged))
+    for forged in (
+        {"address": "東村山市秋津町5丁目"},
+        {"facility": str(facility_id_of(app, "萩山公民館"))},
+        {"kind": "individual"},
+        {"name": "乗っ取りの会"},
+    ):
+        response = staff.post(
+            f"/admin/registrant/edit/?id={confirmed}", data=edit_data(form, **forged)
+        )
         html = response.get_data(as_text=True)
         assert response.status_code == 200, forged
         assert "確定後の次の項目は変更届によってのみ変更できます" in html, forged
         after = detached(app, Registrant, confirmed)
-        assert (after.address, after.facility_id, after.kind, after.name,
-                after.updated_at) == (before.address, before.facility_id, before.kind,
-                                      before.name, before.updated_at)
-    response = staff.post(f"/admin/registrant/edit/?id={confirmed}",
-                          data=edit_data(form, received_on="2026-01-01"))
+        assert (after.address, after.facility_id, after.kind, after.name, after.updated_at) == (
+            before.address,
+            before.facility_id,
+            before.kind,
+            before.name,
+            before.updated_at,
+        )
+    response = staff.post(
+        f"/admin/registrant/edit/?id={confirmed}", data=edit_data(form, received_on="2026-01-01")
+    )
     assert "確定した登録の受付記録は変更できません" in response.get_data(as_text=True)
     assert detached(app, Registrant, confirmed).received_on == before.received_on
     assert history(app, confirmed) == []
     # Inline editing of the list does not exist for registrants at all.
     token = csrf_token(form)
-    assert staff.post("/admin/registrant/ajax/update/", data={
-        "csrf_token": token, "list_form_pk": str(confirmed),
-        "address": "東村山市秋津町5丁目"}).status_code in (403, 404)
+    assert staff.post(
+        "/admin/registrant/ajax/update/",
+        data={
+            "csrf_token": token,
+            "list_form_pk": str(confirmed),
+            "address": "東村山市秋津町5丁目",
+        },
+    ).status_code in (403, 404)
     assert detached(app, Registrant, confirmed).address == before.address
     # The address changes through a 変更届: entered by staff1, confirmed by chief1.
     with app.app_context():
@@ -322,15 +407,29 @@ def test_a_forged_edit_of_the_address_is_refused_and_only_a_confirmed_notice_cha
     assert detached(app, Registrant, confirmed).address == before.address
     chief = logged_in(app, "chief1")
     token = csrf_token(page(chief, f"/admin/change_notice/details/?id={notice_id}"))
-    assert chief.post(f"/admin/change_notice/decide/?id={notice_id}", data={
-        "action": "confirm", "reason": "", "csrf_token": token}).status_code == 302
+    assert (
+        chief.post(
+            f"/admin/change_notice/decide/?id={notice_id}",
+            data={"action": "confirm", "reason": "", "csrf_token": token},
+        ).status_code
+        == 302
+    )
     assert detached(app, Registrant, confirmed).address == "東村山市秋津町5丁目"
-    assert history(app, confirmed) == [("address", before.address, "東村山市秋津町5丁目",
-                                        "chief1", HistorySource.NOTICE, "N-000001")]
+    assert history(app, confirmed) == [
+        (
+            "address",
+            before.address,
+            "東村山市秋津町5丁目",
+            "chief1",
+            HistorySource.NOTICE,
+            "N-000001",
+        )
+    ]
 
 
 def test_items_no_notice_governs_stay_editable_and_each_change_is_in_the_history(
-        app, login_as, confirmed):
+    app, login_as, confirmed
+):
     staff = login_as("staff1")
     form = page(staff, f"/admin/registrant/edit/?id={confirmed}")
     assert 'data-testid="trail-note"' in form
@@ -341,15 +440,15 @@ def test_items_no_notice_governs_stay_editable_and_each_change_is_in_the_history
     assert r.recruiting and r.circle_category.value == "sports"
     assert sorted(history(app, confirmed)) == [
         ("circle_category", "arts", "sports", "staff1", HistorySource.EDIT, None),
-        ("recruiting", "False", "True", "staff1", HistorySource.EDIT, None)]
+        ("recruiting", "False", "True", "staff1", HistorySource.EDIT, None),
+    ]
     detail = page(staff, f"/admin/registrant/details/?id={confirmed}")
     table = detail.split('aria-labelledby="history"')[1].split("</table>")[0]
     assert "変更届によらない項目" in table and "山田 花子" in table
     assert "芸術・音楽" in table and "スポーツ・健康" in table
     # A bad value is refused at the field and nothing changes.
     data = edit_data(form, publish_consent_on=(TODAY + timedelta(days=5)).isoformat())
-    html = staff.post(f"/admin/registrant/edit/?id={confirmed}", data=data) \
-        .get_data(as_text=True)
+    html = staff.post(f"/admin/registrant/edit/?id={confirmed}", data=data).get_data(as_text=True)
     assert "未来の日付は入力できません" in html
     assert detached(app, Registrant, confirmed).publish_consent_on == date(2026, 4, 1)
     assert len(history(app, confirmed)) == 2
@@ -358,48 +457,81 @@ def test_items_no_notice_governs_stay_editable_and_each_change_is_in_the_history
 def test_recorded_checks_and_rosters_are_kept_new_ones_can_be_added(app, login_as, confirmed):
     staff = login_as("staff1")
     with app.app_context():
-        check_id = db.session.scalar(select(EligibilityCheck.id).where(
-            EligibilityCheck.registrant_id == confirmed))
+        check_id = db.session.scalar(
+            select(EligibilityCheck.id).where(EligibilityCheck.registrant_id == confirmed)
+        )
         roster_id = db.session.scalar(select(Roster.id).where(Roster.registrant_id == confirmed))
     form = page(staff, f"/admin/registrant/edit/?id={confirmed}")
     assert f'value="{check_id}"' not in form  # recorded ones are not offered for editing
     base = edit_data(form)
     forged = [
-        {"eligibility_checks-0-id": str(check_id), "eligibility_checks-0-basis": "worker",
-         "eligibility_checks-0-checked_on": "2026-04-01"},  # rewrite
-        {"eligibility_checks-0-id": str(check_id), "eligibility_checks-0-basis": "resident",
-         "del-eligibility_checks-0": "y"},  # delete
-        {"rosters-0-id": str(roster_id), "rosters-0-total_members": "40",
-         "rosters-0-members_resident": "40", "rosters-0-members_working": "0",
-         "rosters-0-members_studying": "0", "rosters-0-paper_location": "x"},
+        {
+            "eligibility_checks-0-id": str(check_id),
+            "eligibility_checks-0-basis": "worker",
+            "eligibility_checks-0-checked_on": "2026-04-01",
+        },  # rewrite
+        {
+            "eligibility_checks-0-id": str(check_id),
+            "eligibility_checks-0-basis": "resident",
+            "del-eligibility_checks-0": "y",
+        },  # delete
+        {
+            "rosters-0-id": str(roster_id),
+            "rosters-0-total_members": "40",
+            "rosters-0-members_resident": "40",
+            "rosters-0-members_working": "0",
+            "rosters-0-members_studying": "0",
+            "rosters-0-paper_location": "x",
+        },
         # no id at all: the form would take the first recorded check and rewrite it
-        {"eligibility_checks-0-basis": "student", "eligibility_checks-0-checked_on":
-         "2026-04-01"},
+        {"eligibility_checks-0-basis": "student", "eligibility_checks-0-checked_on": "2026-04-01"},
     ]
     for extra in forged:
         response = staff.post(f"/admin/registrant/edit/?id={confirmed}", data=base | extra)
         assert response.status_code == 200, extra
-        assert "利用要件確認・会員名簿の記録は変更も削除もできません" in \
-            response.get_data(as_text=True), extra
+        assert "利用要件確認・会員名簿の記録は変更も削除もできません" in response.get_data(
+            as_text=True
+        ), extra
         with app.app_context():
             check = db.session.get(EligibilityCheck, check_id)
-            assert (check.basis, check.checked_on) == (EligibilityBasis.RESIDENT,
-                                                       date(2026, 4, 1)), extra
+            assert (check.basis, check.checked_on) == (
+                EligibilityBasis.RESIDENT,
+                date(2026, 4, 1),
+            ), extra
             assert db.session.get(Roster, roster_id).total_members == 10
             assert db.session.scalar(select(func.count()).select_from(EligibilityCheck)) == 1
     # A new check is a new record: added, with its own trail, and in the history.
-    response = staff.post(f"/admin/registrant/edit/?id={confirmed}", data=base | {
-        "eligibility_checks-0-id": "", "eligibility_checks-0-basis": "resident",
-        "eligibility_checks-0-doc_identity": "y", "eligibility_checks-0-checked_on": ""})
+    response = staff.post(
+        f"/admin/registrant/edit/?id={confirmed}",
+        data=base
+        | {
+            "eligibility_checks-0-id": "",
+            "eligibility_checks-0-basis": "resident",
+            "eligibility_checks-0-doc_identity": "y",
+            "eligibility_checks-0-checked_on": "",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
     with app.app_context():
-        checks = db.session.scalars(select(EligibilityCheck).where(
-            EligibilityCheck.registrant_id == confirmed).order_by(EligibilityCheck.id)).all()
+        checks = db.session.scalars(
+            select(EligibilityCheck)
+            .where(EligibilityCheck.registrant_id == confirmed)
+            .order_by(EligibilityCheck.id)
+        ).all()
         assert [(c.checked_on, c.checked_by.login) for c in checks] == [
-            (date(2026, 4, 1), "staff1"), (TODAY, "staff1")]
-    assert history(app, confirmed) == [("eligibility_checks", None,
-                                        f"{TODAY.isoformat()} resident", "staff1",
-                                        HistorySource.EDIT, None)]
+            (date(2026, 4, 1), "staff1"),
+            (TODAY, "staff1"),
+        ]
+    assert history(app, confirmed) == [
+        (
+            "eligibility_checks",
+            None,
+            f"{TODAY.isoformat()} resident",
+            "staff1",
+            HistorySource.EDIT,
+            None,
+        )
+    ]
 
 
 def test_no_code_path_changes_a_confirmed_registrants_notice_items(app, demo, confirmed):
@@ -417,8 +549,9 @@ def test_no_code_path_changes_a_confirmed_registrants_notice_items(app, demo, co
         with pytest.raises(StepError):
             db.session.commit()
         db.session.rollback()
-        check = db.session.scalar(select(EligibilityCheck).where(
-            EligibilityCheck.registrant_id == confirmed))
+        check = db.session.scalar(
+            select(EligibilityCheck).where(EligibilityCheck.registrant_id == confirmed)
+        )
         db.session.delete(check)
         with pytest.raises(StepError):
             db.session.commit()
@@ -435,10 +568,15 @@ def test_no_code_path_changes_a_confirmed_registrants_notice_items(app, demo, co
         db.session.rollback()
         r = db.session.get(Registrant, confirmed)
         assert (r.status, r.address, r.received_on, len(r.eligibility_checks)) == (
-            RegistrantStatus.ACTIVE, "東村山市本町1丁目2番3号", date(2026, 4, 1), 1)
+            RegistrantStatus.ACTIVE,
+            "東村山市本町1丁目2番3号",
+            date(2026, 4, 1),
+            1,
+        )
 
 
 # --- 3: renewal needs an eligibility check within RENEWAL_CHECK_MONTHS ----------------------
+
 
 @pytest.fixture
 def due(app, demo):
@@ -452,24 +590,35 @@ def due(app, demo):
     return fresh, stale
 
 
-def test_bulk_renewal_renews_those_with_a_fresh_check_and_lists_the_others(app, login_as,
-                                                                           due):
+def test_bulk_renewal_renews_those_with_a_fresh_check_and_lists_the_others(app, login_as, due):
     fresh, stale = due
-    old_fresh, old_stale = (detached(app, Registrant, fresh).expires_on,
-                            detached(app, Registrant, stale).expires_on)
+    old_fresh, old_stale = (
+        detached(app, Registrant, fresh).expires_on,
+        detached(app, Registrant, stale).expires_on,
+    )
     staff = login_as("staff1")
     response = action(staff, "renew", [fresh, stale])
     shown = page(staff, response.headers["Location"])
     number = detached(app, Registrant, stale).registration_number
     latest = (TODAY - relativedelta(months=6)).isoformat()
-    assert f"{number}: 更新には直近3か月以内に記録した新しい利用要件確認が必要です" \
-           f"（最新の確認：{latest}）。" in shown
+    assert (
+        f"{number}: 更新には直近3か月以内に記録した新しい利用要件確認が必要です"
+        f"（最新の確認：{latest}）。" in shown
+    )
     assert "1件の登録を更新しました" in shown
     assert detached(app, Registrant, stale).expires_on == old_stale
     renewed = detached(app, Registrant, fresh).expires_on
     assert renewed == old_fresh + relativedelta(years=3)
-    assert history(app, fresh) == [("expires_on", old_fresh.isoformat(), renewed.isoformat(),
-                                    "staff1", HistorySource.RENEWAL, None)]
+    assert history(app, fresh) == [
+        (
+            "expires_on",
+            old_fresh.isoformat(),
+            renewed.isoformat(),
+            "staff1",
+            HistorySource.RENEWAL,
+            None,
+        )
+    ]
     assert history(app, stale) == []
 
 
@@ -482,7 +631,8 @@ def test_renewing_one_record_from_its_page_needs_the_check_too(app, login_as, du
     response = action(staff, "renew", [stale], url=f"/admin/registrant/details/?id={stale}")
     assert response.headers["Location"].endswith(f"/admin/registrant/details/?id={stale}")
     assert "更新には直近3か月以内に記録した新しい利用要件確認が必要です" in page(
-        staff, response.headers["Location"])
+        staff, response.headers["Location"]
+    )
     assert detached(app, Registrant, stale).expires_on == before
     add_check(app, stale, TODAY)
     action(staff, "renew", [stale])
@@ -501,12 +651,15 @@ def test_the_renewal_window_is_a_setting(app, login_as, due, monkeypatch):
     monkeypatch.setitem(app.config, "RENEWAL_CHECK_MONTHS", 5)  # the same check, too old now
     response = action(staff, "renew", [stale])
     assert "直近5か月以内に記録した新しい利用要件確認が必要です" in page(
-        staff, response.headers["Location"])
+        staff, response.headers["Location"]
+    )
     assert detached(app, Registrant, stale).expires_on == renewed
 
 
-USED = ("この利用要件確認は登録時または前回の更新で使われています。"
-        "更新のたびに新しい利用要件確認を記録してください。")
+USED = (
+    "この利用要件確認は登録時または前回の更新で使われています。"
+    "更新のたびに新しい利用要件確認を記録してください。"
+)
 
 
 def test_one_eligibility_check_renews_a_registration_once(app, login_as, due):
@@ -550,12 +703,14 @@ def test_only_confirmed_registrations_renew(app, login_as):
     response = action(staff, "renew", [pending])
     number = detached(app, Registrant, pending).registration_number
     assert f"{number}: この登録は確定していないため更新できません。" in page(
-        staff, response.headers["Location"])
+        staff, response.headers["Location"]
+    )
     r = detached(app, Registrant, pending)
     assert (r.status, r.expires_on) == (RegistrantStatus.PENDING, before)
 
 
 # --- the printed form's 職員記入欄 ------------------------------------------------------------
+
 
 def test_the_printed_form_fills_the_staff_section_from_the_trail(app, login_as):
     confirmer = designated_confirmer(app)
@@ -563,8 +718,9 @@ def test_the_printed_form_fills_the_staff_section_from_the_trail(app, login_as):
     with app.app_context():
         chief = db.session.scalar(select(StaffUser.id).where(StaffUser.login == "chief1"))
     received = TODAY - timedelta(days=6)
-    rid = entered(staff, app, received_by=str(chief), received_on=received.isoformat(),
-                  **CHECK, **ROSTER)
+    rid = entered(
+        staff, app, received_by=str(chief), received_on=received.isoformat(), **CHECK, **ROSTER
+    )
     printed = page(staff, f"/admin/registrant/print/?id={rid}")
     staff_section = printed.split("職員記入欄")[1]
     assert "受付職員・受付日" in staff_section and "入力職員・入力日" in staff_section

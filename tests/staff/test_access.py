@@ -38,16 +38,20 @@ def constructions(monkeypatch):
     return built
 
 
-@pytest.mark.parametrize(("login_id", "url"), [
-    ("chief1", "/admin/registrant/"),  # scope of list and count, bulk actions, confirm rights
-    ("staff1", "/admin/registrant/"),
-    ("chief1", "/admin/"),  # dashboard: roles, assignments, facilities, awaiting, grants
-    ("chief1", "/admin/change_notice/"),
-    ("chief1", "/admin/access_log/"),
-    ("it1", "/admin/it_dashboard/"),
-])
-def test_access_is_computed_once_per_request(app, login_as, demo_registrants, constructions,
-                                             login_id, url):
+@pytest.mark.parametrize(
+    ("login_id", "url"),
+    [
+        ("chief1", "/admin/registrant/"),  # scope of list and count, bulk actions, confirm rights
+        ("staff1", "/admin/registrant/"),
+        ("chief1", "/admin/"),  # dashboard: roles, assignments, facilities, awaiting, grants
+        ("chief1", "/admin/change_notice/"),
+        ("chief1", "/admin/access_log/"),
+        ("it1", "/admin/it_dashboard/"),
+    ],
+)
+def test_access_is_computed_once_per_request(
+    app, login_as, demo_registrants, constructions, login_id, url
+):
     client = login_as(login_id)
     with app.app_context():
         user_id = person(login_id).id
@@ -65,8 +69,9 @@ def test_a_login_builds_one_access_and_logs_the_section(app, client, demo, const
     with app.app_context():
         chief = person("chief1")
         assert constructions == [chief.id]
-        row = db.session.scalar(select(AccessLog).where(AccessLog.endpoint == "auth.login",
-                                                        AccessLog.method == "POST"))
+        row = db.session.scalar(
+            select(AccessLog).where(AccessLog.endpoint == "auth.login", AccessLog.method == "POST")
+        )
         assert (row.user_id, row.section_id) == (chief.id, chief.section_id)
 
 
@@ -146,7 +151,8 @@ def test_an_unusable_id_has_no_roles_and_says_why(app, demo):
         db.session.rollback()
         pending = make_user("pending1", role_from=date(2030, 4, 1))
         assert access_of(db.session.get(StaffUser, pending)).refusal_reasons == (
-            "no valid role assignment",)
+            "no valid role assignment",
+        )
 
 
 def test_access_of_reads_the_assignments_in_a_few_queries(app, demo):

@@ -3,7 +3,6 @@ approvals: such a password is handed out in two halves by two IT administrators,
 handed out an ID's whole password alone neither enters nor approves such a grant for it — over
 HTTP, on the ID's page and the IT dashboard."""
 
-
 from sqlalchemy import func, select
 
 from admin_app.demo.loader import DEMO_PASSWORD
@@ -45,36 +44,46 @@ NEW = "correct horse battery staple"
 
 def reset(client, app, login_id: str):
     user_id = user_id_of(app, login_id)
-    token = csrf_token(client.get(f"/admin/staff_user/details/?id={user_id}").get_data(
-        as_text=True))
-    return client.post(f"/admin/staff_user/reset-password/?id={user_id}",
-                       data={"csrf_token": token})
+    token = csrf_token(
+        client.get(f"/admin/staff_user/details/?id={user_id}").get_data(as_text=True)
+    )
+    return client.post(
+        f"/admin/staff_user/reset-password/?id={user_id}", data={"csrf_token": token}
+    )
 
 
 def change_first_password(client, current: str) -> None:
     token = csrf_token(client.get("/password").get_data(as_text=True))
-    response = client.post("/password", data={"current": current, "new": NEW, "repeat": NEW,
-                                              "csrf_token": token})
+    response = client.post(
+        "/password", data={"current": current, "new": NEW, "repeat": NEW, "csrf_token": token}
+    )
     assert response.status_code == 302
 
 
 def handouts(app) -> list[tuple]:
     with app.app_context():
-        return [(h.user.login, h.first_by.login, h.second_by.login if h.second_by else None)
-                for h in db.session.scalars(select(PasswordHandout).order_by(PasswordHandout.id))]
+        return [
+            (h.user.login, h.first_by.login, h.second_by.login if h.second_by else None)
+            for h in db.session.scalars(select(PasswordHandout).order_by(PasswordHandout.id))
+        ]
 
 
 def events_of(app, login_id: str) -> list[StaffEventKind]:
     with app.app_context():
-        return list(db.session.scalars(select(StaffEvent.kind).join(
-            StaffUser, StaffEvent.user_id == StaffUser.id).where(StaffUser.login == login_id)
-            .order_by(StaffEvent.id)))
+        return list(
+            db.session.scalars(
+                select(StaffEvent.kind)
+                .join(StaffUser, StaffEvent.user_id == StaffUser.id)
+                .where(StaffUser.login == login_id)
+                .order_by(StaffEvent.id)
+            )
+        )
 
 
 # --- a reset of an ID that opens residents' data: two halves, two IT administrators ----------
 
-def test_it_resetting_a_chiefs_password_learns_half_of_it_and_cannot_log_in_as_the_chief(
-        app, demo):
+
+def test_it_resetting_a_chiefs_password_learns_half_of_it_and_cannot_log_in_as_the_chief(app, demo):
     """The reproduced hole: it1 reset chief1's password, was shown it, logged in as chief1 and
     read residents' addresses and the access log."""
     with app.app_context():
@@ -108,13 +117,16 @@ def test_it_resetting_a_chiefs_password_learns_half_of_it_and_cannot_log_in_as_t
     assert login(app.test_client(), "chief1", second).status_code == 401
     holder = app.test_client()
     assert login(holder, "chief1", first + second).status_code == 302
-    assert holder.get(f"/admin/registrant/details/?id={registrant}").headers[
-        "Location"] == "/password"  # the holder sets their own password first
+    assert (
+        holder.get(f"/admin/registrant/details/?id={registrant}").headers["Location"] == "/password"
+    )  # the holder sets their own password first
     change_first_password(holder, first + second)
     assert holder.get(f"/admin/registrant/details/?id={registrant}").status_code == 200
-    assert events_of(app, "chief1")[-3:] == [StaffEventKind.PASSWORD_RESET,
-                                              StaffEventKind.PASSWORD_SECOND_HALF,
-                                              StaffEventKind.PASSWORD_CHANGED]
+    assert events_of(app, "chief1")[-3:] == [
+        StaffEventKind.PASSWORD_RESET,
+        StaffEventKind.PASSWORD_SECOND_HALF,
+        StaffEventKind.PASSWORD_CHANGED,
+    ]
     # The second half is handed out once.
     response = second_half(logged_in(app, "it2"), app, "chief1", follow_redirects=True)
     assert "このIDに渡すパスワードの後半はありません" in response.get_data(as_text=True)
@@ -152,16 +164,19 @@ def test_the_second_half_waits_on_the_ids_page_and_the_it_dashboard(app, demo):
     reset(it1, app, "staff1")
     it2 = logged_in(app, "it2")
     dashboard = it2.get("/admin/it_dashboard/").get_data(as_text=True)
-    waiting = dashboard.split('<table class="table table-sm" aria-labelledby="second-halves"',
-                              1)[1].split("</table>", 1)[0]
+    waiting = dashboard.split('<table class="table table-sm" aria-labelledby="second-halves"', 1)[
+        1
+    ].split("</table>", 1)[0]
     assert "staff1" in waiting and "高橋 美咲" in waiting  # who, and who gave the first half
     assert f"/admin/staff_user/second-half/?id={user_id_of(app, 'staff1')}" in waiting
     details = it2.get(f"/admin/staff_user/details/?id={user_id_of(app, 'staff1')}").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert f"/admin/staff_user/second-half/?id={user_id_of(app, 'staff1')}" in details
     # it1 handed out the first half: no button for it.
     assert f"/admin/staff_user/second-half/?id={user_id_of(app, 'staff1')}" not in it1.get(
-        f"/admin/staff_user/details/?id={user_id_of(app, 'staff1')}").get_data(as_text=True)
+        f"/admin/staff_user/details/?id={user_id_of(app, 'staff1')}"
+    ).get_data(as_text=True)
 
 
 def test_bad_requests_for_a_second_half_change_nothing(app, demo):
@@ -174,15 +189,18 @@ def test_bad_requests_for_a_second_half_change_nothing(app, demo):
     assert response.status_code == 200
     assert "このIDに渡すパスワードの後半はありません" in response.get_data(as_text=True)
     token = csrf_token(it2.get("/admin/it_dashboard/").get_data(as_text=True))
-    assert it2.post(f"/admin/staff_user/second-half/?id={user_id_of(app, 'staff1')}").status_code \
-        == 400  # no CSRF token
+    assert (
+        it2.post(f"/admin/staff_user/second-half/?id={user_id_of(app, 'staff1')}").status_code
+        == 400
+    )  # no CSRF token
     assert logged_in(app, "staff1").post(
-        f"/admin/staff_user/second-half/?id={user_id_of(app, 'staff1')}",
-        data={"csrf_token": token}).status_code in (400, 403)
+        f"/admin/staff_user/second-half/?id={user_id_of(app, 'staff1')}", data={"csrf_token": token}
+    ).status_code in (400, 403)
     assert handouts(app) == before
 
 
 # --- a new ID with such a role: the first password in two halves too -------------------------
+
 
 def test_a_new_counter_staff_id_gets_its_first_password_in_two_halves(app, demo):
     """it1 issued an ID for a new counter clerk, was shown its first password, and once the
@@ -201,19 +219,20 @@ def test_a_new_counter_staff_id_gets_its_first_password_in_two_halves(app, demo)
     assert login(clerk, "newstaff1", first + second).status_code == 302
     change_first_password(clerk, first + second)
     assert clerk.get(f"/admin/registrant/details/?id={registrant}").status_code == 200
-    assert events_of(app, "newstaff1")[:2] == [StaffEventKind.ISSUED,
-                                               StaffEventKind.GRANT_ENTERED]
+    assert events_of(app, "newstaff1")[:2] == [StaffEventKind.ISSUED, StaffEventKind.GRANT_ENTERED]
 
 
 # --- whoever knows an ID's whole password neither enters nor approves its data grants -------
+
 
 def test_the_it_administrator_who_issued_an_id_alone_cannot_make_it_an_approver(app, demo):
     """The reproduced path: it1 issued 'ghost1' as an auditor (its whole first password shown
     to it1), it2 entered an IT grant for it, it1 approved it — and it1 controlled a second IT
     administrator who approves its own entries."""
     it1 = logged_in(app, "it1")
-    password = shown_password(issue(it1, login="ghost1", role="auditor", section="1",
-                                    employee_number=""))
+    password = shown_password(
+        issue(it1, login="ghost1", role="auditor", section="1", employee_number="")
+    )
     assert len(password) == 16  # an auditor's ID: one person hands it out
     with app.app_context():
         grants_before = db.session.scalar(select(func.count()).select_from(RoleAssignment))
@@ -222,14 +241,14 @@ def test_the_it_administrator_who_issued_an_id_alone_cannot_make_it_an_approver(
     assert response.status_code == 200
     assert HANDED_OUT_ALONE in response.get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) \
-            == grants_before
+        assert db.session.scalar(select(func.count()).select_from(RoleAssignment)) == grants_before
     assert security_events(app) == refused + 1
     it2 = logged_in(app, "it2")
     assert enter(it2, app, "ghost1", "it_admin", "JOHO").status_code == 302
     pending = grant_id(app, "ghost1", GrantState.PENDING)
-    assert f"/admin/grants/decide/?id={pending}" not in it1.get(
-        "/admin/it_dashboard/").get_data(as_text=True)
+    assert f"/admin/grants/decide/?id={pending}" not in it1.get("/admin/it_dashboard/").get_data(
+        as_text=True
+    )
     response = decide(it1, pending)
     assert response.status_code == 403 and HANDED_OUT_ALONE in response.get_data(as_text=True)
     assert security_events(app) == refused + 2
@@ -246,8 +265,9 @@ def test_a_data_grant_waits_while_the_id_keeps_a_password_one_person_handed_out(
     it1 = logged_in(app, "it1")
     password = shown_password(reset(it1, app, "auditor1"))
     it2 = logged_in(app, "it2")
-    assert enter(it2, app, "auditor1", "facility_staff", facilities=("中央公民館",)) \
-        .status_code == 302
+    assert (
+        enter(it2, app, "auditor1", "facility_staff", facilities=("中央公民館",)).status_code == 302
+    )
     pending = grant_id(app, "auditor1", GrantState.PENDING)
     chief = logged_in(app, "chief1")
     response = decide(chief, pending)
@@ -267,8 +287,14 @@ def test_a_reset_ends_the_holders_sessions_and_is_on_the_ids_page(app, demo):
     reset(it1, app, "staff1")
     with app.app_context():
         staff1 = user_id_of(app, "staff1")
-        assert db.session.scalar(select(func.count()).select_from(StaffSession).where(
-            StaffSession.user_id == staff1, StaffSession.ended_at.is_(None))) == 0
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(StaffSession)
+                .where(StaffSession.user_id == staff1, StaffSession.ended_at.is_(None))
+            )
+            == 0
+        )
     details = it1.get(f"/admin/staff_user/details/?id={staff1}").get_data(as_text=True)
     assert "パスワードの前半を渡しました" in details and "高橋 美咲" in details
     assert "パスワードの後半を待っています" in details
@@ -286,20 +312,33 @@ def test_nor_by_a_transfer_or_hrs_list_and_nobody_approves_such_a_list_for_them(
     shown_password(issue(it1, login="ghost1", role="auditor", section="1", employee_number=""))
     before, refused = staff_counts(app), security_events(app)
     page = it1.get("/admin/personnel_transfer/register/").get_data(as_text=True)
-    html = it1.post("/admin/personnel_transfer/register/", data={
-        "user": str(user_id_of(app, "ghost1")), "kind": "move", "effective_on": "2099-04-01",
-        "new_section": str(section_id_of(app, "KOMINKAN")), "new_role": "section_chief",
-        "note": "", "csrf_token": csrf_token(page)}).get_data(as_text=True)
+    html = it1.post(
+        "/admin/personnel_transfer/register/",
+        data={
+            "user": str(user_id_of(app, "ghost1")),
+            "kind": "move",
+            "effective_on": "2099-04-01",
+            "new_section": str(section_id_of(app, "KOMINKAN")),
+            "new_role": "section_chief",
+            "note": "",
+            "csrf_token": csrf_token(page),
+        },
+    ).get_data(as_text=True)
     assert HANDED_OUT_ALONE in html
-    raw = (HR_HEADER + "staff1,異動,2099-04-01,SPORTS,facility_staff,スポーツセンター,\n"
-           "ghost1,役割変更,2099-04-01,KOMINKAN,facility_staff,中央公民館,\n").encode()
+    raw = (
+        HR_HEADER + "staff1,異動,2099-04-01,SPORTS,facility_staff,スポーツセンター,\n"
+        "ghost1,役割変更,2099-04-01,KOMINKAN,facility_staff,中央公民館,\n"
+    ).encode()
     page = it1.get("/admin/personnel_transfer/upload/").get_data(as_text=True)
-    html = it1.post("/admin/personnel_transfer/upload/", data={
-        "file": (io.BytesIO(raw), "t.csv"), "csrf_token": csrf_token(page)},
-        content_type="multipart/form-data").get_data(as_text=True)
+    html = it1.post(
+        "/admin/personnel_transfer/upload/",
+        data={"file": (io.BytesIO(raw), "t.csv"), "csrf_token": csrf_token(page)},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
     assert f"row 3: login: {HANDED_OUT_ALONE}" in html and 'name="content"' not in html
-    html = it1.post("/admin/personnel_transfer/upload/", data={
-        "content": base64.b64encode(raw).decode(), "csrf_token": csrf_token(page)}
+    html = it1.post(
+        "/admin/personnel_transfer/upload/",
+        data={"content": base64.b64encode(raw).decode(), "csrf_token": csrf_token(page)},
     ).get_data(as_text=True)
     assert HANDED_OUT_ALONE in html
     assert staff_counts(app) == before  # no transfer, no grant, no event, no list
@@ -308,10 +347,17 @@ def test_nor_by_a_transfer_or_hrs_list_and_nobody_approves_such_a_list_for_them(
     assert upload(logged_in(app, "it2"), raw).status_code == 302
     with app.app_context():
         batch_id = db.session.scalar(select(TransferBatch.id))
-        assert db.session.scalar(select(func.count()).select_from(PersonnelTransfer).where(
-            PersonnelTransfer.batch_id == batch_id)) == 2
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(PersonnelTransfer)
+                .where(PersonnelTransfer.batch_id == batch_id)
+            )
+            == 2
+        )
     assert f"/admin/grants/decide-batch/?id={batch_id}" not in it1.get(
-        "/admin/it_dashboard/").get_data(as_text=True)
+        "/admin/it_dashboard/"
+    ).get_data(as_text=True)
     response = decide(it1, batch_id, batch=True)
     assert response.status_code == 403 and HANDED_OUT_ALONE in response.get_data(as_text=True)
     assert security_events(app) == refused + 4

@@ -1,6 +1,5 @@
 """Staff IDs for IT: issue, first-password change, suspend/reactivate/revoke, events."""
 
-
 import pytest
 from sqlalchemy import select
 
@@ -45,17 +44,21 @@ def test_it_issues_an_id_with_a_random_first_password_shown_once(app, login_as):
     with app.app_context():
         from models import PasswordHandout
 
-        handout = db.session.scalar(select(PasswordHandout).where(
-            PasswordHandout.user_id == u.id))
+        handout = db.session.scalar(select(PasswordHandout).where(PasswordHandout.user_id == u.id))
         for half, stored in ((first, handout.first_hash), (second, handout.second_hash)):
             assert stored.startswith("$argon2id$") and half not in stored
-        kinds = db.session.scalars(select(StaffEvent.kind).where(StaffEvent.user_id == u.id)
-                                   .order_by(StaffEvent.id))
-        assert list(kinds) == [StaffEventKind.ISSUED, StaffEventKind.GRANT_ENTERED,
-                               StaffEventKind.PASSWORD_SECOND_HALF]
+        kinds = db.session.scalars(
+            select(StaffEvent.kind).where(StaffEvent.user_id == u.id).order_by(StaffEvent.id)
+        )
+        assert list(kinds) == [
+            StaffEventKind.ISSUED,
+            StaffEventKind.GRANT_ENTERED,
+            StaffEventKind.PASSWORD_SECOND_HALF,
+        ]
         # Counter staff reads residents' data: the role waits for the chief's approval.
-        states = db.session.scalars(select(RoleAssignment.state).where(
-            RoleAssignment.user_id == u.id))
+        states = db.session.scalars(
+            select(RoleAssignment.state).where(RoleAssignment.user_id == u.id)
+        )
         assert list(states) == [GrantState.PENDING]
     assert "鈴木 一郎" in response.get_data(as_text=True)  # who approves: 公民館's chief
     # The ID page never shows it again.
@@ -68,8 +71,10 @@ def test_ids_are_never_reused_even_after_revocation(app, login_as):
     issue(client)
     u = user(app, "newstaff1")
     t = csrf_token(client.get(f"/admin/staff_user/details/?id={u.id}").get_data(as_text=True))
-    client.post(f"/admin/staff_user/lifecycle/?id={u.id}",
-                data={"action": "revoke", "reason": "退職", "csrf_token": t})
+    client.post(
+        f"/admin/staff_user/lifecycle/?id={u.id}",
+        data={"action": "revoke", "reason": "退職", "csrf_token": t},
+    )
     response = issue(client, name="別人 花子", employee_number="E20002")
     assert "このログインIDは既に存在します" in response.get_data(as_text=True)
     assert user(app, "newstaff1").name == "新人 太郎"
@@ -78,13 +83,17 @@ def test_ids_are_never_reused_even_after_revocation(app, login_as):
 def test_first_login_must_change_the_password_then_other_sessions_end(app, login_as, client):
     it = login_as("it1")
     password = shown_password(issue(it)) + shown_password(
-        second_half(logged_in(app, "it2"), app, "newstaff1"))
+        second_half(logged_in(app, "it2"), app, "newstaff1")
+    )
     assert login(app.test_client(), "newstaff1", password).status_code == 401  # role pending
     chief = app.test_client()
     login(chief, "chief1")
     with app.app_context():
-        grant_id = db.session.scalar(select(RoleAssignment.id).join(RoleAssignment.user).where(
-            StaffUser.login == "newstaff1"))
+        grant_id = db.session.scalar(
+            select(RoleAssignment.id)
+            .join(RoleAssignment.user)
+            .where(StaffUser.login == "newstaff1")
+        )
     assert decide(chief, grant_id).status_code == 302
     other = app.test_client()
     assert login(client, "newstaff1", password).status_code == 302
@@ -94,33 +103,55 @@ def test_first_login_must_change_the_password_then_other_sessions_end(app, login
     page = client.get("/password").get_data(as_text=True)
     assert "初回ログインです" in page
     t = csrf_token(page)
-    for new, message in (("short-pass", "12文字以上"), ("passwordpassword", "推測されやすい"),
-                         ("newstaff1", "12文字以上")):
-        html = client.post("/password", data={"current": password, "new": new,
-                                              "repeat": new, "csrf_token": t}).get_data(
-            as_text=True)
+    for new, message in (
+        ("short-pass", "12文字以上"),
+        ("passwordpassword", "推測されやすい"),
+        ("newstaff1", "12文字以上"),
+    ):
+        html = client.post(
+            "/password", data={"current": password, "new": new, "repeat": new, "csrf_token": t}
+        ).get_data(as_text=True)
         assert message in html
-    html = client.post("/password", data={"current": "wrong-current-password", "new":
-                                          "correct horse battery", "repeat":
-                                          "correct horse battery", "csrf_token": t})
+    html = client.post(
+        "/password",
+        data={
+            "current": "wrong-current-password",
+            "new": "correct horse battery",
+            "repeat": "correct horse battery",
+            "csrf_token": t,
+        },
+    )
     assert "現在のパスワードが正しくありません" in html.get_data(as_text=True)
-    response = client.post("/password", data={"current": password,
-                                              "new": "correct horse battery staple",
-                                              "repeat": "correct horse battery staple",
-                                              "csrf_token": t})
+    response = client.post(
+        "/password",
+        data={
+            "current": password,
+            "new": "correct horse battery staple",
+            "repeat": "correct horse battery staple",
+            "csrf_token": t,
+        },
+    )
     assert response.status_code == 302
     assert client.get("/admin/facility/").status_code == 200
     assert other.get("/admin/facility/").status_code == 302  # the other session ended
     assert not user(app, "newstaff1").must_change_password
 
 
-@pytest.mark.parametrize("password,ok", [("a" * 11, False), ("a" * 129, False),
-                                         ("qwerty123456", False), ("1qaz2wsx3edc", False),
-                                         ("passwordpassword", False), ("abcabcabcabc", False),
-                                         ("staff1", False),
-                                         ("八王子の空は高く青い", False),
-                                         ("tea kettle on the windowsill", True),
-                                         ("東村山の秋津町で見た夕焼け空", True)])
+@pytest.mark.parametrize(
+    "password,ok",
+    [
+        ("a" * 11, False),
+        ("a" * 129, False),
+        ("qwerty123456", False),
+        ("1qaz2wsx3edc", False),
+        ("passwordpassword", False),
+        ("abcabcabcabc", False),
+        ("staff1", False),
+        ("八王子の空は高く青い", False),
+        ("tea kettle on the windowsill", True),
+        ("東村山の秋津町で見た夕焼け空", True),
+    ],
+)
 def test_password_policy(app, password, ok):
     with app.app_context():
         if ok:
@@ -131,10 +162,11 @@ def test_password_policy(app, password, ok):
 
 
 def lifecycle(client, user_id, action, reason="確認のため"):
-    t = csrf_token(client.get(f"/admin/staff_user/details/?id={user_id}").get_data(
-        as_text=True))
-    return client.post(f"/admin/staff_user/lifecycle/?id={user_id}",
-                       data={"action": action, "reason": reason, "csrf_token": t})
+    t = csrf_token(client.get(f"/admin/staff_user/details/?id={user_id}").get_data(as_text=True))
+    return client.post(
+        f"/admin/staff_user/lifecycle/?id={user_id}",
+        data={"action": action, "reason": reason, "csrf_token": t},
+    )
 
 
 def test_suspend_ends_sessions_at_once_reactivate_and_revoke(app, login_as, client):
@@ -157,15 +189,23 @@ def test_suspend_ends_sessions_at_once_reactivate_and_revoke(app, login_as, clie
     u = user(app, "staff1")
     assert u.status == StaffStatus.REVOKED
     with app.app_context():
-        events = db.session.execute(select(StaffEvent.kind, StaffEvent.reason, StaffEvent.actor_id)
-                                    .where(StaffEvent.user_id == staff_id)
-                                    .order_by(StaffEvent.id)).all()
+        events = db.session.execute(
+            select(StaffEvent.kind, StaffEvent.reason, StaffEvent.actor_id)
+            .where(StaffEvent.user_id == staff_id)
+            .order_by(StaffEvent.id)
+        ).all()
         it_id = db.session.scalar(select(StaffUser.id).where(StaffUser.login == "it1"))
-        open_sessions = db.session.scalars(select(StaffSession).where(
-            StaffSession.user_id == staff_id, StaffSession.ended_at.is_(None))).all()
+        open_sessions = db.session.scalars(
+            select(StaffSession).where(
+                StaffSession.user_id == staff_id, StaffSession.ended_at.is_(None)
+            )
+        ).all()
     assert [(k.value, r) for k, r, _ in events] == [
-        ("grant_set_up", None), ("suspended", "不正アクセスの疑い"),
-        ("reactivated", "調査の結果問題なし"), ("revoked", "退職")]
+        ("grant_set_up", None),
+        ("suspended", "不正アクセスの疑い"),
+        ("reactivated", "調査の結果問題なし"),
+        ("revoked", "退職"),
+    ]
     assert events[0][2] is None  # the demo organisation's set-up
     assert {a for _, _, a in events[1:]} == {it_id}
     assert open_sessions == []
@@ -176,8 +216,13 @@ def test_only_it_manages_ids(app, login_as):
     staff_id = user(app, "staff1").id
     assert client.get("/admin/staff_user/issue/").status_code == 403
     t = csrf_token(client.get("/admin/").get_data(as_text=True))
-    assert client.post(f"/admin/staff_user/lifecycle/?id={staff_id}", data={
-        "action": "suspend", "reason": "x", "csrf_token": t}).status_code == 403
+    assert (
+        client.post(
+            f"/admin/staff_user/lifecycle/?id={staff_id}",
+            data={"action": "suspend", "reason": "x", "csrf_token": t},
+        ).status_code
+        == 403
+    )
     assert user(app, "staff1").status == StaffStatus.ACTIVE
 
 
@@ -187,9 +232,17 @@ def test_it_never_sees_residents_personal_data(app, demo_registrants, login_as):
     with app.app_context():
         names = [n for n in db.session.scalars(select(Registrant.name).limit(50)) if n]
     client = login_as("it1")
-    pages = [client.get(url).get_data(as_text=True) for url in (
-        "/admin/", "/admin/it_dashboard/", "/admin/staff_user/", "/admin/personnel_transfer/",
-        "/admin/system_health/", "/admin/inventory/")]
+    pages = [
+        client.get(url).get_data(as_text=True)
+        for url in (
+            "/admin/",
+            "/admin/it_dashboard/",
+            "/admin/staff_user/",
+            "/admin/personnel_transfer/",
+            "/admin/system_health/",
+            "/admin/inventory/",
+        )
+    ]
     assert not [n for n in names for page in pages if n in page]
     for url in ("/admin/registrant/", "/admin/change_notice/", "/admin/registrant/export/csv/"):
         assert client.get(url).status_code == 403
@@ -199,15 +252,22 @@ def test_no_id_for_staff_of_an_unapproved_subcontractor(app, login_as):
     from models import ContractorCompany
 
     with app.app_context():
-        sub = db.session.scalar(select(ContractorCompany).where(
-            ContractorCompany.parent_id.is_not(None)))
+        sub = db.session.scalar(
+            select(ContractorCompany).where(ContractorCompany.parent_id.is_not(None))
+        )
         sub.approved_on, sub.approved_by_id = None, None
         db.session.commit()
         sub_id = sub.id
     client = login_as("it1")
-    html = issue(client, login="subworker1", kind="contractor", contractor_company=str(sub_id),
-                 role="contractor_operator", section="2", employee_number="").get_data(
-        as_text=True)
+    html = issue(
+        client,
+        login="subworker1",
+        kind="contractor",
+        contractor_company=str(sub_id),
+        role="contractor_operator",
+        section="2",
+        employee_number="",
+    ).get_data(as_text=True)
     assert "再委託が承認されていない" in html
     with app.app_context():
         assert db.session.scalar(select(StaffUser).where(StaffUser.login == "subworker1")) is None

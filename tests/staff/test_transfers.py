@@ -29,17 +29,23 @@ def register(client, app, **fields):
     with app.app_context():
         staff1 = db.session.scalar(select(StaffUser.id).where(StaffUser.login == "staff1"))
         sports = facility_id("スポーツセンター")
-    data = {"user": staff1, "kind": "move", "effective_on": "2026-12-01", "new_section": "5",
-            "new_role": "facility_staff", "facilities": [sports], "note": "12月1日付異動",
-            "csrf_token": csrf_token(page)}
+    data = {
+        "user": staff1,
+        "kind": "move",
+        "effective_on": "2026-12-01",
+        "new_section": "5",
+        "new_role": "facility_staff",
+        "facilities": [sports],
+        "note": "12月1日付異動",
+        "csrf_token": csrf_token(page),
+    }
     data.update(fields)
     return client.post("/admin/personnel_transfer/register/", data=data)
 
 
 def of(login_id: str):
     """Transfers of one person (the demo data has one of its own, for staff2)."""
-    return select(PersonnelTransfer).join(PersonnelTransfer.user).where(
-        StaffUser.login == login_id)
+    return select(PersonnelTransfer).join(PersonnelTransfer.user).where(StaffUser.login == login_id)
 
 
 def facilities_seen(client) -> set[str]:
@@ -72,18 +78,32 @@ def test_move_takes_effect_at_midnight_on_every_request_without_any_job(app, dem
     with time_machine.travel(AFTER, tick=False):
         out = runner.invoke(args=["jobs", "daily", "--date", "2026-12-01"]).output
         assert "staff1 move 2026-12-01" in out
-        assert "transfers applied: 0" in runner.invoke(
-            args=["jobs", "daily", "--date", "2026-12-01"]).output  # idempotent
+        assert (
+            "transfers applied: 0"
+            in runner.invoke(args=["jobs", "daily", "--date", "2026-12-01"]).output
+        )  # idempotent
     with app.app_context():
         user = db.session.scalar(select(StaffUser).where(StaffUser.login == "staff1"))
         assert user.section.code == "SPORTS"
-        kinds = list(db.session.scalars(select(StaffEvent.kind).where(
-            StaffEvent.user_id == user.id).order_by(StaffEvent.id)))
-        assert kinds == [StaffEventKind.GRANT_SET_UP, StaffEventKind.TRANSFER_REGISTERED,
-                         StaffEventKind.GRANT_ENDED, StaffEventKind.GRANT_ENTERED,
-                         StaffEventKind.GRANT_APPROVED, StaffEventKind.TRANSFER_APPLIED]
-        ends = sorted((a.valid_from, a.valid_to) for a in db.session.scalars(
-            select(RoleAssignment).where(RoleAssignment.user_id == user.id)))
+        kinds = list(
+            db.session.scalars(
+                select(StaffEvent.kind).where(StaffEvent.user_id == user.id).order_by(StaffEvent.id)
+            )
+        )
+        assert kinds == [
+            StaffEventKind.GRANT_SET_UP,
+            StaffEventKind.TRANSFER_REGISTERED,
+            StaffEventKind.GRANT_ENDED,
+            StaffEventKind.GRANT_ENTERED,
+            StaffEventKind.GRANT_APPROVED,
+            StaffEventKind.TRANSFER_APPLIED,
+        ]
+        ends = sorted(
+            (a.valid_from, a.valid_to)
+            for a in db.session.scalars(
+                select(RoleAssignment).where(RoleAssignment.user_id == user.id)
+            )
+        )
         assert ends == [(date(2026, 4, 1), date(2026, 11, 30)), (date(2026, 12, 1), None)]
 
 
@@ -123,10 +143,14 @@ def run_import(app, tmp_path, text: str, *args, encoding="utf-8"):
 
 def test_import_transfers_all_or_nothing_with_row_errors(app, demo, tmp_path):
     with time_machine.travel(REGISTERED, tick=False):
-        result = run_import(app, tmp_path, HR_HEADER
-                            + "staff1,異動,2026-12-01,SPORTS,facility_staff,スポーツセンター,\n"
-                            + "nobody,異動,2026-12-01,SPORTS,facility_staff,,\n"
-                            + "chief1,昇格,2026/13/01,XX,boss,存在しない館,\n")
+        result = run_import(
+            app,
+            tmp_path,
+            HR_HEADER
+            + "staff1,異動,2026-12-01,SPORTS,facility_staff,スポーツセンター,\n"
+            + "nobody,異動,2026-12-01,SPORTS,facility_staff,,\n"
+            + "chief1,昇格,2026/13/01,XX,boss,存在しない館,\n",
+        )
         assert result.exit_code == 1
         lines = result.output.splitlines()
         assert "row 3: login: このログインIDは登録されていません。" in lines
@@ -137,13 +161,21 @@ def test_import_transfers_all_or_nothing_with_row_errors(app, demo, tmp_path):
         assert "row 4: facilities: 施設「存在しない館」が登録されていません。" in lines
         with app.app_context():
             assert db.session.scalar(of("staff1")) is None
-            ends = db.session.scalars(select(RoleAssignment.valid_to).join(
-                RoleAssignment.user).where(StaffUser.login.in_(("staff1", "chief1")))).all()
+            ends = db.session.scalars(
+                select(RoleAssignment.valid_to)
+                .join(RoleAssignment.user)
+                .where(StaffUser.login.in_(("staff1", "chief1")))
+            ).all()
             assert ends == [None, None]  # nothing changed
-        good = (HR_HEADER + "staff1,異動,2026-12-01,SPORTS,facility_staff,スポーツセンター,\n"
-                + "records1,退職,2027-03-31,,,,定年退職\n")
-        assert "checked (dry run)" in run_import(app, tmp_path, good, "--dry-run",
-                                                 encoding="cp932").output
+        good = (
+            HR_HEADER
+            + "staff1,異動,2026-12-01,SPORTS,facility_staff,スポーツセンター,\n"
+            + "records1,退職,2027-03-31,,,,定年退職\n"
+        )
+        assert (
+            "checked (dry run)"
+            in run_import(app, tmp_path, good, "--dry-run", encoding="cp932").output
+        )
         with app.app_context():
             assert db.session.scalar(of("staff1")) is None
         result = run_import(app, tmp_path, good, encoding="cp932")
@@ -159,21 +191,27 @@ def test_upload_screen_previews_then_imports(app, login_as):
     client = login_as("it1")
     page = client.get("/admin/personnel_transfer/upload/").get_data(as_text=True)
     bad = (HR_HEADER + "nobody,異動,2099-12-01,SPORTS,facility_staff,,\n").encode()
-    html = client.post("/admin/personnel_transfer/upload/", data={
-        "file": (io.BytesIO(bad), "t.csv"), "csrf_token": csrf_token(page)},
-        content_type="multipart/form-data").get_data(as_text=True)
+    html = client.post(
+        "/admin/personnel_transfer/upload/",
+        data={"file": (io.BytesIO(bad), "t.csv"), "csrf_token": csrf_token(page)},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
     assert "row 2: login: このログインIDは登録されていません。" in html
     assert "何も取り込んでいません" in html
     good = (HR_HEADER + "staff1,異動,2099-12-01,SPORTS,facility_staff,スポーツセンター,\n").encode()
-    html = client.post("/admin/personnel_transfer/upload/", data={
-        "file": (io.BytesIO(good), "t.csv"), "csrf_token": csrf_token(page)},
-        content_type="multipart/form-data").get_data(as_text=True)
+    html = client.post(
+        "/admin/personnel_transfer/upload/",
+        data={"file": (io.BytesIO(good), "t.csv"), "csrf_token": csrf_token(page)},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
     assert "この1件を取り込む" in html
     with app.app_context():
         assert db.session.scalar(of("staff1")) is None  # preview only
     content = html.split('name="content" value="')[1].split('"')[0]
-    response = client.post("/admin/personnel_transfer/upload/", data={
-        "content": content, "csrf_token": csrf_token(html)})
+    response = client.post(
+        "/admin/personnel_transfer/upload/",
+        data={"content": content, "csrf_token": csrf_token(html)},
+    )
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(of("staff1")).effective_on == date(2099, 12, 1)

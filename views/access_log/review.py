@@ -37,8 +37,7 @@ class ReviewForm(AppForm):
     period_from = DateField(_l("Period from"), validators=[InputRequired()])
     period_to = DateField(_l("Period to"), validators=[InputRequired()], default=today_local)
     findings = SelectField(_l("Findings"), choices=choices(Findings))
-    findings_text = TextAreaField(_l("What was noted"), validators=[Optional(),
-                                                                    Length(max=2000)])
+    findings_text = TextAreaField(_l("What was noted"), validators=[Optional(), Length(max=2000)])
 
 
 class LogReviewView(BaseView):
@@ -47,8 +46,12 @@ class LogReviewView(BaseView):
 
     def _form(self) -> ReviewForm:
         form = ReviewForm()
-        form.section.choices = [(s.id, s.name) for s in db.session.scalars(
-            select(Section).where(Section.id.in_(current_access().chief_sections)))]
+        form.section.choices = [
+            (s.id, s.name)
+            for s in db.session.scalars(
+                select(Section).where(Section.id.in_(current_access().chief_sections))
+            )
+        ]
         return form
 
     @expose("/", methods=("GET",))
@@ -57,12 +60,22 @@ class LogReviewView(BaseView):
         sees_all, own = access.sees_every_section, set(access.chief_sections)
         statuses = section_statuses(None if sees_all else own)
         reviews = db.session.scalars(
-            select(LogReview).where(True if sees_all else LogReview.section_id.in_(own))
-            .order_by(LogReview.recorded_at.desc()).limit(50)).all()
-        return self.render("admin/log_review.html", statuses=statuses, reviews=reviews,
-                           form=self._form() if own else None, label=label,
-                           show_text=bool(own) and not sees_all, own=own, JST=JST,
-                           checkpoint_time=time_of)
+            select(LogReview)
+            .where(True if sees_all else LogReview.section_id.in_(own))
+            .order_by(LogReview.recorded_at.desc())
+            .limit(50)
+        ).all()
+        return self.render(
+            "admin/log_review.html",
+            statuses=statuses,
+            reviews=reviews,
+            form=self._form() if own else None,
+            label=label,
+            show_text=bool(own) and not sees_all,
+            own=own,
+            JST=JST,
+            checkpoint_time=time_of,
+        )
 
     @expose("/record/", methods=("POST",))
     def record(self) -> ResponseReturnValue:
@@ -73,9 +86,15 @@ class LogReviewView(BaseView):
                     flash(f"{form[field].label.text}: {error}", "error")
             return redirect(url_for(".index"))
         try:
-            review = record_review(current_user, form.section.data, form.period_from.data,
-                                   form.period_to.data, Findings(form.findings.data),
-                                   form.findings_text.data, checkpoint=current_checkpoint())
+            review = record_review(
+                current_user,
+                form.section.data,
+                form.period_from.data,
+                form.period_to.data,
+                Findings(form.findings.data),
+                form.findings_text.data,
+                checkpoint=current_checkpoint(),
+            )
             db.session.commit()
             log_record_created(review.id)
         except InputError as error:
@@ -86,8 +105,13 @@ class LogReviewView(BaseView):
             append_to_file(review.checkpoint)
         except OSError:  # the printed copy is the chief's; the file is IT's to repair
             current_app.logger.exception("checkpoint not appended to AUDIT_CHECKPOINT_FILE")
-        flash(gettext("The review was recorded. Print its checkpoint and keep it with the "
-                      "section's records."), "success")
+        flash(
+            gettext(
+                "The review was recorded. Print its checkpoint and keep it with the "
+                "section's records."
+            ),
+            "success",
+        )
         return redirect(url_for(".print_view", id=review.id))
 
     @expose("/print/")
@@ -103,5 +127,6 @@ class LogReviewView(BaseView):
                 checkpoint = parse(review.checkpoint, chain_key())
             except CheckpointError:
                 checkpoint = None  # shown as text; `audit verify` reports it
-        return self.render("print/log_review.html", review=review, checkpoint=checkpoint,
-                           label=label, JST=JST)
+        return self.render(
+            "print/log_review.html", review=review, checkpoint=checkpoint, label=label, JST=JST
+        )

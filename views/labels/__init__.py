@@ -20,8 +20,7 @@ DOMAINS = (
     ("access_log", access_log.PAIRS),
 )
 # Keyed by enum class and value: members of different enums share values ("active").
-LABELS = {(type(member), member.value): text
-          for _, pairs in DOMAINS for member, text in pairs}
+LABELS = {(type(member), member.value): text for _, pairs in DOMAINS for member, text in pairs}
 
 
 def label(value: object) -> str:
@@ -34,8 +33,9 @@ def label(value: object) -> str:
 
 def choices(enum_cls: type[enum.Enum]) -> list[tuple[str, object]]:
     """Select choices for an enum column, in declaration order, with translated labels."""
-    return [(member.value, LABELS.get((enum_cls, member.value), member.value))
-            for member in enum_cls]
+    return [
+        (member.value, LABELS.get((enum_cls, member.value), member.value)) for member in enum_cls
+    ]
 
 
 def enum_formatter(view: BaseModelView, context: Context, model: object, name: str) -> str:

@@ -12,5 +12,12 @@ from views.public.talent import TalentEntryView
 def add_views(admin: Admin) -> None:
     """The public site's blueprint, and the talent bank in the Registrations menu."""
     admin.app.register_blueprint(site.bp)
-    admin.add_view(TalentEntryView(TalentEntry, db, name=_l("Talent bank"),
-                                   category=_l("Registrations"), endpoint="talent_entry"))
+    admin.add_view(
+        TalentEntryView(
+            TalentEntry,
+            db,
+            name=_l("Talent bank"),
+            category=_l("Registrations"),
+            endpoint="talent_entry",
+        )
+    )

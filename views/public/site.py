@@ -35,9 +35,14 @@ def circles() -> Response:
     def render() -> str:
         day = today_local()
         return render_template(
-            "public/circles.html", page=listing.circles(query, day), query=query,
-            categories=choices(CircleCategory), facilities=listing.circle_facilities(day),
-            label=label)
+            "public/circles.html",
+            page=listing.circles(query, day),
+            query=query,
+            categories=choices(CircleCategory),
+            facilities=listing.circle_facilities(day),
+            label=label,
+        )
+
     return public_page(f"circles:{query.cache_key()}", render)
 
 
@@ -52,8 +57,13 @@ def talents() -> Response:
 
     def render() -> str:
         return render_template(
-            "public/talents.html", page=listing.talents(query, today_local()), query=query,
-            categories=choices(TalentField), label=label)
+            "public/talents.html",
+            page=listing.talents(query, today_local()),
+            query=query,
+            categories=choices(TalentField),
+            label=label,
+        )
+
     return public_page(f"talents:{query.cache_key()}", render)
 
 
@@ -62,8 +72,9 @@ def talent(entry_id: int) -> Response:
     return _detail("talent", entry_id, listing.talent, "public/talent.html")
 
 
-def _detail(name: str, record_id: int, fetch: Callable[[int, date], object | None],
-            template: str) -> Response:
+def _detail(
+    name: str, record_id: int, fetch: Callable[[int, date], object | None], template: str
+) -> Response:
     """One listed entry; 404 (in Japanese) when it is not listed today or does not exist."""
     if not 0 < record_id < 2**31:  # no such record; never a number the database rejects
         abort(404)
@@ -73,4 +84,5 @@ def _detail(name: str, record_id: int, fetch: Callable[[int, date], object | Non
         if entry is None:
             abort(404)
         return render_template(template, entry=entry, label=label)
+
     return public_page(f"{name}:{record_id}", render)

@@ -13,9 +13,21 @@ from views.registration.registrants import RegistrantView
 def add_views(admin: Admin) -> None:
     """The Registrations menu (other domains add their counter screens to it too)."""
     registrations = _l("Registrations")
-    admin.add_view(RegistrantView(Registrant, db, name=_l("Registrants"),
-                                  category=registrations, endpoint="registrant"))
-    admin.add_view(ChangeNoticeView(name=_l("Change notices"), category=registrations,
-                                    endpoint="change_notice", url="change_notice"))
-    admin.add_view(InventoryView(name=_l("Personal data inventory"), category=registrations,
-                                 endpoint="inventory"))
+    admin.add_view(
+        RegistrantView(
+            Registrant, db, name=_l("Registrants"), category=registrations, endpoint="registrant"
+        )
+    )
+    admin.add_view(
+        ChangeNoticeView(
+            name=_l("Change notices"),
+            category=registrations,
+            endpoint="change_notice",
+            url="change_notice",
+        )
+    )
+    admin.add_view(
+        InventoryView(
+            name=_l("Personal data inventory"), category=registrations, endpoint="inventory"
+        )
+    )

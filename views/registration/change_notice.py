@@ -50,12 +50,13 @@ QUEUE_LIMIT = 200
 
 
 class ReceiveForm(AppForm):
-    notice_type = SelectField(_l("Kind of notice"), choices=choices(NoticeType),
-                              validators=[InputRequired()])
-    received_on = DateField(_l("Received on"), validators=[InputRequired()],
-                            default=today_local)
-    received_via = SelectField(_l("Received by way of"), choices=choices(ReceivedVia),
-                               validators=[InputRequired()])
+    notice_type = SelectField(
+        _l("Kind of notice"), choices=choices(NoticeType), validators=[InputRequired()]
+    )
+    received_on = DateField(_l("Received on"), validators=[InputRequired()], default=today_local)
+    received_via = SelectField(
+        _l("Received by way of"), choices=choices(ReceivedVia), validators=[InputRequired()]
+    )
 
 
 class DecideForm(AppForm):
@@ -70,8 +71,11 @@ def enter_form_class(fields: list[str]) -> type[AppForm]:
 
 
 def scoped_notices() -> Select[ChangeNotice]:
-    return select(ChangeNotice).join(ChangeNotice.registrant).where(
-        Registrant.facility_id.in_(current_access().facility_ids))
+    return (
+        select(ChangeNotice)
+        .join(ChangeNotice.registrant)
+        .where(Registrant.facility_id.in_(current_access().facility_ids))
+    )
 
 
 class ChangeNoticeView(BaseView):
@@ -91,61 +95,91 @@ class ChangeNoticeView(BaseView):
     def index(self) -> str:
         today = today_local()
         rows = db.session.scalars(
-            scoped_notices().options(joinedload(ChangeNotice.registrant))
+            scoped_notices()
+            .options(joinedload(ChangeNotice.registrant))
             .where(ChangeNotice.state.in_(OPEN_STATES))
-            .order_by(ChangeNotice.received_on).limit(QUEUE_LIMIT)).all()
+            .order_by(ChangeNotice.received_on)
+            .limit(QUEUE_LIMIT)
+        ).all()
         done = db.session.scalars(
-            scoped_notices().options(joinedload(ChangeNotice.registrant))
-            .where(ChangeNotice.state.not_in(OPEN_STATES),
-                   ChangeNotice.decided_at >= start_of_day(today - timedelta(days=RECENT_DAYS)))
-            .order_by(ChangeNotice.decided_at.desc()).limit(QUEUE_LIMIT)).all()
+            scoped_notices()
+            .options(joinedload(ChangeNotice.registrant))
+            .where(
+                ChangeNotice.state.not_in(OPEN_STATES),
+                ChangeNotice.decided_at >= start_of_day(today - timedelta(days=RECENT_DAYS)),
+            )
+            .order_by(ChangeNotice.decided_at.desc())
+            .limit(QUEUE_LIMIT)
+        ).all()
         waiting_entry = [n for n in rows if n.state != NoticeState.ENTERED]
         waiting_confirmation = [n for n in rows if n.state == NoticeState.ENTERED]
-        return self.render("admin/change_notice/queue.html", waiting_entry=waiting_entry,
-                           waiting_confirmation=waiting_confirmation, done=done, today=today,
-                           stale_days=STALE_AFTER_DAYS, label=label)
+        return self.render(
+            "admin/change_notice/queue.html",
+            waiting_entry=waiting_entry,
+            waiting_confirmation=waiting_confirmation,
+            done=done,
+            today=today,
+            stale_days=STALE_AFTER_DAYS,
+            label=label,
+        )
 
     @expose("/details/")
     def details(self) -> str:
         notice = self._notice()
         fields = list((notice.staged_values or {}).keys())
-        history = db.session.scalars(select(RegistrantHistory).where(
-            RegistrantHistory.notice_id == notice.id)).all()
-        return self.render("admin/change_notice/details.html", notice=notice, fields=fields,
-                           history=history, BY_FIELD=BY_FIELD, label=label,
-                           may_decide=can_decide(current_access(), notice),
-                           may_enter=can_handle(current_access(), notice.registrant),
-                           form=DecideForm(), today=today_local())
+        history = db.session.scalars(
+            select(RegistrantHistory).where(RegistrantHistory.notice_id == notice.id)
+        ).all()
+        return self.render(
+            "admin/change_notice/details.html",
+            notice=notice,
+            fields=fields,
+            history=history,
+            BY_FIELD=BY_FIELD,
+            label=label,
+            may_decide=can_decide(current_access(), notice),
+            may_enter=can_handle(current_access(), notice.registrant),
+            form=DecideForm(),
+            today=today_local(),
+        )
 
     @expose("/receive/", methods=("GET", "POST"))
     def receive(self) -> ResponseReturnValue:
         registrant_id = query_id(request.args.get("registrant_id")) or -1
-        registrant = db.session.scalar(select(Registrant).where(
-            Registrant.id == registrant_id,
-            Registrant.facility_id.in_(current_access().facility_ids)))
+        registrant = db.session.scalar(
+            select(Registrant).where(
+                Registrant.id == registrant_id,
+                Registrant.facility_id.in_(current_access().facility_ids),
+            )
+        )
         if registrant is None:
             not_found(out_of_scope=exists(Registrant.id, registrant_id))
         form = ReceiveForm()
         if form.validate_on_submit():
             try:
-                notice = receive(registrant, current_user,
-                                 notice_type=NoticeType(form.notice_type.data),
-                                 received_on=form.received_on.data,
-                                 via=ReceivedVia(form.received_via.data))
+                notice = receive(
+                    registrant,
+                    current_user,
+                    notice_type=NoticeType(form.notice_type.data),
+                    received_on=form.received_on.data,
+                    via=ReceivedVia(form.received_via.data),
+                )
                 db.session.commit()
             except InputError as error:
                 self._refused(form, error)
             else:
                 flash(gettext("Notice %(n)s received.", n=notice.notice_number), "success")
                 return redirect(url_for(".details", id=notice.id))
-        return self.render("admin/change_notice/receive.html", form=form,
-                           registrant=registrant, label=label)
+        return self.render(
+            "admin/change_notice/receive.html", form=form, registrant=registrant, label=label
+        )
 
     @expose("/enter/", methods=("GET", "POST"))
     def enter(self) -> ResponseReturnValue:
         notice = self._notice()
-        fields = changeable_fields(notice.registrant) \
-            if notice.notice_type == NoticeType.CHANGE else []
+        fields = (
+            changeable_fields(notice.registrant) if notice.notice_type == NoticeType.CHANGE else []
+        )
         form = enter_form_class(fields)(data=notice.staged_values or {})
         if form.validate_on_submit():
             try:
@@ -154,11 +188,22 @@ class ChangeNoticeView(BaseView):
             except InputError as error:
                 self._refused(form, error)
             else:
-                flash(gettext("Notice %(n)s entered: it now waits for confirmation.",
-                              n=notice.notice_number), "success")
+                flash(
+                    gettext(
+                        "Notice %(n)s entered: it now waits for confirmation.",
+                        n=notice.notice_number,
+                    ),
+                    "success",
+                )
                 return redirect(url_for(".details", id=notice.id))
-        return self.render("admin/change_notice/enter.html", form=form, notice=notice,
-                           fields=fields, BY_FIELD=BY_FIELD, label=label)
+        return self.render(
+            "admin/change_notice/enter.html",
+            form=form,
+            notice=notice,
+            fields=fields,
+            BY_FIELD=BY_FIELD,
+            label=label,
+        )
 
     @expose("/decide/", methods=("POST",))
     def decide(self) -> ResponseReturnValue:
@@ -173,12 +218,16 @@ class ChangeNoticeView(BaseView):
         try:
             if action == "confirm":
                 confirm_notice(notice, current_user)
-                message = gettext("Notice %(n)s confirmed; the registration was updated.",
-                                  n=number)
+                message = gettext("Notice %(n)s confirmed; the registration was updated.", n=number)
             else:
                 decide_against(notice, current_user, action, form.reason.data)
-                message = gettext("Notice %(n)s: %(state)s.", n=number, state=label(
-                    NoticeState.REJECTED if action == "reject" else NoticeState.RETURNED))
+                message = gettext(
+                    "Notice %(n)s: %(state)s.",
+                    n=number,
+                    state=label(
+                        NoticeState.REJECTED if action == "reject" else NoticeState.RETURNED
+                    ),
+                )
             db.session.commit()
         except InputError as error:
             self._refused(form, error)
@@ -189,12 +238,23 @@ class ChangeNoticeView(BaseView):
     @expose("/print/")
     def print_view(self) -> str:
         notice = self._notice()
-        fields = changeable_fields(notice.registrant) \
-            if notice.notice_type == NoticeType.CHANGE else []
-        history = {h.field: h for h in db.session.scalars(select(RegistrantHistory).where(
-            RegistrantHistory.notice_id == notice.id))}
-        return self.render("print/change_notice.html", notice=notice, fields=fields,
-                           history=history, BY_FIELD=BY_FIELD, label=label)
+        fields = (
+            changeable_fields(notice.registrant) if notice.notice_type == NoticeType.CHANGE else []
+        )
+        history = {
+            h.field: h
+            for h in db.session.scalars(
+                select(RegistrantHistory).where(RegistrantHistory.notice_id == notice.id)
+            )
+        }
+        return self.render(
+            "print/change_notice.html",
+            notice=notice,
+            fields=fields,
+            history=history,
+            BY_FIELD=BY_FIELD,
+            label=label,
+        )
 
     @staticmethod
     def _refused(form: Form, error: InputError) -> None:

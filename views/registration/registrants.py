@@ -87,12 +87,16 @@ def _not_in_future(form: Form, field: Field) -> None:
 
 def help_text(item: Item) -> LazyString:
     """Purpose, condition and where it is stored, translated when the form is shown."""
+
     def text() -> str:
         mark = gettext("Stored on the contractor's server") if item.storage == SYSTEM else ""
         condition = f" {item.condition}" if item.condition else ""
-        only = {GROUP: gettext("Required for groups."),
-                INDIVIDUAL: gettext("Individuals only.")}.get(item.applies_to, "")
+        only = {
+            GROUP: gettext("Required for groups."),
+            INDIVIDUAL: gettext("Individuals only."),
+        }.get(item.applies_to, "")
         return f"{item.purpose}{condition} {only}（{mark}）"
+
     return LazyString(text)
 
 
@@ -105,8 +109,9 @@ class RequiredMark(InputRequired):
 
 
 def _validators(item: Item) -> list[Callable[[Form, Field], None]]:
-    return [RequiredMark(), Optional()] if item.required and item.applies_to == ALL \
-        else [Optional()]
+    return (
+        [RequiredMark(), Optional()] if item.required and item.applies_to == ALL else [Optional()]
+    )
 
 
 def _personal_formatter(view: BaseModelView, context: Context, model: Registrant, name: str) -> str:
@@ -129,11 +134,13 @@ def _tier_formatter(view: BaseModelView, context: Context, model: Registrant, na
     return f"{label(tier)}（{model.school_grade()}）" if tier else "—"
 
 
-def _qualification_formatter(view: BaseModelView, context: Context, model: Registrant,
-                             name: str) -> Markup:
+def _qualification_formatter(
+    view: BaseModelView, context: Context, model: Registrant, name: str
+) -> Markup:
     ok, reason = model.qualification()
     return Markup("<strong>{}</strong> {}").format(
-        gettext("Qualifies") if ok else gettext("Does not qualify"), reason)
+        gettext("Qualifies") if ok else gettext("Does not qualify"), reason
+    )
 
 
 def _check_formatter(view: BaseModelView, context: Context, model: Registrant, name: str) -> str:
@@ -141,8 +148,10 @@ def _check_formatter(view: BaseModelView, context: Context, model: Registrant, n
     if check is None:
         return gettext("Not checked")
     docs = [str(BY_DOC[f]) for f in BY_DOC if getattr(check, f)]
-    return f"{label(check.basis)} / {'、'.join(docs) or '—'} / {check.checked_on} / " \
-           f"{check.checked_by.name}"
+    return (
+        f"{label(check.basis)} / {'、'.join(docs) or '—'} / {check.checked_on} / "
+        f"{check.checked_by.name}"
+    )
 
 
 BY_DOC = {
@@ -161,17 +170,27 @@ CIRCLE_LABELS = {
     "activity_confirmed_on": _l("Activity last confirmed on"),
 }
 TRAIL_LABELS = {
-    "received_by": _l("Received by"), "received_on": _l("Received on"),
-    "received_trail": _l("Received by / on"), "entered_trail": _l("Entered by / on"),
+    "received_by": _l("Received by"),
+    "received_on": _l("Received on"),
+    "received_trail": _l("Received by / on"),
+    "entered_trail": _l("Entered by / on"),
     "confirmed_trail": _l("Confirmed by / on"),
 }
 
-META_LABELS = {**CIRCLE_LABELS, **TRAIL_LABELS,
-    "registration_number": _l("Registration number"), "kind": _l("Kind"),
-    "facility": _l("Facility"), "status": _l("Status"), "registered_on": _l("Registered on"),
-    "expires_on": _l("Expires on"), "fee_tier": _l("Fee tier"),
-    "qualification": _l("Roster check"), "latest_check": _l("Eligibility check"),
-    "eligibility_checks": _l("Eligibility checks"), "rosters": _l("Rosters"),
+META_LABELS = {
+    **CIRCLE_LABELS,
+    **TRAIL_LABELS,
+    "registration_number": _l("Registration number"),
+    "kind": _l("Kind"),
+    "facility": _l("Facility"),
+    "status": _l("Status"),
+    "registered_on": _l("Registered on"),
+    "expires_on": _l("Expires on"),
+    "fee_tier": _l("Fee tier"),
+    "qualification": _l("Roster check"),
+    "latest_check": _l("Eligibility check"),
+    "eligibility_checks": _l("Eligibility checks"),
+    "rosters": _l("Rosters"),
 }
 
 
@@ -184,10 +203,11 @@ def trail_text(who: StaffUser | None, when: date | None) -> str:
 
 
 def _trail_formatter(view: BaseModelView, context: Context, model: Registrant, name: str) -> str:
-    return {"received_trail": lambda: trail_text(model.received_by, model.received_on),
-            "entered_trail": lambda: trail_text(model.created_by, model.entered_on),
-            "confirmed_trail": lambda: trail_text(model.confirmed_by, model.confirmed_at)
-            }[name]() or "—"
+    return {
+        "received_trail": lambda: trail_text(model.received_by, model.received_on),
+        "entered_trail": lambda: trail_text(model.created_by, model.entered_on),
+        "confirmed_trail": lambda: trail_text(model.confirmed_by, model.confirmed_at),
+    }[name]() or "—"
 
 
 def field_label(field: str) -> str:
@@ -214,99 +234,191 @@ class RegistrantView(FacilityScopedView):
     edit_template = "admin/registrant_edit.html"
     simple_list_pager = True  # no count(*) over 100,000 rows on every page
     column_default_sort = "name_kana"
-    column_list = ["registration_number", "kind", "name", "name_kana", "facility", "phone",
-                   "expires_on", "status"]
-    column_details_list = (["registration_number", "kind", "facility", "status",
-                            "registered_on", "expires_on"]
-                           + [f for f in SHOWN if f != "phone_digits"]
-                           + ["fee_tier", "latest_check", "qualification", *CIRCLE_FIELDS,
-                              "activity_confirmed_on", "received_trail", "entered_trail",
-                              "confirmed_trail"])
-    column_export_list = ["registration_number", "kind", "facility", "status", "registered_on",
-                          "expires_on"] + [f for f in SHOWN if f != "phone_digits"]
+    column_list = [
+        "registration_number",
+        "kind",
+        "name",
+        "name_kana",
+        "facility",
+        "phone",
+        "expires_on",
+        "status",
+    ]
+    column_details_list = (
+        ["registration_number", "kind", "facility", "status", "registered_on", "expires_on"]
+        + [f for f in SHOWN if f != "phone_digits"]
+        + [
+            "fee_tier",
+            "latest_check",
+            "qualification",
+            *CIRCLE_FIELDS,
+            "activity_confirmed_on",
+            "received_trail",
+            "entered_trail",
+            "confirmed_trail",
+        ]
+    )
+    column_export_list = [
+        "registration_number",
+        "kind",
+        "facility",
+        "status",
+        "registered_on",
+        "expires_on",
+    ] + [f for f in SHOWN if f != "phone_digits"]
     column_searchable_list = ["registration_number", "name", "name_kana", "phone"]
     column_sortable_list = ["registration_number", "name_kana", "expires_on"]
     column_filters = ["kind", "status", "expires_on"]
     column_labels = {**{i.field: i.label for i in REGISTRATION_FORM}, **META_LABELS}
-    column_formatters = {"kind": enum_formatter, "status": enum_formatter,
-                         "name": _name_formatter, "postal_code": _personal_formatter}
-    column_formatters_detail = {**column_formatters, "fee_tier": _tier_formatter,
-                                "registered_on": _date_formatter, "expires_on": _date_formatter,
-                                "birth_date": _date_formatter,
-                                "qualification": _qualification_formatter,
-                                "latest_check": _check_formatter,
-                                "circle_category": enum_formatter,
-                                "publish_consent_on": _date_formatter,
-                                "activity_confirmed_on": _date_formatter,
-                                "received_trail": _trail_formatter,
-                                "entered_trail": _trail_formatter,
-                                "confirmed_trail": _trail_formatter}
-    column_formatters_export = {"kind": enum_formatter, "status": enum_formatter,
-                                "postal_code": _personal_formatter}
+    column_formatters = {
+        "kind": enum_formatter,
+        "status": enum_formatter,
+        "name": _name_formatter,
+        "postal_code": _personal_formatter,
+    }
+    column_formatters_detail = {
+        **column_formatters,
+        "fee_tier": _tier_formatter,
+        "registered_on": _date_formatter,
+        "expires_on": _date_formatter,
+        "birth_date": _date_formatter,
+        "qualification": _qualification_formatter,
+        "latest_check": _check_formatter,
+        "circle_category": enum_formatter,
+        "publish_consent_on": _date_formatter,
+        "activity_confirmed_on": _date_formatter,
+        "received_trail": _trail_formatter,
+        "entered_trail": _trail_formatter,
+        "confirmed_trail": _trail_formatter,
+    }
+    column_formatters_export = {
+        "kind": enum_formatter,
+        "status": enum_formatter,
+        "postal_code": _personal_formatter,
+    }
     form_columns = ["facility", "kind", *INPUT_FIELDS, *CIRCLE_FIELDS, *RECEIPT]
-    form_choices = {"kind": choices(RegistrantKind),
-                    "circle_category": [("", "—"), *choices(CircleCategory)]}
+    form_choices = {
+        "kind": choices(RegistrantKind),
+        "circle_category": [("", "—"), *choices(CircleCategory)],
+    }
     form_args = {
-        **{i.field: {"label": i.label, "description": help_text(i), "validators": _validators(i),
-                     "filters": [pre_normalise]}
-           for i in system_items() if i.field in INPUT_FIELDS},
-        "birth_date": {"label": BY_FIELD["birth_date"].label,
-                       "description": help_text(BY_FIELD["birth_date"]),
-                       "validators": [Optional(), _not_in_future]},
+        **{
+            i.field: {
+                "label": i.label,
+                "description": help_text(i),
+                "validators": _validators(i),
+                "filters": [pre_normalise],
+            }
+            for i in system_items()
+            if i.field in INPUT_FIELDS
+        },
+        "birth_date": {
+            "label": BY_FIELD["birth_date"].label,
+            "description": help_text(BY_FIELD["birth_date"]),
+            "validators": [Optional(), _not_in_future],
+        },
         "kind": {"label": _l("Kind")},
         "facility": {"label": _l("Facility")},
-        "circle_category": {"label": CIRCLE_LABELS["circle_category"],
-                            "validators": [Optional()], "coerce": lambda v: v or None},
+        "circle_category": {
+            "label": CIRCLE_LABELS["circle_category"],
+            "validators": [Optional()],
+            "coerce": lambda v: v or None,
+        },
         "recruiting": {"label": CIRCLE_LABELS["recruiting"]},
-        "publish_consent_on": {"label": CIRCLE_LABELS["publish_consent_on"],
-                               "validators": [Optional()], "description": _l(
-                                   "Groups only. Empty: not on the public circle list")},
-        "contact_consent": {"label": CIRCLE_LABELS["contact_consent"], "description": _l(
-            "Representative and phone number; otherwise enquiries go through the facility")},
-        "received_by": {"label": TRAIL_LABELS["received_by"], "description": _l(
-            "Staff section (受付者): who took the paper form at the counter")},
-        "received_on": {"label": TRAIL_LABELS["received_on"], "default": today_local,
-                        "validators": [Optional()],
-                        "description": _l("Staff section (受付日)")},
+        "publish_consent_on": {
+            "label": CIRCLE_LABELS["publish_consent_on"],
+            "validators": [Optional()],
+            "description": _l("Groups only. Empty: not on the public circle list"),
+        },
+        "contact_consent": {
+            "label": CIRCLE_LABELS["contact_consent"],
+            "description": _l(
+                "Representative and phone number; otherwise enquiries go through the facility"
+            ),
+        },
+        "received_by": {
+            "label": TRAIL_LABELS["received_by"],
+            "description": _l("Staff section (受付者): who took the paper form at the counter"),
+        },
+        "received_on": {
+            "label": TRAIL_LABELS["received_on"],
+            "default": today_local,
+            "validators": [Optional()],
+            "description": _l("Staff section (受付日)"),
+        },
     }
     # Room for what people type (full-width digits, 〒, hyphens) before it is normalised.
     form_widget_args = {"postal_code": {"maxlength": 12}, "phone": {"maxlength": 20}}
     inline_models = [
-        (EligibilityCheck, {
-            "form_columns": ["id", "basis", "doc_member_list", "doc_employment_cert",
-                             "doc_student_cert", "doc_identity", "checked_on"],
-            "form_label": _l("Eligibility check"),
-            "form_choices": {"basis": choices(EligibilityBasis)},
-            "column_labels": {"basis": BY_FIELD["basis"].label, **BY_DOC,
-                              "checked_on": _l("Checked on")},
-            "form_args": {"checked_on": {"validators": [Optional(), _not_in_future]}},
-        }),
-        (Roster, {
-            "form_columns": ["id", "submitted_on", "total_members", "members_resident",
-                             "members_working", "members_studying", "paper_location",
-                             "destroy_by"],
-            "form_label": _l("Roster (member list)"),
-            "column_labels": {"submitted_on": _l("Submitted on"),
-                              "total_members": _l("Total members"),
-                              "members_resident": _l("Members living in the city"),
-                              "members_working": _l("Members working in the city"),
-                              "members_studying": _l("Members studying in the city"),
-                              "paper_location": _l("Where the paper is kept"),
-                              "destroy_by": _l("Destroy the paper by")},
-            "form_args": {f: {"validators": [NumberRange(min=0, max=100000)]}
-                          for f in ("total_members", "members_resident", "members_working",
-                                    "members_studying")}
-                         | {"submitted_on": {"validators": [Optional(), _not_in_future]},
-                            "destroy_by": {"validators": [Optional()]}},
-        }),
+        (
+            EligibilityCheck,
+            {
+                "form_columns": [
+                    "id",
+                    "basis",
+                    "doc_member_list",
+                    "doc_employment_cert",
+                    "doc_student_cert",
+                    "doc_identity",
+                    "checked_on",
+                ],
+                "form_label": _l("Eligibility check"),
+                "form_choices": {"basis": choices(EligibilityBasis)},
+                "column_labels": {
+                    "basis": BY_FIELD["basis"].label,
+                    **BY_DOC,
+                    "checked_on": _l("Checked on"),
+                },
+                "form_args": {"checked_on": {"validators": [Optional(), _not_in_future]}},
+            },
+        ),
+        (
+            Roster,
+            {
+                "form_columns": [
+                    "id",
+                    "submitted_on",
+                    "total_members",
+                    "members_resident",
+                    "members_working",
+                    "members_studying",
+                    "paper_location",
+                    "destroy_by",
+                ],
+                "form_label": _l("Roster (member list)"),
+                "column_labels": {
+                    "submitted_on": _l("Submitted on"),
+                    "total_members": _l("Total members"),
+                    "members_resident": _l("Members living in the city"),
+                    "members_working": _l("Members working in the city"),
+                    "members_studying": _l("Members studying in the city"),
+                    "paper_location": _l("Where the paper is kept"),
+                    "destroy_by": _l("Destroy the paper by"),
+                },
+                "form_args": {
+                    f: {"validators": [NumberRange(min=0, max=100000)]}
+                    for f in (
+                        "total_members",
+                        "members_resident",
+                        "members_working",
+                        "members_studying",
+                    )
+                }
+                | {
+                    "submitted_on": {"validators": [Optional(), _not_in_future]},
+                    "destroy_by": {"validators": [Optional()]},
+                },
+            },
+        ),
     ]
 
     # --- search: registration number, phone, furigana or name, from the start, by index ---
     def search_placeholder(self) -> str:
         return gettext("Number, name, furigana or phone")
 
-    def _apply_search(self, query: Query, count_query: Query | None, joins: dict,
-                      count_joins: dict, search: str) -> tuple[Query, Query | None, dict, dict]:
+    def _apply_search(
+        self, query: Query, count_query: Query | None, joins: dict, count_joins: dict, search: str
+    ) -> tuple[Query, Query | None, dict, dict]:
         condition = search_condition(search)
         if condition is not None:
             query = query.filter(condition)
@@ -355,7 +467,8 @@ class RegistrantView(FacilityScopedView):
         apply_cleaned(form, INPUT_FIELDS, clean, errors)
         circle_errors = check_circle(kind, {f: form[f].data for f in CIRCLE_FIELDS})
         errors |= circle_errors | receipt_problems(
-            facility, form.received_by.data, form.received_on.data)
+            facility, form.received_by.data, form.received_on.data
+        )
         for field, message in errors.items():
             if field not in INPUT_FIELDS:
                 form[field].errors = [*form[field].errors, message]
@@ -384,12 +497,20 @@ class RegistrantView(FacilityScopedView):
                 failed = True
         for entry in form.rosters.entries:
             sub = entry.form
-            counts = [sub.total_members.data, sub.members_resident.data,
-                      sub.members_working.data, sub.members_studying.data]
+            counts = [
+                sub.total_members.data,
+                sub.members_resident.data,
+                sub.members_working.data,
+                sub.members_studying.data,
+            ]
             if None in counts:
                 continue
-            roster = Roster(total_members=counts[0], members_resident=counts[1],
-                            members_working=counts[2], members_studying=counts[3])
+            roster = Roster(
+                total_members=counts[0],
+                members_resident=counts[1],
+                members_working=counts[2],
+                members_studying=counts[3],
+            )
             try:
                 roster.check_counts()
             except InputError as error:
@@ -429,9 +550,14 @@ class RegistrantView(FacilityScopedView):
 
     def after_model_change(self, form: Form, model: Registrant, is_created: bool) -> None:
         if is_created:
-            flash(gettext("Registration %(n)s entered. It becomes valid when the section chief "
-                          "or a designated confirmer confirms it.",
-                          n=model.registration_number), "info")
+            flash(
+                gettext(
+                    "Registration %(n)s entered. It becomes valid when the section chief "
+                    "or a designated confirmer confirms it.",
+                    n=model.registration_number,
+                ),
+                "info",
+            )
 
     # --- the detail page: trail, history, open notice, what confirmation still needs ---
     @staticmethod
@@ -441,8 +567,10 @@ class RegistrantView(FacilityScopedView):
     @staticmethod
     def history(registrant: Registrant) -> Sequence[RegistrantHistory]:
         return db.session.scalars(
-            select(RegistrantHistory).where(RegistrantHistory.registrant_id == registrant.id)
-            .order_by(RegistrantHistory.changed_at.desc(), RegistrantHistory.id.desc())).all()
+            select(RegistrantHistory)
+            .where(RegistrantHistory.registrant_id == registrant.id)
+            .order_by(RegistrantHistory.changed_at.desc(), RegistrantHistory.id.desc())
+        ).all()
 
     @staticmethod
     def confirmation_problems(registrant: Registrant) -> list[str]:
@@ -466,15 +594,18 @@ class RegistrantView(FacilityScopedView):
         try:
             confirm_registration(registrant, current_user._get_current_object())
             db.session.commit()
-            flash(gettext("Registration %(n)s confirmed: it is now valid.", n=number),
-                  "success")
+            flash(gettext("Registration %(n)s confirmed: it is now valid.", n=number), "success")
         except NotAllowed:
             db.session.rollback()
             abort(403)
         except StepError as error:
             db.session.rollback()
-            flash(gettext("Registration %(n)s was not confirmed: %(reason)s", n=number,
-                          reason=str(error)), "error")
+            flash(
+                gettext(
+                    "Registration %(n)s was not confirmed: %(reason)s", n=number, reason=str(error)
+                ),
+                "error",
+            )
         return redirect(url_for(".details_view", id=registrant.id))
 
     def get_actions_list(self) -> tuple[list[tuple[str, str]], dict[str, str]]:
@@ -483,8 +614,11 @@ class RegistrantView(FacilityScopedView):
             actions = [a for a in actions if a[0] != "confirm_registration"]
         return actions, confirmations
 
-    @action("confirm_registration", _l("Confirm (final check)"),
-            _l("Confirm the selected registrations? They become valid."))
+    @action(
+        "confirm_registration",
+        _l("Confirm (final check)"),
+        _l("Confirm the selected registrations? They become valid."),
+    )
     def action_confirm_registration(self, ids: list[int]) -> None:
         user = current_user._get_current_object()
         done = self._each(ids, lambda r: confirm_registration(r, user))
@@ -503,8 +637,9 @@ class RegistrantView(FacilityScopedView):
         """Take `step` on each selected registration in scope; those refused stay unchanged
         and are listed with the reason (registration number: reason)."""
         done, refused = 0, []
-        for registrant in self.get_query().filter(Registrant.id.in_(ids)) \
-                .order_by(Registrant.registration_number):
+        for registrant in (
+            self.get_query().filter(Registrant.id.in_(ids)).order_by(Registrant.registration_number)
+        ):
             try:
                 step(registrant)  # refuses before it changes anything
                 done += 1
@@ -515,8 +650,11 @@ class RegistrantView(FacilityScopedView):
             flash(line, "error")
         return done
 
-    @action("confirm_activity", _l("Activity confirmed (活動調査)"),
-            _l("Mark the selected circles as confirmed today?"))
+    @action(
+        "confirm_activity",
+        _l("Activity confirmed (活動調査)"),
+        _l("Mark the selected circles as confirmed today?"),
+    )
     def action_confirm(self, ids: list[int]) -> None:
         user = current_user._get_current_object()
         for registrant in self.get_query().filter(Registrant.id.in_(ids)):
@@ -542,9 +680,16 @@ class RegistrantView(FacilityScopedView):
 
     def _render_form(self, facility: Facility | None, registrant: Registrant | None) -> str:
         kinds = [registrant.kind] if registrant else list(RegistrantKind)
-        rows = [(item, [k for k in kinds if applies(item, k, facility)])
-                for item in REGISTRATION_FORM]
+        rows = [
+            (item, [k for k in kinds if applies(item, k, facility)]) for item in REGISTRATION_FORM
+        ]
         rows = [(item, ks) for item, ks in rows if ks and item.field != "phone_digits"]
-        return self.render("print/registration_form.html", facility=facility,
-                           registrant=registrant, rows=rows, label=label, BY_DOC=BY_DOC,
-                           trail_text=trail_text)
+        return self.render(
+            "print/registration_form.html",
+            facility=facility,
+            registrant=registrant,
+            rows=rows,
+            label=label,
+            BY_DOC=BY_DOC,
+            trail_text=trail_text,
+        )

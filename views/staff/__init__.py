@@ -17,16 +17,51 @@ from views.staff.transfers import TransferView
 def add_views(admin: Admin) -> None:
     """The Staff IDs menu, and the grants waiting for approval beside it."""
     staff = _l("Staff IDs")
-    admin.add_view(StaffUserView(StaffUser, db, name=_l("Staff IDs"), category=staff,
-                                 endpoint="staff_user"))
-    admin.add_view(RoleAssignmentView(RoleAssignment, db, name=_l("Role assignments"),
-                                      category=staff, endpoint="role_assignment"))
+    admin.add_view(
+        StaffUserView(StaffUser, db, name=_l("Staff IDs"), category=staff, endpoint="staff_user")
+    )
+    admin.add_view(
+        RoleAssignmentView(
+            RoleAssignment,
+            db,
+            name=_l("Role assignments"),
+            category=staff,
+            endpoint="role_assignment",
+        )
+    )
     admin.add_view(GrantView(name=_l("Grants to approve"), endpoint="grant", url="grants"))
-    admin.add_view(ITDashboardView(name=_l("Stale IDs and security"), category=staff,
-                                   endpoint="it_dashboard", url="it_dashboard"))
-    admin.add_view(TransferView(PersonnelTransfer, db, name=_l("Personnel transfers"),
-                                category=staff, endpoint="personnel_transfer"))
-    admin.add_view(ContractorCompanyView(ContractorCompany, db, name=_l("Contractors"),
-                                         category=staff, endpoint="contractor_company"))
-    admin.add_view(TrainingRecordView(TrainingRecord, db, name=_l("Training records"),
-                                      category=staff, endpoint="training_record"))
+    admin.add_view(
+        ITDashboardView(
+            name=_l("Stale IDs and security"),
+            category=staff,
+            endpoint="it_dashboard",
+            url="it_dashboard",
+        )
+    )
+    admin.add_view(
+        TransferView(
+            PersonnelTransfer,
+            db,
+            name=_l("Personnel transfers"),
+            category=staff,
+            endpoint="personnel_transfer",
+        )
+    )
+    admin.add_view(
+        ContractorCompanyView(
+            ContractorCompany,
+            db,
+            name=_l("Contractors"),
+            category=staff,
+            endpoint="contractor_company",
+        )
+    )
+    admin.add_view(
+        TrainingRecordView(
+            TrainingRecord,
+            db,
+            name=_l("Training records"),
+            category=staff,
+            endpoint="training_record",
+        )
+    )

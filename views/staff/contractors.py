@@ -26,19 +26,41 @@ def _not_future(form: Form, field: Field) -> None:
 
 
 class ContractorCompanyView(AppModelView):
-    column_list = ["name", "privacy_mark_number", "privacy_mark_expires_on", "contract_from",
-                   "contract_to", "parent", "approved_on"]
+    column_list = [
+        "name",
+        "privacy_mark_number",
+        "privacy_mark_expires_on",
+        "contract_from",
+        "contract_to",
+        "parent",
+        "approved_on",
+    ]
     column_default_sort = "name"
-    form_columns = ["name", "privacy_mark_number", "privacy_mark_expires_on", "contract_from",
-                    "contract_to", "parent", "approved_on", "approval_scope"]
-    column_labels = {"name": _l("Company"), "privacy_mark_number": _l("Privacy Mark number"),
-                     "privacy_mark_expires_on": _l("Privacy Mark valid until"),
-                     "contract_from": _l("Contract from"), "contract_to": _l("Contract to"),
-                     "parent": _l("Subcontractor of"),
-                     "approved_on": _l("Subcontracting approved on"),
-                     "approval_scope": _l("Approved scope"), "approved_by": _l("Approved by")}
-    form_args = {"contract_to": {"validators": [_end_after_start]},
-                 "approved_on": {"validators": [Optional(), _not_future]}}
+    form_columns = [
+        "name",
+        "privacy_mark_number",
+        "privacy_mark_expires_on",
+        "contract_from",
+        "contract_to",
+        "parent",
+        "approved_on",
+        "approval_scope",
+    ]
+    column_labels = {
+        "name": _l("Company"),
+        "privacy_mark_number": _l("Privacy Mark number"),
+        "privacy_mark_expires_on": _l("Privacy Mark valid until"),
+        "contract_from": _l("Contract from"),
+        "contract_to": _l("Contract to"),
+        "parent": _l("Subcontractor of"),
+        "approved_on": _l("Subcontracting approved on"),
+        "approval_scope": _l("Approved scope"),
+        "approved_by": _l("Approved by"),
+    }
+    form_args = {
+        "contract_to": {"validators": [_end_after_start]},
+        "approved_on": {"validators": [Optional(), _not_future]},
+    }
 
     def on_model_change(self, form: Form, model: ContractorCompany, is_created: bool) -> None:
         record_approval(model, current_user._get_current_object())
@@ -48,8 +70,12 @@ class TrainingRecordView(AppModelView):
     column_list = ["user", "trained_on", "course", "recorded_by"]
     column_default_sort = ("trained_on", True)
     form_columns = ["user", "trained_on", "course"]
-    column_labels = {"user": _l("Staff member"), "trained_on": _l("Trained on"),
-                     "course": _l("Course"), "recorded_by": _l("Recorded by")}
+    column_labels = {
+        "user": _l("Staff member"),
+        "trained_on": _l("Trained on"),
+        "course": _l("Course"),
+        "recorded_by": _l("Recorded by"),
+    }
     form_args = {"trained_on": {"validators": [_not_future]}}
 
     def on_model_change(self, form: Form, model: TrainingRecord, is_created: bool) -> None:

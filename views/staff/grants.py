@@ -53,10 +53,12 @@ def _not_before(start_field: str) -> Callable[[Form, Field], None]:
         start = form[start_field].data
         if field.data and start and field.data < start:
             raise ValidationError(_l("The end date must not be before the start date."))
+
     return check
 
 
 # --- what the ID's page and the pending lists say ---------------------------------------------
+
 
 def describe_event(event: StaffEvent) -> str:
     """A grant event's role, section, facilities and dates, in words."""
@@ -90,8 +92,11 @@ def approver_text(grant: RoleAssignment) -> str:
     chiefs = approving_chiefs(grant, today_local())
     if chiefs:
         names = db.session.scalars(select(StaffUser.name).where(StaffUser.id.in_(chiefs)))
-        return gettext("The chief of %(section)s (%(names)s)", section=grant.section.name,
-                       names="、".join(sorted(names)))
+        return gettext(
+            "The chief of %(section)s (%(names)s)",
+            section=grant.section.name,
+            names="、".join(sorted(names)),
+        )
     return gettext("A second IT administrator (not the one who entered it)")
 
 
@@ -100,31 +105,43 @@ def pending_context(access: Access, everything: bool = False) -> dict:
     mine = pending_for(access)
     batches = pending_batches() if allowed("grant.decide_batch") else []
     others = [g for g in pending_grants() if g not in mine] if everything else []
-    return {"decidable": mine, "others": others, "batches": batches,
-            "may_decide_batch": lambda b: may_decide_batch(b, access),
-            "approver": approver_text, "decision_form": DecisionForm()}
+    return {
+        "decidable": mine,
+        "others": others,
+        "batches": batches,
+        "may_decide_batch": lambda b: may_decide_batch(b, access),
+        "approver": approver_text,
+        "decision_form": DecisionForm(),
+    }
 
 
 # --- entering and narrowing (IT) ---------------------------------------------------------------
+
 
 class NarrowForm(AdminForm):
     """The only changes an existing grant takes: an earlier end, fewer facilities, the
     confirmer unset. Anything wider is a new grant."""
 
-    valid_to = DateField(_l("Last day"), validators=[Optional()],
-                         description=_l("Set or bring forward the last day; yesterday ends the "
-                                        "access at once."))
+    valid_to = DateField(
+        _l("Last day"),
+        validators=[Optional()],
+        description=_l("Set or bring forward the last day; yesterday ends the access at once."),
+    )
     facilities = QuerySelectMultipleField(
-        _l("Facilities"), get_label="name",
-        description=_l("Only facilities can be taken off; an empty list would mean the whole "
-                       "section."))
+        _l("Facilities"),
+        get_label="name",
+        description=_l(
+            "Only facilities can be taken off; an empty list would mean the whole section."
+        ),
+    )
     designated_confirmer = BooleanField(_l("Designated confirmer of change notices"))
     reason = StringField(_l("Reason"), validators=[InputRequired(), Length(max=300)])
 
 
 def _active_users() -> Sequence[StaffUser]:
-    return db.session.scalars(select(StaffUser).where(StaffUser.status != StaffStatus.REVOKED)
-                              .order_by(StaffUser.login)).all()
+    return db.session.scalars(
+        select(StaffUser).where(StaffUser.status != StaffStatus.REVOKED).order_by(StaffUser.login)
+    ).all()
 
 
 def _field_error(form: Form, error: InputError, default: str) -> None:
@@ -139,24 +156,51 @@ class RoleAssignmentView(AppModelView):
     """Grants: entered here (pending until a second person approves them when they open
     residents' data or the log), narrowed or ended here, never widened or deleted."""
 
-    column_list = ["user", "role", "section", "facilities", "valid_from", "valid_to", "state",
-                   "entered_by", "decided_by"]
+    column_list = [
+        "user",
+        "role",
+        "section",
+        "facilities",
+        "valid_from",
+        "valid_to",
+        "state",
+        "entered_by",
+        "decided_by",
+    ]
     column_default_sort = ("valid_from", True)
     column_filters = ["role", "state", "valid_from", "valid_to"]
-    form_columns = ["user", "role", "section", "facilities", "valid_from", "valid_to",
-                    "designated_confirmer", "reason"]
-    form_extra_fields = {"reason": StringField(_l("Reason"), validators=[InputRequired(),
-                                                                         Length(max=300)])}
-    column_labels = {"user": _l("Staff member"), "role": _l("Role"), "section": _l("Section"),
-                     "facilities": _l("Facilities"), "valid_from": _l("Valid from"),
-                     "valid_to": _l("Valid to"), "state": _l("Approval"),
-                     "entered_by": _l("Entered by"), "decided_by": _l("Decided by"),
-                     "designated_confirmer": _l("Designated confirmer of change notices")}
+    form_columns = [
+        "user",
+        "role",
+        "section",
+        "facilities",
+        "valid_from",
+        "valid_to",
+        "designated_confirmer",
+        "reason",
+    ]
+    form_extra_fields = {
+        "reason": StringField(_l("Reason"), validators=[InputRequired(), Length(max=300)])
+    }
+    column_labels = {
+        "user": _l("Staff member"),
+        "role": _l("Role"),
+        "section": _l("Section"),
+        "facilities": _l("Facilities"),
+        "valid_from": _l("Valid from"),
+        "valid_to": _l("Valid to"),
+        "state": _l("Approval"),
+        "entered_by": _l("Entered by"),
+        "decided_by": _l("Decided by"),
+        "designated_confirmer": _l("Designated confirmer of change notices"),
+    }
     column_formatters = {"role": enum_formatter, "state": enum_formatter}
     column_formatters_detail = column_formatters
     form_choices = {"role": choices(Role)}
-    form_args = {"valid_to": {"validators": [Optional(), _not_before("valid_from")]},
-                 "user": {"query_factory": _active_users}}
+    form_args = {
+        "valid_to": {"validators": [Optional(), _not_before("valid_from")]},
+        "user": {"query_factory": _active_users},
+    }
 
     def get_edit_form(self) -> type[Form]:
         return NarrowForm
@@ -177,9 +221,10 @@ class RoleAssignmentView(AppModelView):
         section_id = obj.section_id
         current = [f.id for f in obj.facilities]
         form.facilities.query_factory = lambda: db.session.scalars(
-            select(Facility).where(Facility.id.in_(current) if current
-                                   else Facility.section_id == section_id)
-            .order_by(Facility.id)).all()
+            select(Facility)
+            .where(Facility.id.in_(current) if current else Facility.section_id == section_id)
+            .order_by(Facility.id)
+        ).all()
         if not obj.designated_confirmer:
             del form.designated_confirmer  # it can only be unset here
         return form
@@ -187,27 +232,43 @@ class RoleAssignmentView(AppModelView):
     def create_model(self, form: Form) -> RoleAssignment | bool:
         try:
             grant = enter_grant(
-                form.user.data, Role(form.role.data), form.section.data, form.valid_from.data,
-                actor=current_user, valid_to=form.valid_to.data,
+                form.user.data,
+                Role(form.role.data),
+                form.section.data,
+                form.valid_from.data,
+                actor=current_user,
+                valid_to=form.valid_to.data,
                 facilities=form.facilities.data or [],
                 designated_confirmer=bool(form.designated_confirmer.data),
-                reason=form.reason.data)
+                reason=form.reason.data,
+            )
             db.session.commit()
         except InputError as error:
             db.session.rollback()
             _field_error(form, error, "user")
             return False
         if grant.state == GrantState.PENDING:
-            flash(gettext("Grant entered: it takes effect only when %(who)s approves it.",
-                          who=approver_text(grant)), "warning")
+            flash(
+                gettext(
+                    "Grant entered: it takes effect only when %(who)s approves it.",
+                    who=approver_text(grant),
+                ),
+                "warning",
+            )
         return grant
 
     def update_model(self, form: Form, model: RoleAssignment) -> bool:
         try:
-            narrow(model, current_user, reason=form.reason.data, valid_to=form.valid_to.data,
-                   facilities=form.facilities.data if "facilities" in form else None,
-                   designated_confirmer=form.designated_confirmer.data
-                   if "designated_confirmer" in form else None)
+            narrow(
+                model,
+                current_user,
+                reason=form.reason.data,
+                valid_to=form.valid_to.data,
+                facilities=form.facilities.data if "facilities" in form else None,
+                designated_confirmer=form.designated_confirmer.data
+                if "designated_confirmer" in form
+                else None,
+            )
             db.session.commit()
         except InputError as error:
             db.session.rollback()
@@ -217,6 +278,7 @@ class RoleAssignmentView(AppModelView):
 
 
 # --- approving and refusing (the receiving section's chief, or a second IT administrator) -----
+
 
 class DecisionForm(AppForm):
     action = HiddenField(validators=[InputRequired(), AnyOf(["approve", "refuse"])])
@@ -235,22 +297,35 @@ class GrantView(BaseView):
 
     @expose("/")
     def index(self) -> str:
-        return self.render("admin/grants.html", label=label,
-                           **pending_context(current_access(), allowed("it_dashboard.index")))
+        return self.render(
+            "admin/grants.html",
+            label=label,
+            **pending_context(current_access(), allowed("it_dashboard.index")),
+        )
 
     @expose("/decide/", methods=("POST",))
     def decide(self) -> ResponseReturnValue:
         grant = self._get(RoleAssignment)
-        return self._decide(lambda action, reason: approve(grant, current_user)
-                            if action == "approve" else refuse(grant, current_user, reason),
-                            grant.user.login)
+        return self._decide(
+            lambda action, reason: (
+                approve(grant, current_user)
+                if action == "approve"
+                else refuse(grant, current_user, reason)
+            ),
+            grant.user.login,
+        )
 
     @expose("/decide-batch/", methods=("POST",))
     def decide_batch(self) -> ResponseReturnValue:
         batch = self._get(TransferBatch)
-        return self._decide(lambda action, reason: approve_batch(batch, current_user)
-                            if action == "approve" else refuse_batch(batch, current_user, reason),
-                            gettext("HR's list %(n)s", n=batch.id))
+        return self._decide(
+            lambda action, reason: (
+                approve_batch(batch, current_user)
+                if action == "approve"
+                else refuse_batch(batch, current_user, reason)
+            ),
+            gettext("HR's list %(n)s", n=batch.id),
+        )
 
     @staticmethod
     def _get(model: type[Record]) -> Record:
@@ -271,6 +346,10 @@ class GrantView(BaseView):
         if outcome.refusal:
             return outcome.refusal
         if outcome.ok:
-            flash(gettext("%(what)s: approved.", what=what) if form.action.data == "approve"
-                  else gettext("%(what)s: refused.", what=what), "success")
+            flash(
+                gettext("%(what)s: approved.", what=what)
+                if form.action.data == "approve"
+                else gettext("%(what)s: refused.", what=what),
+                "success",
+            )
         return redirect(safe_next(form.next.data, url_for(".index")))

@@ -44,22 +44,30 @@ from views.staff.grants import approver_text, describe_event, event_by
 class IssueForm(AppForm):
     login = StringField(_l("Login ID"), validators=[InputRequired(), LOGIN_FORMAT])
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=100)])
-    employee_number = StringField(_l("Employee number"), validators=[Optional(),
-                                                                     Length(max=20)])
+    employee_number = StringField(_l("Employee number"), validators=[Optional(), Length(max=20)])
     kind = SelectField(_l("Kind"), choices=choices(StaffKind))
-    section = QuerySelectField(_l("Section"), query_factory=lambda: db.session.scalars(
-        select(Section).order_by(Section.code)).all(), get_label="name")
+    section = QuerySelectField(
+        _l("Section"),
+        query_factory=lambda: db.session.scalars(select(Section).order_by(Section.code)).all(),
+        get_label="name",
+    )
     contractor_company = QuerySelectField(
-        _l("Contractor company"), allow_blank=True, blank_text="—",
-        query_factory=lambda: db.session.scalars(select(ContractorCompany).order_by(
-            ContractorCompany.name)).all(), get_label="name")
+        _l("Contractor company"),
+        allow_blank=True,
+        blank_text="—",
+        query_factory=lambda: db.session.scalars(
+            select(ContractorCompany).order_by(ContractorCompany.name)
+        ).all(),
+        get_label="name",
+    )
     role = SelectField(_l("Role"), choices=choices(Role))
     facilities = QuerySelectMultipleField(
-        _l("Facilities"), query_factory=lambda: db.session.scalars(
-            select(Facility).order_by(Facility.id)).all(), get_label="name",
-        description=_l("Facility staff only; leave empty for the whole section."))
-    valid_from = DateField(_l("Valid from"), validators=[InputRequired()],
-                           default=today_local)
+        _l("Facilities"),
+        query_factory=lambda: db.session.scalars(select(Facility).order_by(Facility.id)).all(),
+        get_label="name",
+        description=_l("Facility staff only; leave empty for the whole section."),
+    )
+    valid_from = DateField(_l("Valid from"), validators=[InputRequired()], default=today_local)
 
 
 class ReasonForm(AppForm):
@@ -76,21 +84,37 @@ LIFECYCLE = {"suspend": suspend, "reactivate": reactivate, "revoke": revoke}
 
 class StaffUserView(AppModelView):
     details_template = "admin/staff_user_details.html"
-    column_list = ["login", "name", "employee_number", "kind", "section", "status",
-                   "valid_from", "valid_to", "last_login_at"]
+    column_list = [
+        "login",
+        "name",
+        "employee_number",
+        "kind",
+        "section",
+        "status",
+        "valid_from",
+        "valid_to",
+        "last_login_at",
+    ]
     column_details_list = column_list + ["created_at"]  # grants: their own table below
     column_default_sort = "login"
     column_searchable_list = ["login", "name", "employee_number"]
     column_filters = ["status", "kind"]
     # Status, validity and passwords change only through the lifecycle steps (with events).
     form_columns = ["name", "employee_number", "contractor_company"]
-    column_labels = {"login": _l("Login ID"), "name": _l("Name"),
-                     "employee_number": _l("Employee number"), "kind": _l("Kind"),
-                     "section": _l("Section"), "status": _l("Status"),
-                     "valid_from": _l("Valid from"), "valid_to": _l("Valid to"),
-                     "last_login_at": _l("Last login"), "assignments": _l("Role assignments"),
-                     "created_at": _l("Issued at"),
-                     "contractor_company": _l("Contractor company")}
+    column_labels = {
+        "login": _l("Login ID"),
+        "name": _l("Name"),
+        "employee_number": _l("Employee number"),
+        "kind": _l("Kind"),
+        "section": _l("Section"),
+        "status": _l("Status"),
+        "valid_from": _l("Valid from"),
+        "valid_to": _l("Valid to"),
+        "last_login_at": _l("Last login"),
+        "assignments": _l("Role assignments"),
+        "created_at": _l("Issued at"),
+        "contractor_company": _l("Contractor company"),
+    }
     column_formatters = {"kind": enum_formatter, "status": enum_formatter}
     column_formatters_detail = column_formatters
 
@@ -99,28 +123,44 @@ class StaffUserView(AppModelView):
         """Issue an ID: the first password is random, shown once here, changed at first login."""
         form = IssueForm()
         if form.validate_on_submit():
-            user = StaffUser(login=form.login.data, name=form.name.data.strip(),
-                             employee_number=form.employee_number.data or None,
-                             kind=StaffKind(form.kind.data), section=form.section.data,
-                             contractor_company=form.contractor_company.data,
-                             valid_from=form.valid_from.data)
+            user = StaffUser(
+                login=form.login.data,
+                name=form.name.data.strip(),
+                employee_number=form.employee_number.data or None,
+                kind=StaffKind(form.kind.data),
+                section=form.section.data,
+                contractor_company=form.contractor_company.data,
+                valid_from=form.valid_from.data,
+            )
             try:
                 password = issue_id(user, current_user, hash_password, Role(form.role.data))
                 # The role is a grant like any other: pending when it needs a second person.
-                grant = enter_grant(user, Role(form.role.data), form.section.data,
-                                    form.valid_from.data, actor=current_user,
-                                    facilities=form.facilities.data or [])
+                grant = enter_grant(
+                    user,
+                    Role(form.role.data),
+                    form.section.data,
+                    form.valid_from.data,
+                    actor=current_user,
+                    facilities=form.facilities.data or [],
+                )
                 db.session.commit()
             except (InputError, IntegrityError) as error:
                 db.session.rollback()
                 field = getattr(error, "field", None)
                 target = form[field] if field and field in form else form.login
-                target.errors.append(str(error) if isinstance(error, InputError)
-                                     else gettext("This login ID exists (IDs are never "
-                                                  "reused)."))
+                target.errors.append(
+                    str(error)
+                    if isinstance(error, InputError)
+                    else gettext("This login ID exists (IDs are never reused).")
+                )
             else:
-                return self.render("admin/staff_issued.html", user=user, password=password,
-                                   grant=grant, half=user.password_hash is None)
+                return self.render(
+                    "admin/staff_issued.html",
+                    user=user,
+                    password=password,
+                    grant=grant,
+                    half=user.password_hash is None,
+                )
         return self.render("admin/staff_issue.html", form=form)
 
     @expose("/lifecycle/", methods=("POST",))
@@ -134,13 +174,14 @@ class StaffUserView(AppModelView):
         try:
             step(user, current_user, form.reason.data)
             db.session.commit()
-            flash(gettext("%(login)s: %(status)s.", login=user.login, status=label(
-                user.status)), "success")
+            flash(
+                gettext("%(login)s: %(status)s.", login=user.login, status=label(user.status)),
+                "success",
+            )
         except InputError as error:
             db.session.rollback()
             flash(str(error), "error")
-        return redirect(safe_next(request.form.get("next"), url_for(".details_view",
-                                                                    id=user.id)))
+        return redirect(safe_next(request.form.get("next"), url_for(".details_view", id=user.id)))
 
     @expose("/reset-password/", methods=("POST",))
     def reset_password(self) -> ResponseReturnValue:
@@ -151,8 +192,13 @@ class StaffUserView(AppModelView):
             flash(str(error), "error")
             return redirect(url_for(".details_view", id=user.id))
         db.session.commit()
-        return self.render("admin/staff_issued.html", user=user, password=password,
-                           reset=True, half=user.password_hash is None)
+        return self.render(
+            "admin/staff_issued.html",
+            user=user,
+            password=password,
+            reset=True,
+            half=user.password_hash is None,
+        )
 
     @expose("/second-half/", methods=("POST",))
     def second_half(self) -> ResponseReturnValue:
@@ -165,14 +211,16 @@ class StaffUserView(AppModelView):
             return outcome.refusal
         if not outcome.ok:
             return redirect(url_for(".details_view", id=user.id))
-        return self.render("admin/staff_issued.html", user=user, password=outcome.value,
-                           second=True)
+        return self.render(
+            "admin/staff_issued.html", user=user, password=outcome.value, second=True
+        )
 
     def update_model(self, form: Form, model: StaffUser) -> bool:
         try:  # nobody edits their own ID (its employee number tells who issues whose ID)
             refuse_self(current_user, model, "edit their own ID", field="name")
             form.employee_number.data = check_employee_number(
-                model, form.employee_number.data, current_user)
+                model, form.employee_number.data, current_user
+            )
         except InputError as error:
             target = form.employee_number if error.field == "employee_number" else form.name
             target.errors = [*target.errors, str(error)]
@@ -189,8 +237,10 @@ class StaffUserView(AppModelView):
             kwargs["may_hand_second_half"] = may_hand_second_half(user, current_access())
             kwargs["second_half_form"] = SecondHalfForm()
             kwargs["events"] = db.session.scalars(
-                select(StaffEvent).where(StaffEvent.user_id == user.id)
-                .order_by(StaffEvent.at.desc(), StaffEvent.id.desc())).all()
+                select(StaffEvent)
+                .where(StaffEvent.user_id == user.id)
+                .order_by(StaffEvent.at.desc(), StaffEvent.id.desc())
+            ).all()
             kwargs["refusals"] = list(access_of(user).refusal_reasons)
             kwargs["grants"] = sorted(user.assignments, key=lambda a: (a.valid_from, a.id))
             kwargs["describe"] = describe_event

@@ -19,8 +19,14 @@ class ITDashboardView(BaseView):
 
     @expose("/")
     def index(self) -> str:
-        return self.render("admin/it_dashboard.html", report=stale_report(),
-                           days=counts_per_day(today_local()), kinds=list(SecurityEventKind),
-                           unused_days=UNUSED_AFTER_DAYS, label=label, reason_form=ReasonForm(),
-                           second_halves=waiting_for_second_half(),
-                           **pending_context(current_access(), everything=True))
+        return self.render(
+            "admin/it_dashboard.html",
+            report=stale_report(),
+            days=counts_per_day(today_local()),
+            kinds=list(SecurityEventKind),
+            unused_days=UNUSED_AFTER_DAYS,
+            label=label,
+            reason_form=ReasonForm(),
+            second_halves=waiting_for_second_half(),
+            **pending_context(current_access(), everything=True),
+        )

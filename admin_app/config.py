@@ -82,6 +82,10 @@ class Config:
     REGISTRATION_GRACE_DAYS = 365
     # A renewal needs an eligibility check (利用要件確認) recorded within this many months.
     RENEWAL_CHECK_MONTHS = 3
+    # Reservation fee multipliers in percent, where a facility sets none of its own
+    # (models.reservation.fees): 市外 (non-residents), and admission charged.
+    RESERVATION_NON_RESIDENT_PERCENT = 150
+    RESERVATION_ADMISSION_PERCENT = 200
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the (30-minute idle) session
     # argon2id parameters (RFC 9106, second recommended option).

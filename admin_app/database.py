@@ -10,6 +10,11 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql.schema import SchemaItem
 
 from admin_app.extensions import db
+from models.reservation.booking import EXCLUDE_OVERLAP
+
+# Constraints only the migrations create, on PostgreSQL (alembic cannot compare them): the
+# bookings' exclusion constraint over time spans (models/reservation/booking.py).
+MIGRATION_ONLY = frozenset({EXCLUDE_OVERLAP})
 
 
 def _sqlite_pragmas(
@@ -47,6 +52,9 @@ def render_migration_item(
 def include_object(
     obj: SchemaItem, name: str | None, type_: str, reflected: bool, compare_to: SchemaItem | None
 ) -> bool:
-    """Leave dialect-specific indexes out of the comparison on other databases."""
+    """Leave dialect-specific indexes out of the comparison on other databases, and the
+    constraints only migrations create (MIGRATION_ONLY) out of it everywhere."""
+    if name in MIGRATION_ONLY:
+        return False
     dialect = obj.info.get("dialect") if type_ == "index" and hasattr(obj, "info") else None
     return dialect is None or dialect == db.engine.dialect.name

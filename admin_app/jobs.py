@@ -11,6 +11,7 @@ from admin_app.extensions import db
 from models.access_log import jobs as access_log
 from models.public import jobs as public
 from models.registration import jobs as registration
+from models.reservation import jobs as reservation
 from models.staff import jobs as staff
 
 Job = Callable[[date], list[str]]
@@ -21,6 +22,7 @@ DOMAINS: tuple[tuple[str, tuple[Job, ...]], ...] = (
     ("staff", (staff.daily,)),
     ("registration", (registration.daily,)),
     ("public", (public.daily,)),
+    ("reservation", (reservation.daily,)),
     ("access_log", (access_log.daily,)),
 )
 

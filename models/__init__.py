@@ -7,7 +7,7 @@ imports the rest). Add your domain here: its imports and a group in __all__.
 
 from models.access_log.entries import AccessAction, AccessLog, AccessLogHead
 from models.access_log.review import LogReview
-from models.organisation import Authority, EligibilityRule, Facility, Room, Section
+from models.organisation import Authority, EligibilityRule, Facility, Room, Section, SlotPattern
 from models.public.talent import TalentEntry, TalentField
 from models.public.version import PublicVersion
 from models.registration.change_notice import (
@@ -26,6 +26,10 @@ from models.registration.registrant import (
     RegistrationCounter,
     Roster,
 )
+from models.reservation.booking import Booking, BookingHold, BookingState
+from models.reservation.closures import Closure, ClosureKind
+from models.reservation.fees import Reduction, RoomFee
+from models.reservation.rooms import StandardSlot
 from models.staff.accounts import (
     GrantState,
     Role,
@@ -50,6 +54,7 @@ __all__ = [
     "Facility",
     "Room",
     "Section",
+    "SlotPattern",
     # staff
     "ContractorCompany",
     "GrantState",
@@ -87,6 +92,15 @@ __all__ = [
     "PublicVersion",
     "TalentEntry",
     "TalentField",
+    # reservation
+    "Booking",
+    "BookingHold",
+    "BookingState",
+    "Closure",
+    "ClosureKind",
+    "Reduction",
+    "RoomFee",
+    "StandardSlot",
     # access_log
     "AccessAction",
     "AccessLog",

@@ -3,7 +3,7 @@
 import enum
 
 from flask_babel import gettext
-from sqlalchemy import ForeignKey, String, UniqueConstraint, true
+from sqlalchemy import ForeignKey, String, UniqueConstraint, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
@@ -26,6 +26,13 @@ class EligibilityRule(enum.StrEnum):
 
     RESIDENTS_ONLY = "residents_only"  # 在住・在勤・在学
     JOINT_USE = "joint_use"  # 市外共同利用可
+
+
+class SlotPattern(enum.StrEnum):
+    """How a room is booked (models.reservation.rooms lists the slots of each)."""
+
+    STANDARD = "standard"  # the facility default: 午前, 午後, 夜間 (and 午前・午後, 全日)
+    HOURLY = "hourly"  # by the hour, 9:00–21:00
 
 
 class Section(db.Model):
@@ -68,6 +75,19 @@ class Facility(db.Model):
     group_min_in_city_percent: Mapped[int] = mapped_column(default=50)
     # 利用要件確認: a registration is confirmed, and renewed, only with a recorded check.
     eligibility_check_required: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Reservation rules of this facility (models.reservation). How far ahead a registrant may
+    # book (months from today): 市内, and 市外 (joint use by a non-resident).
+    booking_months_ahead: Mapped[int] = mapped_column(default=2, server_default=text("2"))
+    booking_months_ahead_non_resident: Mapped[int] = mapped_column(
+        default=1, server_default=text("1")
+    )
+    # At most this many bookings (provisional or confirmed) per registrant per month of use.
+    booking_cap_per_month: Mapped[int] = mapped_column(default=4, server_default=text("4"))
+    # A provisional booking is paid within this many days (never later than the day before).
+    payment_days: Mapped[int] = mapped_column(default=7, server_default=text("7"))
+    # Fee multipliers in percent; None: the app's RESERVATION_*_PERCENT settings.
+    non_resident_fee_percent: Mapped[int | None]  # 市外 (default 150)
+    admission_fee_percent: Mapped[int | None]  # admission charged 入場料徴収 (default 200)
 
     section: Mapped[Section] = relationship(back_populates="facilities")
     rooms: Mapped[list["Room"]] = relationship(back_populates="facility", order_by="Room.id")
@@ -111,8 +131,19 @@ class Room(db.Model):
     facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     capacity: Mapped[int]
+    slot_pattern: Mapped[SlotPattern] = mapped_column(
+        str_enum(SlotPattern, "slot_pattern"),
+        default=SlotPattern.STANDARD,
+        server_default=SlotPattern.STANDARD.value,
+    )
+    # A divided room: 半面A and 半面B have the 全面 hall as parent. Booking a room holds its
+    # leaf rooms (models.reservation.rooms.units_of), so the whole and its parts exclude
+    # each other.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("room.id"), index=True)
 
     facility: Mapped[Facility] = relationship(back_populates="rooms")
+    parent: Mapped["Room | None"] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Room"]] = relationship(back_populates="parent", order_by="Room.id")
 
     def __str__(self) -> str:
         return f"{self.facility.name} {self.name}" if self.facility else self.name

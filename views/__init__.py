@@ -12,7 +12,17 @@ from flask_admin.menu import MenuCategory
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
-from views import access_log, auth, dashboard, health, organisation, public, registration, staff
+from views import (
+    access_log,
+    auth,
+    dashboard,
+    health,
+    organisation,
+    public,
+    registration,
+    reservation,
+    staff,
+)
 from views.dashboard import DashboardView
 
 # Add your domain here: (domain, its add_views). The menu follows this order.
@@ -21,6 +31,7 @@ DOMAINS = (
     ("staff", staff.add_views),
     ("registration", registration.add_views),
     ("public", public.add_views),
+    ("reservation", reservation.add_views),
     ("access_log", access_log.add_views),
     ("platform", dashboard.add_views),
 )

@@ -6,7 +6,7 @@ Each domain loads its own part (admin_app/demo/<module>.py); load_demo_data runs
 
 from collections.abc import Callable
 
-from admin_app.demo import access_log, platform, public, registration, staff
+from admin_app.demo import access_log, platform, public, registration, reservation, staff
 from admin_app.demo.platform import FACILITIES, PREFIX, SECTIONS, is_empty
 from admin_app.demo.staff import DEMO_PASSWORD, FISCAL_YEAR_START, USERS
 from admin_app.extensions import db
@@ -33,6 +33,7 @@ DOMAINS: tuple[tuple[str, Loader, bool], ...] = (
     ("access_log", access_log.load_demo_access_log, False),
     ("registration", registration.load_demo_registration, True),
     ("public", public.load_demo_public, True),
+    ("reservation", reservation.load_demo_reservations, True),
 )
 
 

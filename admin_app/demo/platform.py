@@ -5,7 +5,9 @@ from typing import TypeVar
 from sqlalchemy import select
 
 from admin_app.extensions import db
-from models.organisation import Authority, EligibilityRule, Facility, Room, Section
+from models.organisation import Authority, EligibilityRule, Facility, Room, Section, SlotPattern
+from models.registration.school import FeeTier
+from models.reservation.fees import HOUR, RoomFee
 
 M = TypeVar("M", bound=db.Model)
 
@@ -92,6 +94,16 @@ FACILITIES = [
 # One registration-number series per kind of facility.
 PREFIX = {"公民館": "K", "スポーツセンター": "S", "集会所": "C"}
 
+# A divided hall 多目的ホール: the whole (全面) and its two halves, booked apart or together.
+DIVIDED_HALL = (
+    "中央公民館",
+    ("多目的ホール（全面）", 120),
+    [("多目的ホール 半面A", 60), ("多目的ホール 半面B", 60)],
+)
+# Rooms booked by the hour (9:00–21:00); every other room by 午前 / 午後 / 夜間.
+HOURLY_ROOMS = {("スポーツセンター", "卓球室"), ("スポーツセンター", "トレーニング室")}
+TIER_PERCENT = {FeeTier.ADULT: 100, FeeTier.STUDENT: 50, FeeTier.CHILD: 30}
+
 
 def _get_or_create(model: type[M], lookup: dict, **values: object) -> M:
     row = db.session.scalar(select(model).filter_by(**lookup))
@@ -132,11 +144,50 @@ def load_demo_organisation() -> dict[str, int]:
         )
         added["facilities"] += existed is None
         for room_name, capacity in rooms:
-            if (
-                db.session.scalar(select(Room).filter_by(facility_id=facility.id, name=room_name))
-                is None
-            ):
-                db.session.add(Room(facility=facility, name=room_name, capacity=capacity))
-                added["rooms"] += 1
+            added["rooms"] += _add_room(facility, room_name, capacity) is not None
+    added["rooms"] += _add_divided_hall()
     db.session.flush()
     return added
+
+
+def _add_room(
+    facility: Facility, name: str, capacity: int, parent: Room | None = None
+) -> Room | None:
+    """A room with its slot pattern and fee table, unless it exists; returns the new room."""
+    if db.session.scalar(select(Room).filter_by(facility_id=facility.id, name=name)):
+        return None
+    hourly = (facility.name, name) in HOURLY_ROOMS
+    room = Room(
+        facility=facility,
+        name=name,
+        capacity=capacity,
+        parent=parent,
+        slot_pattern=SlotPattern.HOURLY if hourly else SlotPattern.STANDARD,
+    )
+    db.session.add(room)
+    for slot, amount in demo_fees(capacity, hourly).items():
+        for tier, percent in TIER_PERCENT.items():
+            db.session.add(
+                RoomFee(room=room, slot=slot, tier=tier, amount=amount * percent // 1000 * 10)
+            )
+    return room
+
+
+def demo_fees(capacity: int, hourly: bool) -> dict[str, int]:
+    """A plausible 一般 fee table (yen) by the room's size; 全日 a little below its parts."""
+    unit = 200 + capacity * 10
+    if hourly:
+        return {HOUR: unit}
+    am, pm, night = unit * 3, unit * 4, unit * 4
+    return {"am": am, "pm": pm, "night": night, "all_day": (am + pm + night) * 9 // 10}
+
+
+def _add_divided_hall() -> int:
+    facility_name, (whole_name, whole_capacity), halves = DIVIDED_HALL
+    facility = db.session.scalar(select(Facility).filter_by(name=facility_name))
+    whole = _add_room(facility, whole_name, whole_capacity)
+    if whole is None:
+        return 0
+    for name, capacity in halves:
+        _add_room(facility, name, capacity, parent=whole)
+    return 1 + len(halves)

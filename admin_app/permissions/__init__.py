@@ -10,7 +10,7 @@ logged one has no screen name).
 
 from flask_babel import lazy_gettext as _l
 
-from admin_app.permissions import access_log, platform, public, registration, staff
+from admin_app.permissions import access_log, platform, public, registration, reservation, staff
 from admin_app.permissions.rules import (
     ACCESS_LOG,
     ACTION_NAMES,
@@ -77,6 +77,7 @@ DOMAINS: tuple[tuple[str, dict[str, Rule]], ...] = (
     ("staff", staff.RULES),
     ("registration", registration.RULES),
     ("public", public.RULES),
+    ("reservation", reservation.RULES),
     ("access_log", access_log.RULES),
 )
 

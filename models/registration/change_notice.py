@@ -7,6 +7,7 @@ documented first commit.
 """
 
 import enum
+from collections.abc import Callable
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -20,6 +21,7 @@ from models.registration.input import INPUT_FIELDS, applies, clean_registrant
 from models.registration.inventory import BY_FIELD, system_items
 from models.registration.registrant import PERSONAL, Registrant, RegistrantStatus, reserve_numbers
 from models.registration.steps import NotAllowed, StepError, applying_notice
+from models.reservation.registrants import withdrawal_problem
 from models.staff.access import Access, access_of
 from models.staff.accounts import StaffUser
 from models.typed_input import date_problem, text_problem, visible
@@ -65,6 +67,21 @@ CHANGEABLE = [i.field for i in system_items() if i.changeable_by_notice and i.fi
 
 
 NoticeError = StepError  # one refusal type for both trails (models.registration.steps)
+
+# What refuses a 廃止 (withdrawal): each (registrant, today) -> the reason, or None. Later
+# domains add theirs here, one line each (the dependency points from here to them).
+WITHDRAWAL_BLOCKERS: tuple[Callable[[Registrant, date], str | None], ...] = (
+    withdrawal_problem,  # future bookings (models/reservation/registrants.py)
+)
+
+
+def check_withdrawal(notice_type: NoticeType, registrant: Registrant, today: date) -> None:
+    """NoticeError when a withdrawal cannot be accepted now (future bookings, listed)."""
+    if notice_type != NoticeType.WITHDRAWAL:
+        return
+    for blocker in WITHDRAWAL_BLOCKERS:
+        if problem := blocker(registrant, today):
+            raise NoticeError(problem)
 
 
 class HistorySource(enum.StrEnum):
@@ -226,6 +243,7 @@ def receive(
                 number=open_notice.notice_number,
             )
         )
+    check_withdrawal(notice_type, registrant, day)
     (number,) = reserve_numbers(NOTICE_SERIES, 1)
     notice = ChangeNotice(
         notice_number=number,
@@ -312,6 +330,8 @@ def confirm_notice(
     if notice.entered_by_id == by.id:
         raise NotAllowed(_l("The person who entered a notice cannot confirm it."))
     at = now or now_utc()
+    # Bookings made since the notice was received refuse it too (staff cancel them first).
+    check_withdrawal(notice.notice_type, notice.registrant, today_local(at))
     notice_id, registrant_id, enterer = notice.id, notice.registrant_id, notice.entered_by_id
     db.session.commit()  # the documented exception: end the reading transaction (see above)
     # Still the entry checked above: returned and entered again meanwhile (by this very

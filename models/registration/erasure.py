@@ -13,6 +13,7 @@ from admin_app.extensions import db
 from models.clock import today_local
 from models.registration.change_notice import ChangeNotice, RegistrantHistory
 from models.registration.registrant import PERSONAL_COLUMNS, Registrant, RegistrantStatus
+from models.reservation.registrants import erase_booking_purposes
 
 
 def erase_history_values(registrant: Registrant) -> None:
@@ -38,6 +39,7 @@ def erase_notice_values(registrant: Registrant) -> None:
 ERASERS: tuple[Callable[[Registrant], None], ...] = (
     erase_history_values,
     erase_notice_values,
+    erase_booking_purposes,  # bookings stay for statistics, without their purpose
 )
 
 

@@ -27,6 +27,10 @@ RETAIN_TALENT = _l(
     "erased after the grace period"
 )
 RETAIN_PAPER = _l("Kept on paper by the facility until the registration expires")
+RETAIN_BOOKING = _l("With the booking; erased with the registrant's personal data")
+RETAIN_BOOKING_STATS = _l(
+    "With the booking, kept for statistics (without the registrant's personal data once erased)"
+)
 
 
 @dataclass(frozen=True)
@@ -301,9 +305,41 @@ ITEMS: tuple[Item, ...] = (
             ),
         )
     ),
+    # 施設予約 (models/reservation/booking.py): what a booking records about its use.
+    Item(
+        "purpose",
+        _l("Purpose of use"),
+        True,
+        SYSTEM,
+        _l("To judge whether the use is allowed and to print it on the permit"),
+        retention=RETAIN_BOOKING,
+        model="Booking",
+        changeable_by_notice=False,
+    ),
+    Item(
+        "people",
+        _l("Number of people"),
+        True,
+        SYSTEM,
+        _l("To check the room's capacity; usage statistics"),
+        retention=RETAIN_BOOKING_STATS,
+        model="Booking",
+        changeable_by_notice=False,
+    ),
+    Item(
+        "admission",
+        _l("Admission charged"),
+        True,
+        SYSTEM,
+        _l("To compute the fee (admission charged doubles it); usage statistics"),
+        retention=RETAIN_BOOKING_STATS,
+        model="Booking",
+        changeable_by_notice=False,
+    ),
 )
 
-REGISTRATION_FORM = tuple(i for i in ITEMS if i.model != "TalentEntry")  # 利用登録申請書
+# 利用登録申請書: the registrant's own items and the paper-only ones.
+REGISTRATION_FORM = tuple(i for i in ITEMS if i.model in ("Registrant", "EligibilityCheck", ""))
 BY_FIELD = {item.field: item for item in REGISTRATION_FORM}
 BY_MODEL_FIELD = {(item.model, item.field): item for item in ITEMS}
 
@@ -407,6 +443,39 @@ NOT_PERSONAL |= {
         "field": "which item changed",
         "changed_by_id": "trail",
         "changed_at": "trail",
+    },
+}
+
+
+NOT_PERSONAL |= {
+    "Booking": {
+        "id": "record key",
+        "registrant_id": "who booked (owner)",
+        "facility_id": "where",
+        "room_id": "which room",
+        "day": "day of use",
+        "slot": "which slot",
+        "series_id": "weekly repeats",
+        "state": "provisional/confirmed/cancelled/expired",
+        "tier": "fee tier applied",
+        "non_resident": "fee rule applied (市外)",
+        "table_fee": "fee",
+        "non_resident_percent": "fee",
+        "admission_percent": "fee",
+        "reduction": "減免 reason chosen by staff",
+        "reduction_percent": "fee",
+        "fee": "fee",
+        "deadline": "payment deadline",
+        "paid_at": "trail",
+        "paid_by_id": "trail",
+        "cancelled_at": "trail",
+        "cancelled_by_id": "trail",
+        "cancel_reason": "why cancelled (staff text)",
+        "cancelled_by_city": "refund rule",
+        "refund_percent": "refund",
+        "refund": "refund",
+        "created_by_id": "trail",
+        "created_at": "trail",
     },
 }
 

@@ -19,6 +19,8 @@ from admin_app.permissions.rules import PUBLIC
 from tests.support import login
 
 ROOT = Path(__file__).resolve().parents[2]
+# Domains whose screens are still to come: they add none (and must add none until listed off).
+NO_SCREENS_YET = {"reservation"}
 # The domains: platform (shared) and every package under models/.
 DOMAINS = {"platform"} | {p.parent.name for p in (ROOT / "models").glob("*/__init__.py")}
 
@@ -33,7 +35,7 @@ REGISTRIES = {
 
 
 def test_the_domains_are_the_model_packages_and_platform():
-    assert DOMAINS == {"platform", "staff", "registration", "public", "access_log"}
+    assert DOMAINS == {"platform", "staff", "registration", "public", "access_log", "reservation"}
 
 
 @pytest.mark.parametrize("registry", REGISTRIES)
@@ -65,7 +67,7 @@ def test_the_screens_a_domain_adds_are_classified_by_its_own_rules(domain):
         if name == domain:
             add_views(admin)
     added = {r.endpoint for r in app.url_map.iter_rules()} - before
-    assert added
+    assert bool(added) != (domain in NO_SCREENS_YET)
     assert sorted(added - set(rules)) == []
 
 

@@ -15,6 +15,7 @@ from models.registration.inventory import (
     paper_items,
 )
 from models.registration.registrant import EligibilityCheck, Registrant, Roster
+from models.reservation.booking import Booking
 
 RESIDENT_MODELS = (
     Registrant,
@@ -23,6 +24,7 @@ RESIDENT_MODELS = (
     ChangeNotice,
     RegistrantHistory,
     TalentEntry,
+    Booking,
 )
 
 

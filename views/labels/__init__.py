@@ -9,7 +9,7 @@ import enum
 from flask_admin.model import BaseModelView
 from jinja2.runtime import Context
 
-from views.labels import access_log, platform, public, registration, staff
+from views.labels import access_log, platform, public, registration, reservation, staff
 
 # Add your domain here: (domain, the PAIRS of views/labels/<domain>.py).
 DOMAINS = (
@@ -17,6 +17,7 @@ DOMAINS = (
     ("staff", staff.PAIRS),
     ("registration", registration.PAIRS),
     ("public", public.PAIRS),
+    ("reservation", reservation.PAIRS),
     ("access_log", access_log.PAIRS),
 )
 # Keyed by enum class and value: members of different enums share values ("active").

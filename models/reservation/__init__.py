@@ -1,0 +1,74 @@
+"""Facility reservations 施設予約: rooms' slots and closures, bookings, fees and 減免, refunds.
+
+The API other layers use (views, CLI, demo, jobs, tests). Services take and return objects,
+flush, and never commit; each refusal is a `rules.BookingError` (an `models.errors.InputError`:
+str() is the Japanese message, `.field` the input it is about) and leaves nothing behind.
+
+rooms — a room's slots (Room.slot_pattern, Room.parent_id live in models/organisation.py)
+    StandardSlot            am 午前 9–12, pm 午後 13–17, night 夜間 18–21, am_pm 午前・午後,
+                            all_day 全日 (combined slots book their parts)
+    Slot                    .code .start .end .parts .part_slots .is_part .span ("9:00–12:00")
+                            .starts_on(day) .ends_on(day) (naive Japan time)
+    slots_of(room)          bookable slots; part_slots(room): the grid's columns
+    slot_of(room, code)     Slot, or InputError(field="slot"); hourly rooms: "h10" (10–11),
+                            "h10-12" (a run, parts h10 h11); hourly_run(10, 12) == "h10-12"
+    units_of(room)          the leaf rooms a booking of it holds (全面 → 半面A, 半面B)
+    family_of(room)         ids of rooms whose bookings/closures touch it (parts and wholes)
+
+closures — Closure(kind weekly|monthly|period|works, weekday 0=Mon, nth, starts_on, ends_on,
+    yearly, room (None: the facility), slot (None: all day), reason)
+    add_closure(facility, kind, reason, *, by, room=, weekday=, nth=, starts_on=, ends_on=,
+                yearly=, slot=) -> Closure
+    closures_of(facility_id) -> list;  closure_reason(room, day, slot=None, closures=None)
+                            -> the reason staff see, or None when open
+    closed_rooms(closures, rooms, day) -> {room_id: reason}  (for a grid)
+
+fees — RoomFee(room, slot code or "hour", tier FeeTier, amount yen); Reduction (city_event 100 %,
+    disability_group 50 %, social_education 50 %; REDUCTION_PERCENT)
+    set_fee(room, slot, tier, amount);  fee_table(room);  table_fee(room, slot, tier)
+    quote(registrant, room, day, slot: Slot, *, admission, reduction) -> Quote (.amount yen:
+        table × 市外 % × admission % × (100 − 減免) %, rounded DOWN to 10 yen; the multipliers
+        per facility, else config RESERVATION_NON_RESIDENT_PERCENT 150 /
+        RESERVATION_ADMISSION_PERCENT 200)
+    tier_of(registrant, day);  is_non_resident(registrant)
+    refund_percent(day_of_use, cancelled_on, by_city) (≥30 days 100, ≥7 days 50, else 0;
+        by_city 100);  refund_amount(paid, percent) (rounded down to the yen)
+
+booking — Booking (registrant, facility, room, day, slot, series_id, state, people, purpose,
+    admission, tier, non_resident, table_fee, non_resident_percent, admission_percent,
+    reduction, reduction_percent, fee, deadline, paid_at/by, cancelled_at/by, cancel_reason,
+    cancelled_by_city, refund_percent, refund, created_by/at; .holds .is_active .is_paid)
+    BookingHold (booking, unit room, day, part slot, active, starts, ends)
+    BookingState provisional 仮予約 | confirmed 本予約 | cancelled | expired; ACTIVE_STATES
+
+rules — the services (`by` is the StaffUser at the counter; `now` an aware datetime)
+    book(registrant, room, day, slot_code, *, people, purpose, admission=False,
+         reduction=None, by, now=None) -> Booking
+        provisional, or confirmed at once when 減免 makes it free. Checks, in order: staff
+        serves the facility (BookingNotAllowed, field "room"); the slot exists ("slot");
+        not past ("day"); registrant confirmed, registered for this facility, current on
+        the day ("registrant"); people 1..capacity ("people"); purpose ("purpose"); within
+        the horizon (市内 booking_months_ahead, 市外 booking_months_ahead_non_resident),
+        not closed ("day", with the closure's reason); the monthly cap per facility
+        (booking_cap_per_month, counted over provisional+confirmed by month of use,
+        "registrant"); a fee in the table ("slot"); the slot free (SlotTaken, "slot").
+    book_series(registrant, room, first_day, last_day, slot_code, *, same keywords)
+        -> SeriesResult(.bookings, .refused [(day, message)]): weekly on first_day's weekday;
+        PER OCCURRENCE — each a booking of its own sharing a series_id; a closed day, a taken
+        slot or the cap refuses that occurrence only; BookingError when none can be booked.
+    record_payment(booking, *, by, now=None) -> Booking          provisional → confirmed
+    cancel(booking, reason, *, by, now=None, by_city=False) -> Booking   with the refund
+    expire_unpaid(day, now=None) -> list[Booking]   deadline < day → expired, reason kept
+    payment_deadline(room, booked_on, day)   booked_on + payment_days (default 7), never
+        later than the day before use (and never before booked_on)
+    lock_registrant(registrant)   the serialisation book() uses (FOR UPDATE / BEGIN IMMEDIATE)
+    bookings_in_month(registrant, facility_id, day) -> int;  horizon(registrant, room, today)
+    BookingError, SlotTaken, BookingNotAllowed; SeriesResult
+
+registrants — what registration asks of reservations (called through explicit lists)
+    future_bookings(registrant, today);  withdrawal_problem(registrant, today) -> str | None
+    (in change_notice.WITHDRAWAL_BLOCKERS);  erase_booking_purposes(registrant) (in
+    erasure.ERASERS);  describe(booking) -> "2026-12-01 中央公民館 第1会議室 9:00–12:00"
+
+jobs — daily(day): expire_unpaid.
+"""

@@ -1,0 +1,30 @@
+"""Display labels of reservations: booking states, slots, slot patterns, reductions, closures."""
+
+from flask_babel import lazy_gettext as _l
+
+from models.organisation import SlotPattern
+from models.reservation.booking import BookingState
+from models.reservation.closures import ClosureKind
+from models.reservation.fees import Reduction
+from models.reservation.rooms import StandardSlot
+
+PAIRS = (
+    (BookingState.PROVISIONAL, _l("Provisional (awaiting payment)")),
+    (BookingState.CONFIRMED, _l("Confirmed (paid)")),
+    (BookingState.CANCELLED, _l("Cancelled")),
+    (BookingState.EXPIRED, _l("Expired (not paid by the deadline)")),
+    (StandardSlot.AM, _l("Morning")),
+    (StandardSlot.PM, _l("Afternoon")),
+    (StandardSlot.NIGHT, _l("Evening")),
+    (StandardSlot.AM_PM, _l("Morning and afternoon")),
+    (StandardSlot.ALL_DAY, _l("All day")),
+    (SlotPattern.STANDARD, _l("Morning / afternoon / evening")),
+    (SlotPattern.HOURLY, _l("By the hour")),
+    (Reduction.CITY_EVENT, _l("Organised by the city (100%)")),
+    (Reduction.DISABILITY_GROUP, _l("Group of people with disabilities (50%)")),
+    (Reduction.SOCIAL_EDUCATION, _l("Social education group (50%)")),
+    (ClosureKind.WEEKLY, _l("Every week")),
+    (ClosureKind.MONTHLY, _l("Monthly (nth weekday)")),
+    (ClosureKind.PERIOD, _l("Dates or period")),
+    (ClosureKind.WORKS, _l("Works (blackout)")),
+)

@@ -1,5 +1,34 @@
-"""Who reaches the reservation screens: none yet (the domain's screens come next)."""
+"""Who reaches the reservation screens: the availability grid, booking at the counter, a
+booking's page (payment, cancellation), the 使用許可書 and the list of bookings — counter
+staff of the facility (rows and cells scoped to their facilities in the views)."""
 
-from admin_app.permissions.rules import Rule
+from flask_babel import lazy_gettext as _l
 
-RULES: dict[str, Rule] = {}
+from admin_app.permissions.rules import (
+    COUNTER,
+    PAGE_KINDS,
+    RESERVATIONS,
+    Rule,
+    model_view,
+    screens,
+)
+from models.access_log.entries import AccessAction as A
+
+RULES: dict[str, Rule] = {
+    # The grid shows who booked (number and name) to the facility's own staff only.
+    **screens(
+        "reservation",
+        _l("Reservations"),
+        RESERVATIONS,
+        {
+            "index": Rule(COUNTER, A.LIST, screen=_l("Availability")),
+            "book": Rule(COUNTER, A.VIEW, A.CREATE, screen=_l("New booking")),
+            "booking": Rule(COUNTER, A.VIEW, screen=PAGE_KINDS["details_view"]),
+            "pay": Rule(COUNTER, A.EDIT, A.EDIT, screen=_l("Payment")),
+            "cancel": Rule(COUNTER, A.VIEW, A.EDIT, screen=_l("Cancellation")),
+            "permit": Rule(COUNTER, A.VIEW, screen=_l("Permit of use (print)")),
+        },
+    ),
+    # The list of bookings (search, filters, CSV): read-only; bookings change on their page.
+    **model_view("booking", name=_l("Bookings"), area=RESERVATIONS, read=COUNTER, export=COUNTER),
+}

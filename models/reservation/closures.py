@@ -103,10 +103,22 @@ def closure_reason(
 ) -> str | None:
     """Why the room is closed on that day (in that slot), or None when it is open. Pass
     `closures` (closures_of(facility)) to check many cells with one query."""
-    rooms = family_of(room)
-    for closure in closures if closures is not None else closures_of(room.facility_id):
+    return reason_in(
+        closures if closures is not None else closures_of(room.facility_id),
+        family_of(room),
+        day,
+        slot,
+    )
+
+
+def reason_in(
+    closures: list[Closure], family: set[int], day: date, slot: Slot | None
+) -> str | None:
+    """The first of `closures` that closes a room of `family` (family_of(room)) on the day,
+    in the slot: its reason, or None."""
+    for closure in closures:
         if (
-            (closure.room_id is None or closure.room_id in rooms)
+            (closure.room_id is None or closure.room_id in family)
             and closure.covers_day(day)
             and closure.covers_slot(slot)
         ):

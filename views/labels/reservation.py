@@ -6,6 +6,7 @@ from models.organisation import SlotPattern
 from models.reservation.booking import BookingState
 from models.reservation.closures import ClosureKind
 from models.reservation.fees import Reduction
+from models.reservation.grid import CellState
 from models.reservation.rooms import StandardSlot
 
 PAIRS = (
@@ -23,6 +24,11 @@ PAIRS = (
     (Reduction.CITY_EVENT, _l("Organised by the city (100%)")),
     (Reduction.DISABILITY_GROUP, _l("Group of people with disabilities (50%)")),
     (Reduction.SOCIAL_EDUCATION, _l("Social education group (50%)")),
+    (CellState.FREE, _l("Free")),
+    (CellState.PROVISIONAL, _l("Provisional")),
+    (CellState.CONFIRMED, _l("Booked (paid)")),
+    (CellState.CLOSED, _l("Closed")),
+    (CellState.PAST, _l("Past")),
     (ClosureKind.WEEKLY, _l("Every week")),
     (ClosureKind.MONTHLY, _l("Monthly (nth weekday)")),
     (ClosureKind.PERIOD, _l("Dates or period")),

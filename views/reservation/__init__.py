@@ -1,8 +1,26 @@
-"""Reservation screens (the availability grid, bookings, permits): none yet — the domain core
-is in models/reservation/; its screens come next."""
+"""Reservation screens: the availability grid, booking at the counter, a booking's page
+(payment, cancellation, the 使用許可書) and the list of bookings."""
 
 from flask_admin import Admin
+from flask_babel import lazy_gettext as _l
+
+from admin_app.extensions import db
+from models.reservation.booking import Booking
+from views.reservation.bookings import BookingListView
+from views.reservation.counter import ReservationView
 
 
 def add_views(admin: Admin) -> None:
-    """Adds nothing yet."""
+    """The Reservations menu: the grid first (where the counter starts), then the list."""
+    reservations = _l("Reservations")
+    admin.add_view(
+        ReservationView(
+            name=_l("Availability"),
+            category=reservations,
+            endpoint="reservation",
+            url="reservation",
+        )
+    )
+    admin.add_view(
+        BookingListView(Booking, db, name=_l("Bookings"), category=reservations, endpoint="booking")
+    )

@@ -1,0 +1,150 @@
+"""The availability grid 空き状況: a facility's rooms × days × part slots, each cell free,
+provisional 仮予約, confirmed 本予約, closed 休 (with the reason) or past.
+
+A cell of a room is held when any of its units holds the (day, part slot): the 全面 hall shows
+the bookings of either half, a half shows the whole's. Two queries whatever the size: the
+facility's rooms and the active holds of the period (ix_booking_hold_room_day); closures are a
+handful of rows read once.
+"""
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from admin_app.extensions import db
+from models.organisation import Facility, Room
+from models.reservation.booking import Booking, BookingHold, BookingState
+from models.reservation.closures import Closure, closures_of, reason_in
+from models.reservation.rooms import Slot, family_of, part_slots, units_of
+
+WEEK_DAYS = 7
+
+
+class CellState(enum.StrEnum):
+    FREE = "free"  # ○ bookable
+    PROVISIONAL = "provisional"  # 仮 held, not paid yet
+    CONFIRMED = "confirmed"  # 済 paid
+    CLOSED = "closed"  # 休 with the reason
+    PAST = "past"  # － over
+
+
+@dataclass(frozen=True)
+class Cell:
+    state: CellState
+    booking: Booking | None = None
+    reason: str | None = None  # why it is closed
+
+
+@dataclass
+class Grid:
+    facility: Facility
+    days: list[date]
+    rooms: list[Room]
+    columns: dict[int, tuple[Slot, ...]]  # room id → its part slots
+    cells: dict[tuple[int, date, str], Cell] = field(default_factory=dict)
+
+    def cell(self, room: Room, day: date, slot: Slot) -> Cell:
+        return self.cells[(room.id, day, slot.code)]
+
+    @property
+    def first(self) -> date:
+        return self.days[0]
+
+    @property
+    def last(self) -> date:
+        return self.days[-1]
+
+
+def week_of(day: date) -> list[date]:
+    """Seven days from `day` (the grid's week starts on the day asked for)."""
+    return [day + timedelta(days=i) for i in range(WEEK_DAYS)]
+
+
+def month_of(day: date) -> list[date]:
+    """Every day of `day`'s month."""
+    first = day.replace(day=1)
+    last = first + relativedelta(months=1) - timedelta(days=1)
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def rooms_of(facility_id: int) -> list[Room]:
+    """The facility's rooms in display order: each whole followed by its parts."""
+    rooms = db.session.scalars(
+        select(Room)
+        .where(Room.facility_id == facility_id)
+        .options(selectinload(Room.children))
+        .order_by(Room.id)
+    ).all()
+    ordered: list[Room] = []
+
+    def visit(room: Room) -> None:
+        ordered.append(room)
+        for child in sorted(room.children, key=lambda r: r.id):
+            visit(child)
+
+    for room in rooms:
+        if room.parent_id is None:
+            visit(room)
+    return ordered
+
+
+def held(facility_id: int, first: date, last: date) -> dict[tuple[int, date, str], Booking]:
+    """Active holds of the facility's units in first…last: (unit id, day, part) → booking."""
+    rows = db.session.execute(
+        select(BookingHold.room_id, BookingHold.day, BookingHold.slot, Booking)
+        .join(Booking, Booking.id == BookingHold.booking_id)
+        .options(selectinload(Booking.registrant))
+        .where(
+            Booking.facility_id == facility_id,
+            BookingHold.active,
+            BookingHold.day.between(first, last),
+        )
+    ).all()
+    return {(room_id, day, slot): booking for room_id, day, slot, booking in rows}
+
+
+def grid_for(facility: Facility, days: list[date], now: datetime) -> Grid:
+    """The grid of `facility` over `days` as of `now` (naive Japan time)."""
+    rooms = rooms_of(facility.id)
+    holds = held(facility.id, days[0], days[-1])
+    closures = closures_of(facility.id)
+    grid = Grid(facility, days, rooms, {room.id: part_slots(room) for room in rooms})
+    for room in rooms:
+        units = [unit.id for unit in units_of(room)]
+        family = family_of(room)
+        for day in days:
+            for slot in grid.columns[room.id]:
+                grid.cells[(room.id, day, slot.code)] = _cell(
+                    holds, closures, units, family, day, slot, now
+                )
+    return grid
+
+
+def _cell(
+    holds: dict[tuple[int, date, str], Booking],
+    closures: list[Closure],
+    units: list[int],
+    family: set[int],
+    day: date,
+    slot: Slot,
+    now: datetime,
+) -> Cell:
+    for unit in units:
+        booking = holds.get((unit, day, slot.code))
+        if booking is not None:
+            state = (
+                CellState.CONFIRMED
+                if booking.state == BookingState.CONFIRMED
+                else CellState.PROVISIONAL
+            )
+            return Cell(state, booking)
+    reason = reason_in(closures, family, day, slot)
+    if reason is not None:
+        return Cell(CellState.CLOSED, reason=reason)
+    if slot.starts_on(day) <= now:
+        return Cell(CellState.PAST)
+    return Cell(CellState.FREE)

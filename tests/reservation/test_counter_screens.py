@@ -1,0 +1,261 @@
+"""The counter's reservation screens over HTTP: the grid shows free, held and closed cells with
+who booked (to the facility's staff only), a free cell books through the form with the fee
+shown first, a booking is paid, cancelled with its refund and printed as a permit, and
+another facility's staff get 404 for every one of those pages."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from admin_app.extensions import db
+from models import Booking, BookingState, ClosureKind, Facility
+from models.clock import today_local
+from models.reservation.closures import add_closure
+from tests.builders.reservation import (
+    HALF_A,
+    HALL,
+    make_booker,
+    make_booking,
+    next_weekday,
+    registrant,
+    room,
+    soon,
+    staff,
+)
+from tests.support import csrf_token
+
+TUESDAY = 1
+
+
+def facility_id(name: str = "中央公民館") -> int:
+    return db.session.scalar(select(Facility.id).where(Facility.name == name))
+
+
+def cell(html: str, room_id: int, day, slot: str) -> str:
+    """The <td> of one grid cell (its whole markup)."""
+    match = re.search(
+        rf'<td class="[a-z]+" data-room="{room_id}" data-day="{day.isoformat()}" '
+        rf'data-slot="{slot}" data-state="[a-z]+">.*?</td>',
+        html,
+        re.S,
+    )
+    assert match, f"no cell {room_id} {day} {slot}"
+    return match.group(0)
+
+
+def booking_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Booking))
+
+
+def book_form(client, room_id: int, day, slot: str, **fields):
+    url = f"/admin/reservation/book/?room_id={room_id}&day={day.isoformat()}&slot={slot}"
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {
+        "csrf_token": csrf_token(page.get_data(as_text=True)),
+        "people": "10",
+        "purpose": "合唱の練習",
+        "reduction": "",
+        "repeat_until": "",
+        "step": "book",
+        **fields,
+    }
+    return client.post(url, data=data)
+
+
+@pytest.fixture
+def booker(app, demo):
+    with app.app_context():
+        rid = make_booker(name="東村山合唱団")
+        return rid, registrant(rid).registration_number
+
+
+def test_the_grid_shows_free_held_and_closed_cells_with_who_booked(app, login_as, booker):
+    rid, number = booker
+    day = next_weekday(TUESDAY)
+    with app.app_context():
+        make_booking(rid, "第1会議室", day, "am")
+        add_closure(
+            db.session.get(Facility, facility_id()),
+            ClosureKind.PERIOD,
+            "空調工事",
+            by=staff(),
+            room=room("第2会議室"),
+            starts_on=day,
+            ends_on=day,
+        )
+        db.session.commit()
+        first, second = room("第1会議室").id, room("第2会議室").id
+    client = login_as("staff1")
+    html = client.get(
+        f"/admin/reservation/?facility_id={facility_id_of(app)}&start={day.isoformat()}"
+    ).get_data(as_text=True)
+    held = cell(html, first, day, "am")
+    assert 'data-state="provisional"' in held
+    assert number in held and "東村山合唱団" in held
+    assert 'data-state="free"' in cell(html, first, day, "pm")
+    assert f"/admin/reservation/book/?room_id={first}" in cell(html, first, day, "pm")
+    closed = cell(html, second, day, "am")
+    assert 'data-state="closed"' in closed and "空調工事" in closed
+
+
+def facility_id_of(app, name: str = "中央公民館") -> int:
+    with app.app_context():
+        return facility_id(name)
+
+
+def test_the_month_grid_and_a_whole_hall_held_by_its_half(app, login_as, booker):
+    rid, _ = booker
+    day = next_weekday(TUESDAY, soon(3))
+    with app.app_context():
+        make_booking(rid, HALF_A, day, "pm", people=5)
+        hall = room(HALL).id
+    client = login_as("staff1")
+    html = client.get(
+        f"/admin/reservation/?facility_id={facility_id_of(app)}&period=month&start={day.isoformat()}"
+    ).get_data(as_text=True)
+    assert 'data-state="provisional"' in cell(html, hall, day, "pm")
+    assert html.count('data-day="') >= 28 * 3
+
+
+def test_booking_a_free_slot_shows_the_fee_then_books_provisionally(app, login_as, booker):
+    rid, number = booker
+    day = next_weekday(TUESDAY)
+    with app.app_context():
+        first = room("第1会議室").id
+    client = login_as("staff1")
+    quote = book_form(client, first, day, "am", registration_number=number, step="quote")
+    assert quote.status_code == 200
+    page = quote.get_data(as_text=True)
+    assert 'data-testid="fee"' in page and "円" in page
+    with app.app_context():
+        assert booking_count() == 0  # the fee shown, nothing booked yet
+    done = book_form(client, first, day, "am", registration_number=number)
+    assert done.status_code == 302
+    with app.app_context():
+        booking = db.session.scalar(select(Booking))
+        assert booking.state == BookingState.PROVISIONAL and booking.registrant_id == rid
+        assert done.headers["Location"].endswith(f"/admin/reservation/booking/?id={booking.id}")
+
+
+@pytest.mark.parametrize(
+    ("case", "fields", "message"),
+    [
+        ("unknown number", {"registration_number": "99999999"}, "登録番号"),
+        ("over capacity", {"people": "100000"}, "人まで"),
+        ("no purpose", {"purpose": ""}, "利用目的"),
+        ("no people", {"people": ""}, "人数"),
+    ],
+)
+def test_bad_input_is_refused_at_the_field_and_nothing_is_saved(
+    app, login_as, booker, case, fields, message
+):
+    _, number = booker
+    with app.app_context():
+        first = room("第1会議室").id
+    client = login_as("staff1")
+    response = book_form(
+        client, first, next_weekday(TUESDAY), "am", **{"registration_number": number, **fields}
+    )
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert booking_count() == 0
+
+
+def test_a_past_day_a_closed_day_and_a_taken_slot_are_refused_in_japanese(app, login_as, booker):
+    rid, number = booker
+    day = next_weekday(TUESDAY)
+    with app.app_context():
+        first = room("第1会議室").id
+        make_booking(rid, "第1会議室", day, "am")
+    client = login_as("staff1")
+    past = book_form(
+        client, first, today_local() - timedelta(days=1), "am", registration_number=number
+    )
+    assert "過ぎた" in past.get_data(as_text=True) or "過去" in past.get_data(as_text=True)
+    monday = next_weekday(0)  # 中央公民館 closes on Mondays in the demo
+    closed = book_form(client, first, monday, "am", registration_number=number)
+    assert closed.status_code == 200
+    other = make_other_booker(app)
+    taken = book_form(client, first, day, "am", registration_number=other)
+    assert "この枠は既に予約されています" in taken.get_data(as_text=True)
+    with app.app_context():
+        assert booking_count() == 1
+
+
+def make_other_booker(app) -> str:
+    with app.app_context():
+        return registrant(make_booker(name="第二合唱団")).registration_number
+
+
+def test_payment_confirms_and_the_permit_prints_with_the_addressee(app, login_as, booker):
+    rid, number = booker
+    day = next_weekday(TUESDAY)
+    with app.app_context():
+        bid = make_booking(rid, "第1会議室", day, "am")
+    client = login_as("staff1")
+    assert client.get(f"/admin/reservation/permit/?id={bid}").status_code == 404  # unpaid
+    page = client.get(f"/admin/reservation/booking/?id={bid}").get_data(as_text=True)
+    paid = client.post(f"/admin/reservation/pay/?id={bid}", data={"csrf_token": csrf_token(page)})
+    assert paid.status_code == 302
+    with app.app_context():
+        assert db.session.get(Booking, bid).state == BookingState.CONFIRMED
+    permit = client.get(f"/admin/reservation/permit/?id={bid}").get_data(as_text=True)
+    assert "使用許可書" in permit and "東村山市" in permit and number in permit
+    assert "令和" in permit and "第1会議室" in permit
+
+
+def test_cancelling_needs_a_reason_and_records_the_refund(app, login_as, booker):
+    rid, _ = booker
+    with app.app_context():
+        bid = make_booking(rid, "第1会議室", soon(40), "am")
+    client = login_as("staff1")
+    page = client.get(f"/admin/reservation/cancel/?id={bid}").get_data(as_text=True)
+    token = csrf_token(page)
+    refused = client.post(f"/admin/reservation/cancel/?id={bid}", data={"csrf_token": token})
+    assert refused.status_code == 200 and "理由" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Booking, bid).state == BookingState.PROVISIONAL
+    done = client.post(
+        f"/admin/reservation/cancel/?id={bid}",
+        data={"csrf_token": token, "reason": "日程の変更"},
+    )
+    assert done.status_code == 302
+    with app.app_context():
+        booking = db.session.get(Booking, bid)
+        assert booking.state == BookingState.CANCELLED and booking.cancel_reason == "日程の変更"
+
+
+def test_another_facilitys_staff_get_404_and_never_see_the_booking(app, login_as, booker):
+    rid, number = booker
+    day = next_weekday(TUESDAY)
+    with app.app_context():
+        bid = make_booking(rid, "第1会議室", day, "am")
+        first = room("第1会議室").id
+    client = login_as("staff2")  # スポーツセンター
+    for url in (
+        f"/admin/reservation/booking/?id={bid}",
+        f"/admin/reservation/permit/?id={bid}",
+        f"/admin/reservation/cancel/?id={bid}",
+        f"/admin/reservation/?facility_id={facility_id_of(app)}",
+        f"/admin/reservation/book/?room_id={first}&day={day.isoformat()}&slot=pm",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert number not in client.get("/admin/booking/").get_data(as_text=True)
+    export = client.get("/admin/booking/export/csv/")
+    assert export.status_code == 200 and number not in export.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Booking, bid).state == BookingState.PROVISIONAL
+
+
+def test_the_booking_list_and_its_csv_show_the_facilitys_bookings(app, login_as, booker):
+    rid, number = booker
+    with app.app_context():
+        make_booking(rid, "第1会議室", next_weekday(TUESDAY), "am")
+    client = login_as("staff1")
+    assert number in client.get("/admin/booking/").get_data(as_text=True)
+    export = client.get("/admin/booking/export/csv/")
+    assert export.status_code == 200 and number in export.get_data(as_text=True)

@@ -144,7 +144,7 @@ def test_booking_a_free_slot_shows_the_fee_then_books_provisionally(app, login_a
     ("case", "fields", "message"),
     [
         ("unknown number", {"registration_number": "99999999"}, "登録番号"),
-        ("over capacity", {"people": "100000"}, "人まで"),
+        ("over capacity", {"people": "100000"}, "この室場の定員は30人です"),
         ("no purpose", {"purpose": ""}, "利用目的"),
         ("no people", {"people": ""}, "人数"),
     ],
@@ -171,14 +171,25 @@ def test_a_past_day_a_closed_day_and_a_taken_slot_are_refused_in_japanese(app, l
     with app.app_context():
         first = room("第1会議室").id
         make_booking(rid, "第1会議室", day, "am")
+        add_closure(
+            db.session.get(Facility, facility_id()),
+            ClosureKind.WEEKLY,
+            "休館日（毎週月曜日）",
+            by=staff(),
+            weekday=0,
+        )
+        db.session.commit()
     client = login_as("staff1")
     past = book_form(
         client, first, today_local() - timedelta(days=1), "am", registration_number=number
     )
-    assert "過ぎた" in past.get_data(as_text=True) or "過去" in past.get_data(as_text=True)
-    monday = next_weekday(0)  # 中央公民館 closes on Mondays in the demo
+    assert "利用日時が過ぎています" in past.get_data(as_text=True)
+    monday = next_weekday(0)
     closed = book_form(client, first, monday, "am", registration_number=number)
-    assert closed.status_code == 200
+    assert (
+        closed.status_code == 200
+        and "利用できません（休館日（毎週月曜日））" in closed.get_data(as_text=True)
+    )
     other = make_other_booker(app)
     taken = book_form(client, first, day, "am", registration_number=other)
     assert "この枠は既に予約されています" in taken.get_data(as_text=True)

@@ -13,6 +13,7 @@ from admin_app.extensions import db
 from models import Booking, BookingState, ClosureKind, Facility
 from models.clock import today_local
 from models.reservation.closures import add_closure
+from tests.builders.registration import make_registrant
 from tests.builders.reservation import (
     HALF_A,
     HALL,
@@ -270,3 +271,60 @@ def test_the_booking_list_and_its_csv_show_the_facilitys_bookings(app, login_as,
     assert number in client.get("/admin/booking/").get_data(as_text=True)
     export = client.get("/admin/booking/export/csv/")
     assert export.status_code == 200 and number in export.get_data(as_text=True)
+
+
+def test_the_registrants_page_lists_its_bookings(app, login_as, booker):
+    rid, _ = booker
+    day = next_weekday(TUESDAY)
+    with app.app_context():
+        bid = make_booking(rid, "第1会議室", day, "pm")
+    page = login_as("staff1").get(f"/admin/registrant/details/?id={rid}").get_data(as_text=True)
+    listed = page[page.index('data-testid="registrant-bookings"') :]
+    assert f"/admin/reservation/booking/?id={bid}" in listed
+    assert "第1会議室" in listed and "午後" in listed and "仮予約" in listed
+
+
+def make_unconfirmed(app) -> str:
+    with app.app_context():
+        return registrant(make_registrant(name="未確認の会", confirmed=False)).registration_number
+
+
+def other_facilitys_number(app) -> str:
+    with app.app_context():
+        return registrant(make_booker("スポーツセンター", name="他施設の会")).registration_number
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("unconfirmed", "最終確認前のため、予約できません"),
+        ("other facility", "この登録番号の利用登録者は、この施設にはいません"),
+        ("beyond the horizon", "予約できるのは"),
+        ("cap reached", "上限"),
+    ],
+)
+def test_who_and_when_are_refused_in_japanese_with_nothing_saved(
+    app, login_as, booker, case, message
+):
+    rid, number = booker
+    day = next_weekday(TUESDAY)
+    with app.app_context():
+        first = room("第1会議室").id
+    if case == "unconfirmed":
+        number = make_unconfirmed(app)
+    elif case == "other facility":
+        number = other_facilitys_number(app)
+    elif case == "beyond the horizon":
+        day = next_weekday(TUESDAY, today_local() + timedelta(days=120))
+    elif case == "cap reached":
+        with app.app_context():
+            db.session.get(Facility, facility_id()).booking_cap_per_month = 1
+            db.session.commit()
+            make_booking(rid, "第2会議室", day, "night")
+    with app.app_context():
+        before = booking_count()
+    response = book_form(login_as("staff1"), first, day, "am", registration_number=number)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert booking_count() == before

@@ -328,3 +328,51 @@ def test_who_and_when_are_refused_in_japanese_with_nothing_saved(
     assert message in response.get_data(as_text=True)
     with app.app_context():
         assert booking_count() == before
+
+
+def test_a_weekly_series_books_each_date_and_one_can_be_cancelled_alone(app, login_as, booker):
+    rid, number = booker
+    day = next_weekday(TUESDAY)
+    with app.app_context():
+        first = room("第1会議室").id
+    client = login_as("staff1")
+    until = (day + timedelta(days=14)).isoformat()
+    quote = book_form(
+        client, first, day, "night", registration_number=number, repeat_until=until, step="quote"
+    )
+    assert "× 3" in quote.get_data(as_text=True)  # three dates, the total shown
+    done = book_form(client, first, day, "night", registration_number=number, repeat_until=until)
+    assert done.status_code == 302
+    with app.app_context():
+        series = db.session.scalars(select(Booking).order_by(Booking.day)).all()
+        assert [b.day for b in series] == [day + timedelta(days=7 * i) for i in range(3)]
+        assert len({b.series_id for b in series}) == 1
+        middle = series[1].id
+    page = client.get(f"/admin/reservation/cancel/?id={middle}").get_data(as_text=True)
+    client.post(
+        f"/admin/reservation/cancel/?id={middle}",
+        data={"csrf_token": csrf_token(page), "reason": "会場の都合"},
+    )
+    with app.app_context():
+        states = [b.state for b in db.session.scalars(select(Booking).order_by(Booking.day))]
+    assert states == [BookingState.PROVISIONAL, BookingState.CANCELLED, BookingState.PROVISIONAL]
+
+
+def test_a_full_reduction_is_free_and_confirmed_at_once(app, login_as, booker):
+    _, number = booker
+    with app.app_context():
+        first = room("第1会議室").id
+    client = login_as("staff1")
+    done = book_form(
+        client,
+        first,
+        next_weekday(TUESDAY),
+        "am",
+        registration_number=number,
+        reduction="city_event",
+    )
+    assert done.status_code == 302
+    with app.app_context():
+        booking = db.session.scalar(select(Booking))
+        assert booking.fee == 0 and booking.state == BookingState.CONFIRMED
+        assert booking.reduction.value == "city_event"

@@ -46,6 +46,12 @@ def cell(html: str, room_id: int, day, slot: str) -> str:
     return match.group(0)
 
 
+def close(kind: ClosureKind, reason: str, **when) -> None:
+    """A closure of 中央公民館 added by staff1, committed."""
+    add_closure(db.session.get(Facility, facility_id()), kind, reason, by=staff(), **when)
+    db.session.commit()
+
+
 def booking_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Booking))
 
@@ -78,16 +84,7 @@ def test_the_grid_shows_free_held_and_closed_cells_with_who_booked(app, login_as
     day = next_weekday(TUESDAY)
     with app.app_context():
         make_booking(rid, "第1会議室", day, "am")
-        add_closure(
-            db.session.get(Facility, facility_id()),
-            ClosureKind.PERIOD,
-            "空調工事",
-            by=staff(),
-            room=room("第2会議室"),
-            starts_on=day,
-            ends_on=day,
-        )
-        db.session.commit()
+        close(ClosureKind.PERIOD, "空調工事", room=room("第2会議室"), starts_on=day, ends_on=day)
         first, second = room("第1会議室").id, room("第2会議室").id
     client = login_as("staff1")
     html = client.get(
@@ -172,14 +169,7 @@ def test_a_past_day_a_closed_day_and_a_taken_slot_are_refused_in_japanese(app, l
     with app.app_context():
         first = room("第1会議室").id
         make_booking(rid, "第1会議室", day, "am")
-        add_closure(
-            db.session.get(Facility, facility_id()),
-            ClosureKind.WEEKLY,
-            "休館日（毎週月曜日）",
-            by=staff(),
-            weekday=0,
-        )
-        db.session.commit()
+        close(ClosureKind.WEEKLY, "休館日（毎週月曜日）", weekday=0)
     client = login_as("staff1")
     past = book_form(
         client, first, today_local() - timedelta(days=1), "am", registration_number=number

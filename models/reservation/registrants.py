@@ -11,6 +11,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from admin_app.extensions import db
 from models.registration.registrant import Registrant
@@ -29,6 +30,19 @@ def future_bookings(registrant: Registrant, today: date) -> list[Booking]:
                 Booking.state.in_(ACTIVE_STATES),
             )
             .order_by(Booking.day, Booking.id)
+        )
+    )
+
+
+def bookings_of(registrant: Registrant, limit: int = 100) -> list[Booking]:
+    """The registrant's bookings in every state, the latest day of use first (its page)."""
+    return list(
+        db.session.scalars(
+            select(Booking)
+            .options(joinedload(Booking.room))
+            .where(Booking.registrant_id == registrant.id)
+            .order_by(Booking.day.desc(), Booking.id.desc())
+            .limit(limit)
         )
     )
 

@@ -13,6 +13,7 @@ from admin_app.extensions import db
 from models import Booking, BookingState, ClosureKind, Facility
 from models.clock import today_local
 from models.reservation.closures import add_closure
+from tests.builders.registration import make_registrant
 from tests.builders.reservation import (
     HALF_A,
     HALL,
@@ -43,6 +44,12 @@ def cell(html: str, room_id: int, day, slot: str) -> str:
     )
     assert match, f"no cell {room_id} {day} {slot}"
     return match.group(0)
+
+
+def close(kind: ClosureKind, reason: str, **when) -> None:
+    """A closure of 中央公民館 added by staff1, committed."""
+    add_closure(db.session.get(Facility, facility_id()), kind, reason, by=staff(), **when)
+    db.session.commit()
 
 
 def booking_count() -> int:
@@ -77,16 +84,7 @@ def test_the_grid_shows_free_held_and_closed_cells_with_who_booked(app, login_as
     day = next_weekday(TUESDAY)
     with app.app_context():
         make_booking(rid, "第1会議室", day, "am")
-        add_closure(
-            db.session.get(Facility, facility_id()),
-            ClosureKind.PERIOD,
-            "空調工事",
-            by=staff(),
-            room=room("第2会議室"),
-            starts_on=day,
-            ends_on=day,
-        )
-        db.session.commit()
+        close(ClosureKind.PERIOD, "空調工事", room=room("第2会議室"), starts_on=day, ends_on=day)
         first, second = room("第1会議室").id, room("第2会議室").id
     client = login_as("staff1")
     html = client.get(
@@ -144,7 +142,7 @@ def test_booking_a_free_slot_shows_the_fee_then_books_provisionally(app, login_a
     ("case", "fields", "message"),
     [
         ("unknown number", {"registration_number": "99999999"}, "登録番号"),
-        ("over capacity", {"people": "100000"}, "人まで"),
+        ("over capacity", {"people": "100000"}, "この室場の定員は30人です"),
         ("no purpose", {"purpose": ""}, "利用目的"),
         ("no people", {"people": ""}, "人数"),
     ],
@@ -171,14 +169,18 @@ def test_a_past_day_a_closed_day_and_a_taken_slot_are_refused_in_japanese(app, l
     with app.app_context():
         first = room("第1会議室").id
         make_booking(rid, "第1会議室", day, "am")
+        close(ClosureKind.WEEKLY, "休館日（毎週月曜日）", weekday=0)
     client = login_as("staff1")
     past = book_form(
         client, first, today_local() - timedelta(days=1), "am", registration_number=number
     )
-    assert "過ぎた" in past.get_data(as_text=True) or "過去" in past.get_data(as_text=True)
-    monday = next_weekday(0)  # 中央公民館 closes on Mondays in the demo
+    assert "利用日時が過ぎています" in past.get_data(as_text=True)
+    monday = next_weekday(0)
     closed = book_form(client, first, monday, "am", registration_number=number)
-    assert closed.status_code == 200
+    assert (
+        closed.status_code == 200
+        and "利用できません（休館日（毎週月曜日））" in closed.get_data(as_text=True)
+    )
     other = make_other_booker(app)
     taken = book_form(client, first, day, "am", registration_number=other)
     assert "この枠は既に予約されています" in taken.get_data(as_text=True)
@@ -259,3 +261,108 @@ def test_the_booking_list_and_its_csv_show_the_facilitys_bookings(app, login_as,
     assert number in client.get("/admin/booking/").get_data(as_text=True)
     export = client.get("/admin/booking/export/csv/")
     assert export.status_code == 200 and number in export.get_data(as_text=True)
+
+
+def test_the_registrants_page_lists_its_bookings(app, login_as, booker):
+    rid, _ = booker
+    day = next_weekday(TUESDAY)
+    with app.app_context():
+        bid = make_booking(rid, "第1会議室", day, "pm")
+    page = login_as("staff1").get(f"/admin/registrant/details/?id={rid}").get_data(as_text=True)
+    listed = page[page.index('data-testid="registrant-bookings"') :]
+    assert f"/admin/reservation/booking/?id={bid}" in listed
+    assert "第1会議室" in listed and "午後" in listed and "仮予約" in listed
+
+
+def make_unconfirmed(app) -> str:
+    with app.app_context():
+        return registrant(make_registrant(name="未確認の会", confirmed=False)).registration_number
+
+
+def other_facilitys_number(app) -> str:
+    with app.app_context():
+        return registrant(make_booker("スポーツセンター", name="他施設の会")).registration_number
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("unconfirmed", "最終確認前のため、予約できません"),
+        ("other facility", "この登録番号の利用登録者は、この施設にはいません"),
+        ("beyond the horizon", "予約できるのは"),
+        ("cap reached", "上限"),
+    ],
+)
+def test_who_and_when_are_refused_in_japanese_with_nothing_saved(
+    app, login_as, booker, case, message
+):
+    rid, number = booker
+    day = next_weekday(TUESDAY)
+    with app.app_context():
+        first = room("第1会議室").id
+    if case == "unconfirmed":
+        number = make_unconfirmed(app)
+    elif case == "other facility":
+        number = other_facilitys_number(app)
+    elif case == "beyond the horizon":
+        day = next_weekday(TUESDAY, today_local() + timedelta(days=120))
+    elif case == "cap reached":
+        with app.app_context():
+            db.session.get(Facility, facility_id()).booking_cap_per_month = 1
+            db.session.commit()
+            make_booking(rid, "第2会議室", day, "night")
+    with app.app_context():
+        before = booking_count()
+    response = book_form(login_as("staff1"), first, day, "am", registration_number=number)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert booking_count() == before
+
+
+def test_a_weekly_series_books_each_date_and_one_can_be_cancelled_alone(app, login_as, booker):
+    rid, number = booker
+    day = next_weekday(TUESDAY)
+    with app.app_context():
+        first = room("第1会議室").id
+    client = login_as("staff1")
+    until = (day + timedelta(days=14)).isoformat()
+    quote = book_form(
+        client, first, day, "night", registration_number=number, repeat_until=until, step="quote"
+    )
+    assert "× 3" in quote.get_data(as_text=True)  # three dates, the total shown
+    done = book_form(client, first, day, "night", registration_number=number, repeat_until=until)
+    assert done.status_code == 302
+    with app.app_context():
+        series = db.session.scalars(select(Booking).order_by(Booking.day)).all()
+        assert [b.day for b in series] == [day + timedelta(days=7 * i) for i in range(3)]
+        assert len({b.series_id for b in series}) == 1
+        middle = series[1].id
+    page = client.get(f"/admin/reservation/cancel/?id={middle}").get_data(as_text=True)
+    client.post(
+        f"/admin/reservation/cancel/?id={middle}",
+        data={"csrf_token": csrf_token(page), "reason": "会場の都合"},
+    )
+    with app.app_context():
+        states = [b.state for b in db.session.scalars(select(Booking).order_by(Booking.day))]
+    assert states == [BookingState.PROVISIONAL, BookingState.CANCELLED, BookingState.PROVISIONAL]
+
+
+def test_a_full_reduction_is_free_and_confirmed_at_once(app, login_as, booker):
+    _, number = booker
+    with app.app_context():
+        first = room("第1会議室").id
+    client = login_as("staff1")
+    done = book_form(
+        client,
+        first,
+        next_weekday(TUESDAY),
+        "am",
+        registration_number=number,
+        reduction="city_event",
+    )
+    assert done.status_code == 302
+    with app.app_context():
+        booking = db.session.scalar(select(Booking))
+        assert booking.fee == 0 and booking.state == BookingState.CONFIRMED
+        assert booking.reduction.value == "city_event"

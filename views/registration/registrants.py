@@ -71,13 +71,18 @@ from models.registration.trail import (
     register,
     renew,
 )
+from models.reservation.booking import Booking
+from models.reservation.registrants import bookings_of
 from models.staff.accounts import COUNTER_ROLES, StaffUser
 from models.typed_input import query_id
 from views.base import FacilityScopedView, exists
 from views.labels import choices, enum_formatter, label
 from views.outcome import apply_cleaned
+from views.reservation.words import booking_slot
 
 SHOWN = visible_fields(COUNTER_ROLES)  # the registrant view is open to counter roles only
+
+BOOKINGS_SHOWN = 100  # the latest; the booking list finds the rest
 
 
 def _not_in_future(form: Form, field: Field) -> None:
@@ -565,6 +570,11 @@ class RegistrantView(FacilityScopedView):
         return open_notice_of(registrant.id)
 
     @staticmethod
+    def bookings(registrant: Registrant) -> Sequence[Booking]:
+        """The registrant's bookings (the latest first), each linking to its page."""
+        return bookings_of(registrant, BOOKINGS_SHOWN)
+
+    @staticmethod
     def history(registrant: Registrant) -> Sequence[RegistrantHistory]:
         return db.session.scalars(
             select(RegistrantHistory)
@@ -584,6 +594,7 @@ class RegistrantView(FacilityScopedView):
         kwargs.setdefault("label", label)
         kwargs.setdefault("field_label", field_label)
         kwargs.setdefault("history_value", history_value)
+        kwargs.setdefault("booking_slot", booking_slot)
         return super().render(template, **kwargs)
 
     # --- final confirmation 最終確認: one record, or the selected ones ---

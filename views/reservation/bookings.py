@@ -12,10 +12,9 @@ from sqlalchemy.orm import Query, joinedload
 
 from admin_app.formatting import jdate
 from models.reservation.booking import Booking
-from models.reservation.rooms import slot_of
 from views.base import FacilityScopedView
 from views.labels import enum_formatter
-from views.reservation.words import slot_name
+from views.reservation.words import booking_slot
 
 
 def _day(view: BaseModelView, context: Context, model: Booking, name: str) -> str:
@@ -23,7 +22,7 @@ def _day(view: BaseModelView, context: Context, model: Booking, name: str) -> st
 
 
 def _slot(view: BaseModelView, context: Context, model: Booking, name: str) -> str:
-    return slot_name(slot_of(model.room, model.slot))
+    return booking_slot(model)
 
 
 def _registrant(view: BaseModelView, context: Context, model: Booking, name: str) -> str:

@@ -351,12 +351,18 @@ class Subjects:
 
     central: int  # 中央公民館
     sports: int  # スポーツセンター (hourly rooms)
-    regular: int  # the registrant of 中央公民館 with the most bookings
-    regular_number: str
-    regular_bookings: int
+    regular: "Person"  # the registrant of 中央公民館 with the most bookings
+    typical: "Person"  # one with the median number
     booking: int  # one booking of the regular's
     free: list[tuple[int, date, str]]  # free cells the clerks book
     walk_ins: list[str]  # registration numbers without bookings
+
+
+@dataclass
+class Person:
+    id: int
+    number: str  # 登録番号
+    bookings: int
 
 
 def subjects(app) -> Subjects:
@@ -371,16 +377,16 @@ def subjects(app) -> Subjects:
     with app.app_context():
         ids = dict(db.session.execute(select(Facility.name, Facility.id)).all())
         central = db.session.get(Facility, ids["中央公民館"])
-        regular, count = db.session.execute(
-            select(Booking.registrant_id, func.count())
+        by_count = db.session.execute(
+            select(Booking.registrant_id, Registrant.registration_number, func.count())
+            .join(Registrant, Registrant.id == Booking.registrant_id)
             .where(Booking.facility_id == central.id)
-            .group_by(Booking.registrant_id)
-            .order_by(func.count().desc())
-            .limit(1)
-        ).one()
-        number = db.session.get(Registrant, regular).registration_number
+            .group_by(Booking.registrant_id, Registrant.registration_number)
+            .order_by(func.count().desc(), Booking.registrant_id)
+        ).all()
+        regular, typical = Person(*by_count[0]), Person(*by_count[len(by_count) // 2])
         booking = db.session.scalar(
-            select(Booking.id).where(Booking.registrant_id == regular).limit(1)
+            select(Booking.id).where(Booking.registrant_id == regular.id).limit(1)
         )
         rooms = [r for r in central.rooms if not r.parent_id and not r.children]
         today = today_local()
@@ -403,9 +409,7 @@ def subjects(app) -> Subjects:
         ]
         walk_ins = walk_in_numbers(central.id)
     random.Random(5).shuffle(free)
-    return Subjects(
-        central.id, ids["スポーツセンター"], regular, number, count, booking, free, walk_ins
-    )
+    return Subjects(central.id, ids["スポーツセンター"], regular, typical, booking, free, walk_ins)
 
 
 def walk_in_numbers(facility_id: int) -> list[str]:
@@ -440,13 +444,23 @@ def pages(s: Subjects) -> dict[str, tuple[str, str, str]]:
         "grid: month, 中央公民館 (next month)": (central_month, "grid", "staff1"),
         "grid: month, スポーツセンター (hourly)": (sports_month, "grid", "staff2"),
         "grid: week, 中央公民館": (central_week, "grid", "staff1"),
-        f"registrant details ({s.regular_bookings} bookings)": (
-            f"/admin/registrant/details/?id={s.regular}",
+        f"registrant details ({s.regular.bookings} bookings)": (
+            f"/admin/registrant/details/?id={s.regular.id}",
             "registrant",
             "staff1",
         ),
-        "booking list: search 登録番号": (
-            f"/admin/booking/?search={s.regular_number}",
+        f"registrant details ({s.typical.bookings} bookings)": (
+            f"/admin/registrant/details/?id={s.typical.id}",
+            "registrant",
+            "staff1",
+        ),
+        f"booking list: search 登録番号 ({s.regular.bookings})": (
+            f"/admin/booking/?search={s.regular.number}",
+            "registrant",
+            "staff1",
+        ),
+        f"booking list: search 登録番号 ({s.typical.bookings})": (
+            f"/admin/booking/?search={s.typical.number}",
             "registrant",
             "staff1",
         ),

@@ -3,8 +3,8 @@ provisional 仮予約, confirmed 本予約, closed 休 (with the reason) or past
 
 A cell of a room is held when any of its units holds the (day, part slot): the 全面 hall shows
 the bookings of either half, a half shows the whole's. Two queries whatever the size: the
-facility's rooms and the active holds of the period with who holds them (through
-ix_booking_facility_day: the period's bookings only); closures are a handful of rows read once.
+facility's rooms and the active holds of the period with who holds them (by room and day, on
+the partial UNIQUE index of the holds); closures are a handful of rows read once.
 """
 
 import enum
@@ -104,8 +104,10 @@ def rooms_of(facility_id: int) -> list[Room]:
     return ordered
 
 
-def held(facility_id: int, first: date, last: date) -> dict[tuple[int, date, str], Holder]:
-    """Active holds of the facility's units in first…last: (unit id, day, part) → holder."""
+def held(room_ids: list[int], first: date, last: date) -> dict[tuple[int, date, str], Holder]:
+    """Active holds of these rooms (a facility's) in first…last: (unit id, day, part) →
+    holder. Read by room and day through uq_booking_hold_active (room_id, day, slot), so the
+    cost follows the period, not the bookings the facility ever had."""
     rows = db.session.execute(
         select(
             BookingHold.room_id,
@@ -119,12 +121,9 @@ def held(facility_id: int, first: date, last: date) -> dict[tuple[int, date, str
         .join(Booking, Booking.id == BookingHold.booking_id)
         .join(Registrant, Registrant.id == Booking.registrant_id)
         .where(
-            Booking.facility_id == facility_id,
-            # A hold's day is its booking's: the range on booking.day lets ix_booking_facility_day
-            # read the period only, not every booking the facility ever had.
-            Booking.day.between(first, last),
-            BookingHold.active,
+            BookingHold.room_id.in_(room_ids),
             BookingHold.day.between(first, last),
+            BookingHold.active,
         )
     ).all()
     return {
@@ -136,7 +135,7 @@ def held(facility_id: int, first: date, last: date) -> dict[tuple[int, date, str
 def grid_for(facility: Facility, days: list[date], now: datetime) -> Grid:
     """The grid of `facility` over `days` as of `now` (naive Japan time)."""
     rooms = rooms_of(facility.id)
-    holds = held(facility.id, days[0], days[-1])
+    holds = held([room.id for room in rooms], days[0], days[-1])
     closures = closures_of(facility.id)
     grid = Grid(facility, days, rooms, {room.id: part_slots(room) for room in rooms})
     for room in rooms:

@@ -586,7 +586,11 @@ def main() -> None:
             rows.append((name, median, high, TARGETS.get(target)))
         posts = clerks_booking(base, s)
     dialect = url.split(":")[0]
-    print(f"\ngunicorn {WORKERS} workers, {dialect}, one clerk, {args.repeat} GETs per page")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"\ngunicorn {WORKERS} workers, {dialect}, one clerk, {args.repeat} GETs per page; "
+        f"{os.cpu_count()} CPUs, load average {load}"
+    )
     print(f"{'page':<40} {'median ms':>10} {'p95 ms':>8} {'SQL':>5}  target (median)")
     for (name, median, high, target), n in zip(rows, counts, strict=True):
         verdict = (

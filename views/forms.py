@@ -3,7 +3,7 @@ text made only of invisible characters, each date field refuses dates before 190
 century ahead (models.typed_input). FlaskForm screens use AppForm; Flask-Admin's model forms,
 inline forms included, use AdminForm. CSRF stays with the global CSRFProtect."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from flask import flash
@@ -69,6 +69,14 @@ class TypedInputMeta:
 class AppForm(FlaskForm):
     class Meta(TypedInputMeta):
         pass
+
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
+        valid = super().validate(extra_validators)
+        # Flask-Admin's form macros show only `str` errors; validators' messages are lazy.
+        for field in self:
+            if isinstance(field.errors, list):
+                field.errors = [e if isinstance(e, dict | list) else str(e) for e in field.errors]
+        return valid
 
     def flash_errors(self) -> None:
         """For a small form posted from another page: each problem as a message there."""

@@ -7,17 +7,12 @@ import pytest
 
 from admin_app.extensions import db
 from models.public.talent import TalentEntry, TalentField
-from tests.browser.chromium import log_in
+from tests.browser.chromium import log_in, serious
 from tests.builders import facility_id
 from tests.builders.registration import make_registrant
 from tests.support import ARTIFACTS
 
 pytestmark = pytest.mark.browser
-
-WCAG = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 
 
 @pytest.fixture
@@ -59,17 +54,6 @@ def public_entries(app, demo):
         db.session.add(entry)
         db.session.commit()
         return circle, entry.id
-
-
-def serious(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = Axe().run(page, options=WCAG).response["violations"]
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_every_public_page_passes_axe(live_server, public_entries, browser_context):

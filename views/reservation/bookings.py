@@ -14,6 +14,7 @@ from admin_app.formatting import jdate
 from models.reservation.booking import Booking
 from views.base import FacilityScopedView
 from views.labels import enum_formatter
+from views.reservation.styles import ReservationStyles
 from views.reservation.words import booking_slot
 
 
@@ -41,7 +42,7 @@ def _link(view: BaseModelView, context: Context, model: Booking, name: str) -> M
     )
 
 
-class BookingListView(FacilityScopedView):
+class BookingListView(ReservationStyles, FacilityScopedView):
     can_view_details = False
     simple_list_pager = True  # no count(*) over every booking on each page
     column_default_sort = ("day", True)

@@ -36,6 +36,7 @@ from models.typed_input import query_date, query_id
 from views.base import exists
 from views.labels import label
 from views.reservation.forms import BOOKING_FIELDS, BookingForm, CancelForm
+from views.reservation.styles import ReservationStyles
 from views.reservation.words import slot_name
 
 PERIODS = ("week", "month")
@@ -53,7 +54,7 @@ def scoped_bookings() -> Select[tuple[Booking]]:
     return select(Booking).where(Booking.facility_id.in_(current_access().facility_ids))
 
 
-class ReservationView(BaseView):
+class ReservationView(ReservationStyles, BaseView):
     def is_accessible(self) -> bool:
         return allowed("reservation.index")
 

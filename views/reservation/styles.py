@@ -1,0 +1,12 @@
+"""The reservation screens' own stylesheet (admin_app/static/reservation.css): the grid, and
+links and buttons in a blue that meets WCAG AA."""
+
+from flask import url_for
+
+
+class ReservationStyles:
+    """Put first among a view's bases: its pages load reservation.css after the theme."""
+
+    @property
+    def extra_css(self) -> list[str]:
+        return [url_for("static", filename="reservation.css")]

@@ -3,8 +3,8 @@ provisional 仮予約, confirmed 本予約, closed 休 (with the reason) or past
 
 A cell of a room is held when any of its units holds the (day, part slot): the 全面 hall shows
 the bookings of either half, a half shows the whole's. Two queries whatever the size: the
-facility's rooms and the active holds of the period (ix_booking_hold_room_day); closures are a
-handful of rows read once.
+facility's rooms and the active holds of the period with who holds them (by room and day, on
+the partial UNIQUE index of the holds); closures are a handful of rows read once.
 """
 
 import enum
@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from admin_app.extensions import db
 from models.organisation import Facility, Room
+from models.registration.registrant import Registrant
 from models.reservation.booking import Booking, BookingHold, BookingState
 from models.reservation.closures import Closure, closures_of, reason_in
 from models.reservation.rooms import Slot, family_of, part_slots, units_of
@@ -33,9 +34,20 @@ class CellState(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class Holder:
+    """What the grid shows of the booking that holds a cell (read as plain columns: a month
+    holds hundreds, and whole Booking and Registrant rows cost ten times as much to load)."""
+
+    id: int  # the booking's
+    state: BookingState
+    registration_number: str
+    name: str | None  # None once erased
+
+
+@dataclass(frozen=True)
 class Cell:
     state: CellState
-    booking: Booking | None = None
+    booking: Holder | None = None
     reason: str | None = None  # why it is closed
 
 
@@ -92,25 +104,38 @@ def rooms_of(facility_id: int) -> list[Room]:
     return ordered
 
 
-def held(facility_id: int, first: date, last: date) -> dict[tuple[int, date, str], Booking]:
-    """Active holds of the facility's units in first…last: (unit id, day, part) → booking."""
+def held(room_ids: list[int], first: date, last: date) -> dict[tuple[int, date, str], Holder]:
+    """Active holds of these rooms (a facility's) in first…last: (unit id, day, part) →
+    holder. Read by room and day through uq_booking_hold_active (room_id, day, slot), so the
+    cost follows the period, not the bookings the facility ever had."""
     rows = db.session.execute(
-        select(BookingHold.room_id, BookingHold.day, BookingHold.slot, Booking)
+        select(
+            BookingHold.room_id,
+            BookingHold.day,
+            BookingHold.slot,
+            Booking.id,
+            Booking.state,
+            Registrant.registration_number,
+            Registrant.name,
+        )
         .join(Booking, Booking.id == BookingHold.booking_id)
-        .options(selectinload(Booking.registrant))
+        .join(Registrant, Registrant.id == Booking.registrant_id)
         .where(
-            Booking.facility_id == facility_id,
-            BookingHold.active,
+            BookingHold.room_id.in_(room_ids),
             BookingHold.day.between(first, last),
+            BookingHold.active,
         )
     ).all()
-    return {(room_id, day, slot): booking for room_id, day, slot, booking in rows}
+    return {
+        (room_id, day, slot): Holder(booking_id, state, number, name)
+        for room_id, day, slot, booking_id, state, number, name in rows
+    }
 
 
 def grid_for(facility: Facility, days: list[date], now: datetime) -> Grid:
     """The grid of `facility` over `days` as of `now` (naive Japan time)."""
     rooms = rooms_of(facility.id)
-    holds = held(facility.id, days[0], days[-1])
+    holds = held([room.id for room in rooms], days[0], days[-1])
     closures = closures_of(facility.id)
     grid = Grid(facility, days, rooms, {room.id: part_slots(room) for room in rooms})
     for room in rooms:
@@ -125,7 +150,7 @@ def grid_for(facility: Facility, days: list[date], now: datetime) -> Grid:
 
 
 def _cell(
-    holds: dict[tuple[int, date, str], Booking],
+    holds: dict[tuple[int, date, str], Holder],
     closures: list[Closure],
     units: list[int],
     family: set[int],

@@ -126,9 +126,9 @@ class ReservationView(ReservationStyles, BaseView):
             facilities=served,
             groups=_pattern_groups(grid),
             CellState=CellState,
-            marks=MARKS,
-            slot_name=slot_name,
             label=label,
+            slot_name=slot_name,
+            **_cell_words(grid),
         )
 
     # --- booking at the counter --------------------------------------------------------------
@@ -324,6 +324,21 @@ def _at_field(form: BookingForm, error: InputError) -> None:
         form[name].errors = [*form[name].errors, str(error)]
     else:
         form.form_errors.append(str(error))
+
+
+def _cell_words(grid: Grid) -> dict[str, object]:
+    """What every cell repeats, translated and built once per page rather than per cell (a
+    month has a thousand cells): the marks, the states' labels, the slots' names, the links'
+    paths."""
+    slots = {slot.code: slot for columns in grid.columns.values() for slot in columns}
+    return {
+        "marks": {state: str(mark) for state, mark in MARKS.items()},
+        "state_labels": {state: label(state) for state in CellState},
+        "booking_labels": {state: label(state) for state in BookingState},
+        "slot_names": {code: slot_name(slot) for code, slot in slots.items()},
+        "book_path": url_for(".book"),
+        "booking_path": url_for(".booking"),
+    }
 
 
 def _pattern_groups(grid: Grid) -> list[list[Room]]:

@@ -444,24 +444,24 @@ def pages(s: Subjects) -> dict[str, tuple[str, str, str]]:
         "grid: month, 中央公民館 (next month)": (central_month, "grid", "staff1"),
         "grid: month, スポーツセンター (hourly)": (sports_month, "grid", "staff2"),
         "grid: week, 中央公民館": (central_week, "grid", "staff1"),
-        f"registrant details ({s.regular.bookings} bookings)": (
-            f"/admin/registrant/details/?id={s.regular.id}",
+        f"registrant's booking list ({s.regular.bookings} bookings)": (
+            f"/admin/reservation/registrant/?id={s.regular.id}",
             "registrant",
             "staff1",
         ),
-        f"registrant details ({s.typical.bookings} bookings)": (
-            f"/admin/registrant/details/?id={s.typical.id}",
+        f"registrant's booking list ({s.typical.bookings} bookings)": (
+            f"/admin/reservation/registrant/?id={s.typical.id}",
             "registrant",
+            "staff1",
+        ),
+        f"registrant details, latest 20 ({s.regular.bookings})": (
+            f"/admin/registrant/details/?id={s.regular.id}",
+            "",
             "staff1",
         ),
         f"booking list: search 登録番号 ({s.regular.bookings})": (
             f"/admin/booking/?search={s.regular.number}",
-            "registrant",
-            "staff1",
-        ),
-        f"booking list: search 登録番号 ({s.typical.bookings})": (
-            f"/admin/booking/?search={s.typical.number}",
-            "registrant",
+            "",
             "staff1",
         ),
         "booking list: first page": ("/admin/booking/", "", "staff1"),

@@ -24,6 +24,7 @@ RULES: dict[str, Rule] = {
             "index": Rule(COUNTER, A.LIST, screen=_l("Availability")),
             "book": Rule(COUNTER, A.VIEW, A.CREATE, screen=_l("New booking")),
             "booking": Rule(COUNTER, A.VIEW, screen=PAGE_KINDS["details_view"]),
+            "registrant": Rule(COUNTER, A.VIEW, screen=_l("A registrant's bookings")),
             "pay": Rule(COUNTER, A.EDIT, A.EDIT, screen=_l("Payment")),
             "cancel": Rule(COUNTER, A.VIEW, A.EDIT, screen=_l("Cancellation")),
             "permit": Rule(COUNTER, A.VIEW, screen=_l("Permit of use (print)")),

@@ -272,6 +272,10 @@ def test_the_registrants_page_lists_its_bookings(app, login_as, booker):
     listed = page[page.index('data-testid="registrant-bookings"') :]
     assert f"/admin/reservation/booking/?id={bid}" in listed
     assert "第1会議室" in listed and "午後" in listed and "仮予約" in listed
+    everything = login_as("staff1").get(f"/admin/reservation/registrant/?id={rid}")
+    assert f"/admin/reservation/booking/?id={bid}" in everything.get_data(as_text=True)
+    other = login_as("staff2").get(f"/admin/reservation/registrant/?id={rid}")
+    assert other.status_code == 404
 
 
 def make_unconfirmed(app) -> str:

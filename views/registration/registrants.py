@@ -82,7 +82,7 @@ from views.reservation.words import booking_slot
 
 SHOWN = visible_fields(COUNTER_ROLES)  # the registrant view is open to counter roles only
 
-BOOKINGS_SHOWN = 100  # the latest; the booking list finds the rest
+BOOKINGS_SHOWN = 20  # the latest; the registrant's booking list has them all
 
 
 def _not_in_future(form: Form, field: Field) -> None:

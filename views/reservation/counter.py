@@ -30,6 +30,7 @@ from models.reservation.booking import Booking, BookingState
 from models.reservation.counter import CounterRequest, Preview, place, preview
 from models.reservation.fees import Reduction, refund_amount, refund_percent
 from models.reservation.grid import CellState, Grid, grid_for, month_of, week_of
+from models.reservation.registrants import bookings_of
 from models.reservation.rooms import Slot, slot_of
 from models.reservation.rules import BookingError, BookingNotAllowed, cancel, record_payment
 from models.typed_input import query_date, query_id
@@ -37,9 +38,10 @@ from views.base import exists
 from views.labels import label
 from views.reservation.forms import BOOKING_FIELDS, BookingForm, CancelForm
 from views.reservation.styles import ReservationStyles
-from views.reservation.words import slot_name
+from views.reservation.words import booking_slot, slot_name
 
 PERIODS = ("week", "month")
+REGISTRANT_LIST_MAX = 500  # a registrant's bookings on one page (the booking list has the rest)
 # What each cell shows (the legend explains them; screen readers hear the state's label).
 MARKS = {
     CellState.FREE: "○",
@@ -219,6 +221,30 @@ class ReservationView(ReservationStyles, BaseView):
                 Registrant.id == registrant_id,
                 Registrant.facility_id.in_(current_access().facility_ids),
             )
+        )
+
+    # --- a registrant's bookings -------------------------------------------------------------
+
+    @expose("/registrant/")
+    def registrant(self) -> str:
+        registrant_id = query_id(request.args.get("id"))
+        if registrant_id is None:
+            abort(404)
+        registrant = db.session.scalar(
+            select(Registrant).where(
+                Registrant.id == registrant_id,
+                Registrant.facility_id.in_(current_access().facility_ids),
+            )
+        )
+        if registrant is None:
+            not_found(out_of_scope=exists(Registrant.id, registrant_id))
+        return self.render(
+            "admin/reservation/registrant.html",
+            registrant=registrant,
+            bookings=bookings_of(registrant, REGISTRANT_LIST_MAX),
+            limit=REGISTRANT_LIST_MAX,
+            booking_slot=booking_slot,
+            label=label,
         )
 
     # --- a booking ---------------------------------------------------------------------------

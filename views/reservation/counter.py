@@ -29,7 +29,7 @@ from models.registration.registrant import Registrant
 from models.reservation.booking import Booking, BookingState
 from models.reservation.counter import CounterRequest, Preview, place, preview
 from models.reservation.fees import Reduction, refund_amount, refund_percent
-from models.reservation.grid import CellState, Grid, grid_for, month_of, week_of
+from models.reservation.grid import CellState, grid_for, month_of, week_of
 from models.reservation.registrants import bookings_of
 from models.reservation.rooms import Slot, slot_of
 from models.reservation.rules import BookingError, BookingNotAllowed, cancel, record_payment
@@ -37,6 +37,7 @@ from models.typed_input import query_date, query_id
 from views.base import exists
 from views.labels import label
 from views.reservation.forms import BOOKING_FIELDS, BookingForm, CancelForm
+from views.reservation.grid_html import GridCells
 from views.reservation.styles import ReservationStyles
 from views.reservation.words import booking_slot, slot_name
 
@@ -126,11 +127,11 @@ class ReservationView(ReservationStyles, BaseView):
             forward=forward,
             today=today,
             facilities=served,
-            groups=_pattern_groups(grid),
+            cells=GridCells(grid, period, MARKS),
             CellState=CellState,
+            marks=MARKS,
             label=label,
             slot_name=slot_name,
-            **_cell_words(grid),
         )
 
     # --- booking at the counter --------------------------------------------------------------
@@ -350,26 +351,3 @@ def _at_field(form: BookingForm, error: InputError) -> None:
         form[name].errors = [*form[name].errors, str(error)]
     else:
         form.form_errors.append(str(error))
-
-
-def _cell_words(grid: Grid) -> dict[str, object]:
-    """What every cell repeats, translated and built once per page rather than per cell (a
-    month has a thousand cells): the marks, the states' labels, the slots' names, the links'
-    paths."""
-    slots = {slot.code: slot for columns in grid.columns.values() for slot in columns}
-    return {
-        "marks": {state: str(mark) for state, mark in MARKS.items()},
-        "state_labels": {state: label(state) for state in CellState},
-        "booking_labels": {state: label(state) for state in BookingState},
-        "slot_names": {code: slot_name(slot) for code, slot in slots.items()},
-        "book_path": url_for(".book"),
-        "booking_path": url_for(".booking"),
-    }
-
-
-def _pattern_groups(grid: Grid) -> list[list[Room]]:
-    """The grid's rooms by the columns they share (standard rooms, then hourly rooms)."""
-    groups: dict[tuple, list[Room]] = {}
-    for room in grid.rooms:
-        groups.setdefault(grid.columns[room.id], []).append(room)
-    return list(groups.values())

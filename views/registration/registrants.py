@@ -78,7 +78,7 @@ from models.typed_input import query_id
 from views.base import FacilityScopedView, exists
 from views.labels import choices, enum_formatter, label
 from views.outcome import apply_cleaned
-from views.reservation.words import booking_slot
+from views.reservation.words import BookingRows
 
 SHOWN = visible_fields(COUNTER_ROLES)  # the registrant view is open to counter roles only
 
@@ -594,7 +594,7 @@ class RegistrantView(FacilityScopedView):
         kwargs.setdefault("label", label)
         kwargs.setdefault("field_label", field_label)
         kwargs.setdefault("history_value", history_value)
-        kwargs.setdefault("booking_slot", booking_slot)
+        kwargs.setdefault("booking_rows", BookingRows)
         return super().render(template, **kwargs)
 
     # --- final confirmation 最終確認: one record, or the selected ones ---

@@ -39,7 +39,7 @@ from views.labels import label
 from views.reservation.forms import BOOKING_FIELDS, BookingForm, CancelForm
 from views.reservation.grid_html import GridCells
 from views.reservation.styles import ReservationStyles
-from views.reservation.words import booking_slot, slot_name
+from views.reservation.words import BookingRows, slot_name
 
 PERIODS = ("week", "month")
 REGISTRANT_LIST_MAX = 500  # a registrant's bookings on one page (the booking list has the rest)
@@ -244,7 +244,7 @@ class ReservationView(ReservationStyles, BaseView):
             registrant=registrant,
             bookings=bookings_of(registrant, REGISTRANT_LIST_MAX),
             limit=REGISTRANT_LIST_MAX,
-            booking_slot=booking_slot,
+            booking_rows=BookingRows,
             label=label,
         )
 

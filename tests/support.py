@@ -3,6 +3,7 @@
 Fixtures live in tests/conftest.py; data builders in tests/builders/."""
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -136,3 +137,19 @@ def session_for(base: str, login_id: str, password: str = DEMO_PASSWORD) -> requ
     )
     assert response.status_code == 302, f"login as {login_id} failed"
     return session
+
+
+@contextmanager
+def gunicorn(app, workers: int):
+    """The app served by `workers` gunicorn processes on the test database (with the test
+    app's keys); yields the base URL."""
+    from bench.load import served
+
+    keys = {
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "AUDIT_CHAIN_KEY": app.config["AUDIT_CHAIN_KEY"],
+    }
+    with served(
+        "admin_app:create_app()", app.config["SQLALCHEMY_DATABASE_URI"], workers=workers, env=keys
+    ) as base:
+        yield base

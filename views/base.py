@@ -10,7 +10,7 @@ from flask_admin.contrib.sqla import ModelView
 from flask_admin.helpers import flash_errors, get_redirect_target
 from flask_admin.model.base import ViewArgs
 from flask_babel import gettext
-from sqlalchemy import Column, inspect, select
+from sqlalchemy import Column, Select, inspect, select
 from sqlalchemy.orm import Query
 from werkzeug.utils import secure_filename
 from wtforms import Form
@@ -201,3 +201,16 @@ class FacilityScopedView(AppModelView):
         form = super().edit_form(obj)
         form.facility.query_factory = self.facility_choices
         return form
+
+
+def scoped_one(query: Select, pk: Column, raw_id: str | None) -> Any:
+    """The record `query` (already limited to what the user may see) finds by the id a request
+    names: 404 for an id that cannot be one, and 404 — logged as out of scope when the record
+    exists beyond the user's reach — when it finds none."""
+    key = query_id(raw_id)
+    if key is None:
+        abort(404)
+    record = db.session.scalar(query.where(pk == key))
+    if record is None:
+        not_found(out_of_scope=exists(pk, key))
+    return record

@@ -10,11 +10,10 @@ import requests
 from sqlalchemy import select, text
 
 from admin_app.extensions import db
-from bench.load import served
 from models import AccessLog
 from models.access_log import chain as audit_chain
 from models.append_only import create_statements, drop_statements
-from tests.support import csrf_token
+from tests.support import csrf_token, gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -103,13 +102,7 @@ def test_an_inserted_row_is_found_even_with_a_plausible_hash(app, login_as):
 @pytest.mark.slow
 def test_parallel_requests_to_several_gunicorn_workers_keep_the_chain_whole(app, demo):
     """Four worker processes, 12 clients, 240 requests at once: one unbroken chain."""
-    keys = {
-        "SECRET_KEY": app.config["SECRET_KEY"],
-        "AUDIT_CHAIN_KEY": app.config["AUDIT_CHAIN_KEY"],
-    }
-    with served(
-        "admin_app:create_app()", app.config["SQLALCHEMY_DATABASE_URI"], workers=4, env=keys
-    ) as base:
+    with gunicorn(app, 4) as base:
         logins = ["staff1", "chief1", "it1", "staff2", "auditor1", "records1"] * 2
         sessions = []
         for login_id in logins:

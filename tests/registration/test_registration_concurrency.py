@@ -14,7 +14,7 @@ from models import Registrant, RegistrantHistory, RegistrantStatus, StaffUser
 from tests.builders import PASSWORD
 from tests.builders.registration import designated_confirmer, edit_data, make_registrant
 from tests.builders.staff import make_user
-from tests.support import csrf_token, session_for
+from tests.support import csrf_token, gunicorn, session_for
 
 ADDRESS = "東村山市本町1丁目2番3号"
 CORRECTED = "東村山市本町9丁目9番"
@@ -146,15 +146,7 @@ def flashes(session, base: str, url: str) -> str:
 @pytest.fixture
 def workers(app, demo):
     """The app in two gunicorn worker processes on the test database (SQLite: two writers)."""
-    from bench.load import served
-
-    keys = {
-        "SECRET_KEY": app.config["SECRET_KEY"],
-        "AUDIT_CHAIN_KEY": app.config["AUDIT_CHAIN_KEY"],
-    }
-    with served(
-        "admin_app:create_app()", app.config["SQLALCHEMY_DATABASE_URI"], workers=2, env=keys
-    ) as base:
+    with gunicorn(app, 2) as base:
         yield base
 
 

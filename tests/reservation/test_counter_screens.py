@@ -378,8 +378,10 @@ def test_names_and_reasons_in_the_grid_are_escaped(app, login_as, demo):
         rid = make_booker(name="<b>太字の会</b>")
         make_booking(rid, "第1会議室", day, "am")
         close(ClosureKind.PERIOD, "<i>点検</i>", room=room("第2会議室"), starts_on=day, ends_on=day)
-    html = login_as("staff1").get(
-        f"/admin/reservation/?facility_id={facility_id_of(app)}&start={day.isoformat()}"
-    ).get_data(as_text=True)
+    html = (
+        login_as("staff1")
+        .get(f"/admin/reservation/?facility_id={facility_id_of(app)}&start={day.isoformat()}")
+        .get_data(as_text=True)
+    )
     assert "&lt;b&gt;太字の会&lt;/b&gt;" in html and "<b>太字の会" not in html
     assert "&lt;i&gt;点検&lt;/i&gt;" in html and "<i>点検" not in html

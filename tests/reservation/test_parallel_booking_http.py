@@ -30,7 +30,7 @@ from tests.builders.reservation import (
     registrant,
     room,
 )
-from tests.support import csrf_token, session_for
+from tests.support import csrf_token, gunicorn, session_for
 
 TUESDAY = 1
 SLOT_TAKEN = "この枠は既に予約されています。"
@@ -40,15 +40,7 @@ BOOKED = "/admin/reservation/booking/?id="
 @pytest.fixture
 def counter(app, demo):
     """The app in four gunicorn worker processes on the test database."""
-    from bench.load import served
-
-    keys = {
-        "SECRET_KEY": app.config["SECRET_KEY"],
-        "AUDIT_CHAIN_KEY": app.config["AUDIT_CHAIN_KEY"],
-    }
-    with served(
-        "admin_app:create_app()", app.config["SQLALCHEMY_DATABASE_URI"], workers=4, env=keys
-    ) as base:
+    with gunicorn(app, 4) as base:
         yield base
 
 

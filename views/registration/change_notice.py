@@ -16,7 +16,6 @@ from sqlalchemy.orm import joinedload
 from wtforms import DateField, Form, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
-from admin_app.audit import not_found
 from admin_app.extensions import db
 from admin_app.security import allowed, current_access
 from models.clock import start_of_day, today_local
@@ -40,8 +39,7 @@ from models.registration.change_notice import (
 )
 from models.registration.inventory import BY_FIELD
 from models.registration.registrant import Registrant
-from models.typed_input import query_id
-from views.base import exists
+from views.base import scoped_one
 from views.forms import AppForm
 from views.labels import choices, label
 
@@ -83,13 +81,7 @@ class ChangeNoticeView(BaseView):
         return allowed("change_notice.index")
 
     def _notice(self) -> ChangeNotice:
-        notice_id = query_id(request.args.get("id"))
-        if notice_id is None:
-            abort(404)
-        notice = db.session.scalar(scoped_notices().where(ChangeNotice.id == notice_id))
-        if notice is None:
-            not_found(out_of_scope=exists(ChangeNotice.id, notice_id))
-        return notice
+        return scoped_one(scoped_notices(), ChangeNotice.id, request.args.get("id"))
 
     @expose("/")
     def index(self) -> str:
@@ -145,15 +137,11 @@ class ChangeNoticeView(BaseView):
 
     @expose("/receive/", methods=("GET", "POST"))
     def receive(self) -> ResponseReturnValue:
-        registrant_id = query_id(request.args.get("registrant_id")) or -1
-        registrant = db.session.scalar(
-            select(Registrant).where(
-                Registrant.id == registrant_id,
-                Registrant.facility_id.in_(current_access().facility_ids),
-            )
+        registrant = scoped_one(
+            select(Registrant).where(Registrant.facility_id.in_(current_access().facility_ids)),
+            Registrant.id,
+            request.args.get("registrant_id"),
         )
-        if registrant is None:
-            not_found(out_of_scope=exists(Registrant.id, registrant_id))
         form = ReceiveForm()
         if form.validate_on_submit():
             try:

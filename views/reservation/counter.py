@@ -34,7 +34,7 @@ from models.reservation.registrants import bookings_of
 from models.reservation.rooms import Slot, slot_of
 from models.reservation.rules import BookingError, BookingNotAllowed, cancel, record_payment
 from models.typed_input import query_date, query_id
-from views.base import exists
+from views.base import exists, scoped_one
 from views.labels import label
 from views.reservation.forms import BOOKING_FIELDS, BookingForm, CancelForm
 from views.reservation.grid_html import GridCells
@@ -83,17 +83,11 @@ class ReservationView(ReservationStyles, BaseView):
         return room
 
     def _booking(self) -> Booking:
-        booking_id = query_id(request.args.get("id"))
-        if booking_id is None:
-            abort(404)
-        booking = db.session.scalar(
-            scoped_bookings()
-            .options(joinedload(Booking.registrant), joinedload(Booking.room))
-            .where(Booking.id == booking_id)
+        return scoped_one(
+            scoped_bookings().options(joinedload(Booking.registrant), joinedload(Booking.room)),
+            Booking.id,
+            request.args.get("id"),
         )
-        if booking is None:
-            not_found(out_of_scope=exists(Booking.id, booking_id))
-        return booking
 
     # --- the grid ----------------------------------------------------------------------------
 
@@ -228,17 +222,11 @@ class ReservationView(ReservationStyles, BaseView):
 
     @expose("/registrant/")
     def registrant(self) -> str:
-        registrant_id = query_id(request.args.get("id"))
-        if registrant_id is None:
-            abort(404)
-        registrant = db.session.scalar(
-            select(Registrant).where(
-                Registrant.id == registrant_id,
-                Registrant.facility_id.in_(current_access().facility_ids),
-            )
+        registrant = scoped_one(
+            select(Registrant).where(Registrant.facility_id.in_(current_access().facility_ids)),
+            Registrant.id,
+            request.args.get("id"),
         )
-        if registrant is None:
-            not_found(out_of_scope=exists(Registrant.id, registrant_id))
         return self.render(
             "admin/reservation/registrant.html",
             registrant=registrant,

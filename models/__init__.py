@@ -30,6 +30,7 @@ from models.reservation.booking import Booking, BookingHold, BookingState
 from models.reservation.closures import Closure, ClosureKind
 from models.reservation.fees import Reduction, RoomFee
 from models.reservation.rooms import StandardSlot
+from models.reservation.setup import pattern_change_problem
 from models.staff.accounts import (
     GrantState,
     Role,
@@ -101,6 +102,7 @@ __all__ = [
     "Reduction",
     "RoomFee",
     "StandardSlot",
+    "pattern_change_problem",  # importing it sets up the rooms' flush guard (setup.py)
     # access_log
     "AccessAction",
     "AccessLog",

@@ -3,10 +3,12 @@
 import enum
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, UniqueConstraint, text, true
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from admin_app.extensions import db
+from models.errors import InputError
 from models.types import str_enum
 
 
@@ -33,6 +35,31 @@ class SlotPattern(enum.StrEnum):
 
     STANDARD = "standard"  # the facility default: 午前, 午後, 夜間 (and 午前・午後, 全日)
     HOURLY = "hourly"  # by the hour, 9:00–21:00
+
+
+# A facility's reservation settings and the values each may take (inclusive); a percent may
+# also be None: the app's RESERVATION_*_PERCENT setting applies.
+BOOKING_SETTINGS: dict[str, tuple[int, int]] = {
+    "booking_months_ahead": (1, 12),
+    "booking_months_ahead_non_resident": (1, 12),
+    "booking_cap_per_month": (1, 31),
+    "payment_days": (1, 30),
+    "non_resident_fee_percent": (100, 300),
+    "admission_fee_percent": (100, 300),
+}
+OPTIONAL_SETTINGS = {"non_resident_fee_percent", "admission_fee_percent"}
+
+
+def booking_setting_problem(name: str, value: int | None) -> InputError | None:
+    """Why a value cannot be this reservation setting (InputError at its field), or None."""
+    low, high = BOOKING_SETTINGS[name]
+    if value is None and name in OPTIONAL_SETTINGS:
+        return None
+    if value is None or not low <= value <= high:
+        return InputError(
+            _l("Enter a number from %(low)s to %(high)s.", low=low, high=high), field=name
+        )
+    return None
 
 
 class Section(db.Model):
@@ -94,6 +121,14 @@ class Facility(db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @validates(*BOOKING_SETTINGS)
+    def _check_booking_setting(self, name: str, value: int | None) -> int | None:
+        """Every path that sets one (screens check first, at the field)."""
+        problem = booking_setting_problem(name, value)
+        if problem is not None:
+            raise problem
+        return value
 
     @property
     def addressee(self) -> str:

@@ -1,6 +1,7 @@
 """Who reaches the reservation screens: the availability grid, booking at the counter, a
-booking's page (payment, cancellation), the 使用許可書 and the list of bookings — counter
-staff of the facility (rows and cells scoped to their facilities in the views)."""
+booking's page (payment, cancellation), the 使用許可書, the list of bookings and the closed
+days 休館日 — counter staff of the facility (rows and cells scoped to their facilities in the
+views)."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -32,4 +33,13 @@ RULES: dict[str, Rule] = {
     ),
     # The list of bookings (search, filters, CSV): read-only; bookings change on their page.
     **model_view("booking", name=_l("Bookings"), area=RESERVATIONS, read=COUNTER, export=COUNTER),
+    # Closed days: staff of the facility add and delete them (a closure is never rewritten).
+    **model_view(
+        "closure",
+        name=_l("Closed days"),
+        area=RESERVATIONS,
+        read=COUNTER,
+        create=COUNTER,
+        delete=COUNTER,
+    ),
 }

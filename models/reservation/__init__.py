@@ -14,6 +14,15 @@ rooms — a room's slots (Room.slot_pattern, Room.parent_id live in models/organ
                             "h10-12" (a run, parts h10 h11); hourly_run(10, 12) == "h10-12"
     units_of(room)          the leaf rooms a booking of it holds (全面 → 半面A, 半面B)
     family_of(room)         ids of rooms whose bookings/closures touch it (parts and wholes)
+    any_slot(code)          the slot a stored code names in either pattern (for display)
+    parent_problem(parent, *, room, facility, pattern) -> InputError | None (field "parent"):
+                            same facility, not itself nor one of its parts, same pattern
+
+setup — the rules of setting rooms up, held by a flush guard on every path (the screens check
+    first, at the field): a room's parent (parent_problem); its slot pattern never changes once
+    it or a room joined with it has bookings, nor while its fee rows or parts do not fit
+    (pattern_change_problem); a division never changes while joined rooms have bookings to
+    come (division_change_problem)
 
 closures — Closure(kind weekly|monthly|period|works, weekday 0=Mon, nth, starts_on, ends_on,
     yearly, room (None: the facility), slot (None: all day), reason)
@@ -22,10 +31,15 @@ closures — Closure(kind weekly|monthly|period|works, weekday 0=Mon, nth, start
     closures_of(facility_id) -> list;  closure_reason(room, day, slot=None, closures=None)
                             -> the reason staff see, or None when open
     closed_rooms(closures, rooms, day) -> {room_id: reason}  (for a grid)
+    add_closure keeps only its kind's values (weekday, nth, days, yearly) and checks the slot
+    against closable_slots(room);  bookings_on(closure, today) -> the active bookings from
+    today on that it closes (staff cancel them, by the city; nothing cancels them by itself)
 
 fees — RoomFee(room, slot code or "hour", tier FeeTier, amount yen); Reduction (city_event 100 %,
     disability_group 50 %, social_education 50 %; REDUCTION_PERCENT)
     set_fee(room, slot, tier, amount);  fee_table(room);  table_fee(room, slot, tier)
+    fee_slots(pattern): the codes a table may hold (standard slots; HOUR and "h09"…"h20");
+    fee_rows_problems(pattern, rows) -> [(index, InputError)];  Room.fees (the rows)
     quote(registrant, room, day, slot: Slot, *, admission, reduction) -> Quote (.amount yen:
         table × 市外 % × admission % × (100 − 減免) %, rounded DOWN to 10 yen; the multipliers
         per facility, else config RESERVATION_NON_RESIDENT_PERCENT 150 /

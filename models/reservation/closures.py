@@ -18,7 +18,16 @@ from admin_app.extensions import db
 from models.clock import now_utc
 from models.errors import InputError
 from models.organisation import Facility, Room
-from models.reservation.rooms import Slot, family_of
+from models.reservation.booking import ACTIVE_STATES, Booking
+from models.reservation.rooms import (
+    HOURLY_PARTS,
+    STANDARD_SLOTS,
+    UNKNOWN_SLOT,
+    Slot,
+    family_of,
+    part_slots,
+    slot_of,
+)
 from models.staff.accounts import StaffUser
 from models.types import UTCDateTime, str_enum
 
@@ -162,18 +171,27 @@ def add_closure(
     yearly: bool = False,
     slot: str | None = None,
 ) -> Closure:
-    """A closure, checked (InputError with a field); added to the session, never committed."""
+    """A closure, checked (InputError with a field); added to the session, never committed.
+    It keeps only the values of its kind (a weekday for weekly and monthly, nth for monthly,
+    the days for period and works, yearly for a period)."""
     if room is not None and room.facility_id != facility.id:
         raise InputError(_l("This room belongs to another facility."), field="room")
+    dated = kind in (ClosureKind.PERIOD, ClosureKind.WORKS)
+    weekday = weekday if kind in (ClosureKind.WEEKLY, ClosureKind.MONTHLY) else None
+    nth = nth if kind == ClosureKind.MONTHLY else None
+    starts_on, ends_on = (starts_on, ends_on) if dated else (None, None)
+    yearly = bool(yearly) and kind == ClosureKind.PERIOD
     if kind in (ClosureKind.WEEKLY, ClosureKind.MONTHLY) and weekday not in range(7):
         raise InputError(_l("Choose the day of the week."), field="weekday")
     if kind == ClosureKind.MONTHLY and nth not in range(1, 6):
         raise InputError(_l("Choose which week of the month (1st to 5th)."), field="nth")
-    if kind in (ClosureKind.PERIOD, ClosureKind.WORKS):
+    if dated:
         if starts_on is None or ends_on is None:
             raise InputError(_l("Enter the first and the last day."), field="starts_on")
         if ends_on < starts_on and not yearly:
             raise InputError(_l("The last day cannot be before the first day."), field="ends_on")
+    if slot is not None and slot not in closable_slots(room):
+        raise InputError(UNKNOWN_SLOT, field="slot")
     closure = Closure(
         facility=facility,
         room=room,
@@ -189,3 +207,36 @@ def add_closure(
     )
     db.session.add(closure)
     return closure
+
+
+def closable_slots(room: Room | None) -> tuple[str, ...]:
+    """The part slots a closure may close: the room's, or for the whole facility every part
+    slot of either pattern (午前 … 夜間, 9:00 … 20:00)."""
+    if room is not None:
+        return tuple(part.code for part in part_slots(room))
+    return tuple(part.code for part in (*STANDARD_SLOTS[:3], *HOURLY_PARTS))
+
+
+def bookings_on(closure: Closure, today: date) -> list[Booking]:
+    """The active bookings (provisional or confirmed) from `today` on that the closure closes,
+    by day: staff cancel them (by the city, full refund) — nothing cancels them by itself."""
+    found = []
+    for booking in db.session.scalars(
+        select(Booking)
+        .where(
+            Booking.facility_id == closure.facility_id,
+            Booking.state.in_(ACTIVE_STATES),
+            Booking.day >= today,
+        )
+        .order_by(Booking.day, Booking.id)
+    ):
+        if reason_in([closure], family_of(booking.room), booking.day, _slot(booking)):
+            found.append(booking)
+    return found
+
+
+def _slot(booking: Booking) -> Slot | None:
+    try:
+        return slot_of(booking.room, booking.slot)
+    except InputError:  # a slot the room no longer has: count the booking as closed
+        return None

@@ -27,14 +27,14 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from admin_app.extensions import db
 from models.errors import InputError
-from models.organisation import Facility, Room
+from models.organisation import Facility, Room, SlotPattern
 from models.registration.registrant import EligibilityBasis, Registrant
 from models.registration.school import FeeTier
-from models.reservation.rooms import Slot
+from models.reservation.rooms import HOURLY_PARTS, STANDARD_SLOTS, Slot
 from models.types import str_enum
 
 HOUR = "hour"  # the fee row of every hour of an hourly room
@@ -72,7 +72,10 @@ class RoomFee(db.Model):
     tier: Mapped[FeeTier] = mapped_column(str_enum(FeeTier, "fee_tier"))
     amount: Mapped[int]  # yen
 
-    room: Mapped[Room] = relationship()
+    # Room.fees: the room's table, edited with the room (views/organisation.py).
+    room: Mapped[Room] = relationship(
+        backref=backref("fees", order_by="RoomFee.id", cascade="all, delete-orphan")
+    )
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class Quote:
     amount: int  # yen, rounded down to 10 yen
 
 
+NEGATIVE = _l("A fee cannot be negative.")
 NO_FEE = _l("No fee is set for this room and slot; set the room's fee table first.")
 
 
@@ -102,8 +106,10 @@ def fee_table(room: Room) -> dict[tuple[str, FeeTier], int]:
 
 def set_fee(room: Room, slot: str, tier: FeeTier, amount: int) -> RoomFee:
     """Set one amount of the table (a new row or the existing one); never commits."""
+    if slot not in fee_slots(room.slot_pattern):
+        raise InputError(NOT_A_FEE_SLOT, field="slot")
     if amount < 0:
-        raise InputError(_l("A fee cannot be negative."), field="amount")
+        raise InputError(NEGATIVE, field="amount")
     row = db.session.scalar(
         select(RoomFee).where(
             RoomFee.room_id == room.id, RoomFee.slot == slot, RoomFee.tier == tier
@@ -114,6 +120,39 @@ def set_fee(room: Room, slot: str, tier: FeeTier, amount: int) -> RoomFee:
         db.session.add(row)
     row.amount = amount
     return row
+
+
+def fee_slots(pattern: SlotPattern | str) -> tuple[str, ...]:
+    """The slot codes a room's table may have rows for: every standard slot (a combined one
+    costs its parts when it has no row), or for an hourly room HOUR and each hour ("h10")."""
+    if pattern == SlotPattern.HOURLY:
+        return (HOUR, *(part.code for part in HOURLY_PARTS))
+    return tuple(slot.code for slot in STANDARD_SLOTS)
+
+
+NOT_A_FEE_SLOT = _l("This room has no such slot: choose one of its slot pattern.")
+TWICE = _l("This slot and tier are already in the table.")
+
+
+def fee_rows_problems(
+    pattern: SlotPattern | str, rows: list[tuple[str, FeeTier | str, int | None]]
+) -> list[tuple[int, InputError]]:
+    """What is wrong with a room's table rows (slot, tier, amount) for a slot pattern: (the
+    row's index, InputError at "slot" or "amount") — a slot the pattern lacks, a (slot,
+    tier) twice, a negative amount."""
+    problems: list[tuple[int, InputError]] = []
+    seen: set[tuple[str, str]] = set()
+    allowed = fee_slots(pattern)
+    for index, (slot, tier, amount) in enumerate(rows):
+        key = (slot, getattr(tier, "value", tier))
+        if slot not in allowed:
+            problems.append((index, InputError(NOT_A_FEE_SLOT, field="slot")))
+        elif key in seen:
+            problems.append((index, InputError(TWICE, field="slot")))
+        elif amount is not None and amount < 0:
+            problems.append((index, InputError(NEGATIVE, field="amount")))
+        seen.add(key)
+    return problems
 
 
 def table_fee(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect
 
 from models.errors import InputError
 from models.organisation import Room, SlotPattern
@@ -100,6 +101,16 @@ def slot_of(room: Room, code: str) -> Slot:
         if code in _STANDARD:
             return _STANDARD[code]
         raise InputError(UNKNOWN_SLOT, field="slot")
+    return _hourly(code)
+
+
+def any_slot(code: str) -> Slot:
+    """The slot a code names in either pattern (for showing a stored code); InputError when
+    it names none."""
+    return _STANDARD[code] if code in _STANDARD else _hourly(code)
+
+
+def _hourly(code: str) -> Slot:
     if code in _HOURLY:
         return _HOURLY[code]
     match = _RUN.fullmatch(code or "")
@@ -144,3 +155,53 @@ def family_of(room: Room) -> set[int]:
         ids.add(child.id)
         stack.extend(child.children)
     return ids
+
+
+# --- setting rooms up: a room's parent (the checks the screens and the flush guard share) -----
+
+NOT_ITSELF = _l("A room cannot be a part of itself.")
+SAME_FACILITY = _l("Choose a room of the same facility.")
+NO_CYCLE = _l("This room cannot be a part of one of its own parts.")
+SAME_PATTERN = _l(
+    "A part is booked by the slots of the room it divides: choose a room with the same "
+    "slot pattern."
+)
+MAX_DEPTH = 20  # deeper than any real division; stops a walk over a cycle already stored
+
+
+def facility_key(room: Room) -> object:
+    """What identifies a room's facility before and after a flush: its id, or the pending
+    facility itself (the relationship wins when both were set, the id when only it was)."""
+    state = inspect(room)
+    if state.attrs.facility_id.history.added and not state.attrs.facility.history.added:
+        return room.facility_id
+    facility = room.facility
+    if facility is None:
+        return room.facility_id
+    return facility.id if facility.id is not None else facility
+
+
+def parent_problem(
+    parent: Room | None, *, room: Room | None, facility: object, pattern: SlotPattern | str
+) -> InputError | None:
+    """Why `parent` cannot be the room `room` is a part of (InputError, field "parent"), or
+    None. `room` is None for a room not created yet; `facility` is facility_key(room) (or the
+    chosen facility's id); `pattern` the room's slot pattern."""
+    if parent is None:
+        return None
+    if room is not None and parent is room:
+        return InputError(NOT_ITSELF, field="parent")
+    if facility_key(parent) != facility:
+        return InputError(SAME_FACILITY, field="parent")
+    above: Room | None = parent
+    for _ in range(MAX_DEPTH):
+        above = above.parent
+        if above is None:
+            break
+        if above is room:
+            return InputError(NO_CYCLE, field="parent")
+    else:
+        return InputError(NO_CYCLE, field="parent")
+    if parent.slot_pattern != pattern:
+        return InputError(SAME_PATTERN, field="parent")
+    return None

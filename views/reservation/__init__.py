@@ -1,17 +1,20 @@
 """Reservation screens: the availability grid, booking at the counter, a booking's page
-(payment, cancellation, the 使用許可書) and the list of bookings."""
+(payment, cancellation, the 使用許可書), the list of bookings and the closed days 休館日."""
 
 from flask_admin import Admin
 from flask_babel import lazy_gettext as _l
 
 from admin_app.extensions import db
 from models.reservation.booking import Booking
+from models.reservation.closures import Closure
 from views.reservation.bookings import BookingListView
+from views.reservation.closures import ClosureView
 from views.reservation.counter import ReservationView
 
 
 def add_views(admin: Admin) -> None:
-    """The Reservations menu: the grid first (where the counter starts), then the list."""
+    """The Reservations menu: the grid first (where the counter starts), the list, then the
+    closed days."""
     reservations = _l("Reservations")
     admin.add_view(
         ReservationView(
@@ -23,4 +26,7 @@ def add_views(admin: Admin) -> None:
     )
     admin.add_view(
         BookingListView(Booking, db, name=_l("Bookings"), category=reservations, endpoint="booking")
+    )
+    admin.add_view(
+        ClosureView(Closure, db, name=_l("Closed days"), category=reservations, endpoint="closure")
     )

@@ -508,6 +508,7 @@ def test_staff_delete_their_closure_and_the_day_opens_again(app, login_as):
     day = soon(5)
     assert 'data-state="closed"' in grid_cell(client, app, "和室", day, "am")
     details = client.get(f"/admin/closure/details/?id={cid}").get_data(as_text=True)
+    assert "中央の臨時休館" in details and "施設全体" in details and "山田 花子" in details
     response = client.post(
         "/admin/closure/delete/", data={"id": cid, "csrf_token": csrf_token(details)}
     )

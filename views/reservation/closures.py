@@ -16,7 +16,8 @@ from wtforms import BooleanField, DateField, Form, SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 
 from admin_app.extensions import db
-from models.clock import today_local
+from admin_app.formatting import jdate
+from models.clock import JST, today_local
 from models.errors import InputError
 from models.organisation import Facility, Room
 from models.reservation.closures import (
@@ -93,6 +94,11 @@ def _slot(view: BaseModelView, context: Context, model: Closure, name: str) -> s
     return closure_slot(model)
 
 
+def _entered_at(view: BaseModelView, context: Context, model: Closure, name: str) -> str:
+    at = model.created_at.astimezone(JST)
+    return f"{jdate(at)} {at:%H:%M}"
+
+
 def _room(view: BaseModelView, context: Context, model: Closure, name: str) -> str:
     return model.room.name if model.room is not None else gettext("Whole facility")
 
@@ -125,7 +131,7 @@ class ClosureView(FacilityScopedView):
         "created_at": _l("Entered at"),
     }
     column_formatters = {"kind": enum_formatter, "when": _when, "room": _room, "slot": _slot}
-    column_formatters_detail = column_formatters
+    column_formatters_detail = column_formatters | {"created_at": _entered_at}
 
     def get_query(self) -> Query:
         return super().get_query().options(joinedload(Closure.room))

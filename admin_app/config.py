@@ -41,7 +41,14 @@ def _derived(secret: str) -> str:
 
 
 class Config:
+    # Which configuration this is: "development" (make run), "test" or "production" (make serve).
+    APP_ENV = "development"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Strict-Transport-Security max-age in seconds; 0 sends none (plain-HTTP development).
+    HSTS_SECONDS = 0
+    # Reverse proxies in front of the app (hops whose X-Forwarded-For/-Proto/-Host to trust);
+    # 0 ignores forwarded headers: the client address is the connection's.
+    TRUSTED_PROXIES = 0
 
     BABEL_DEFAULT_LOCALE = "ja"
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
@@ -110,7 +117,9 @@ class Config:
 
 
 class ProductionConfig(Config):
+    APP_ENV = "production"
     SESSION_COOKIE_SECURE = True
+    HSTS_SECONDS = 31536000  # one year
 
     def __init__(self) -> None:
         for name in ("SECRET_KEY", "DATABASE_URL"):
@@ -121,6 +130,7 @@ class ProductionConfig(Config):
 
 class TestConfig(Config):
     __test__ = False  # not a pytest test class
+    APP_ENV = "test"
     TESTING = True
     # Cheap hashes keep the suite fast; the algorithm (argon2id) is the same.
     ARGON2_TIME_COST = 1

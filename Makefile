@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := admin_app
 
-.PHONY: run test test-fast lint translations messages lock clean
+.PHONY: run serve test test-fast lint translations messages lock clean
 
 $(BIN)/flask: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ run: $(BIN)/flask translations
 	$(BIN)/flask demo-data --if-empty
 	$(BIN)/flask demo-logins
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+# Production (README "Production"): APP_ENV=production with SECRET_KEY, AUDIT_CHAIN_KEY,
+# DATABASE_URL (PostgreSQL) and REDIS_URL set; run `flask db upgrade` first, as a step of its own.
+serve: $(BIN)/flask translations
+	APP_ENV=production PORT=$(PORT) $(BIN)/gunicorn -c python:admin_app.gunicorn_config 'admin_app:create_app()'
 
 test: $(BIN)/flask translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,12 +1,14 @@
 """The application factory."""
 
+import os
 from collections.abc import Callable
 
 from flask import Flask, has_request_context, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from admin_app.config import ROOT, Config
+from admin_app.config import ROOT, Config, config_for
 from admin_app.database import include_object, render_migration_item
 from admin_app.extensions import babel, cache, csrf, db, migrate
 
@@ -25,9 +27,10 @@ def select_locale() -> str:
     return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def create_app(config_class: type[Config] = Config) -> Flask:
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """The app for `config_class`, or for the environment's APP_ENV (gunicorn, flask CLI)."""
     app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
-    app.config.from_object(config_class())
+    app.config.from_object((config_class or config_for(os.environ))())
     app.config.setdefault("ADMIN_URL", "/admin")
 
     from admin_app.input_guard import init_input_guard
@@ -70,7 +73,19 @@ def create_app(config_class: type[Config] = Config) -> Flask:
     register_views(app)
     register_cli(app)
     _register_error_pages(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, the client's address, scheme and host come from
+    their X-Forwarded-* headers (outermost, so the access log, the login throttle and
+    LOG_REVIEW_NETWORKS all see the client); with none, those headers are ignored."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
 
 
 def _register_error_pages(app: Flask) -> None:

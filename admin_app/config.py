@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,13 +20,78 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+class ConfigurationError(RuntimeError):
+    """The environment does not describe a deployment the app may start in."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(
+            "refusing to start in production:\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+# Secrets seen in examples, tests and tutorials: never acceptable in production.
+KNOWN_DEFAULT_SECRETS = frozenset(
+    {
+        "test-secret-key-not-for-production",
+        "change-me",
+        "changeme",
+        "secret",
+        "secret-key",
+        "dev",
+        "development",
+        "your-secret-key",
+        "replace-me",
+    }
+)
+MIN_SECRET_LENGTH = 32
+
+
 def _dev_secret_key() -> str:
-    """A per-checkout secret for development, kept in instance/ (never committed)."""
+    """A per-checkout secret for development, kept in instance/ (never committed), readable
+    by its owner only."""
     INSTANCE.mkdir(exist_ok=True)
     path = INSTANCE / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48))
+    path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _secret_problem(name: str, value: str | None) -> str | None:
+    if not value:
+        return f"{name} is not set"
+    if value.strip().lower() in KNOWN_DEFAULT_SECRETS or len(set(value)) < 8:
+        return f"{name} is a known default or example value"
+    if len(value) < MIN_SECRET_LENGTH:
+        return f"{name} is shorter than {MIN_SECRET_LENGTH} characters"
+    return None
+
+
+def production_problems(environ: Mapping[str, str]) -> list[str]:
+    """What stops the environment from being a production deployment (empty when none)."""
+    problems = [
+        problem
+        for name in ("SECRET_KEY", "AUDIT_CHAIN_KEY")
+        if (problem := _secret_problem(name, environ.get(name)))
+    ]
+    if environ.get("SECRET_KEY") and environ.get("SECRET_KEY") == environ.get("AUDIT_CHAIN_KEY"):
+        problems.append("AUDIT_CHAIN_KEY must differ from SECRET_KEY")
+    url = environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        problems.append("DATABASE_URL must be a PostgreSQL URL (postgresql://…)")
+    if not environ.get("REDIS_URL", "").startswith(("redis://", "rediss://", "unix://")):
+        problems.append("REDIS_URL must be set to the shared Redis (redis://…)")
+    if _proxy_hops(environ) is None:
+        problems.append("TRUSTED_PROXIES must be a number of proxy hops (0-5)")
+    return problems
+
+
+def _proxy_hops(environ: Mapping[str, str]) -> int | None:
+    text = environ.get("TRUSTED_PROXIES", "0").strip() or "0"
+    return int(text) if text.isdigit() and int(text) <= 5 else None
 
 
 def engine_options(url: str) -> dict:
@@ -114,18 +180,35 @@ class Config:
         self.LOGIN_ADDRESS_FAILURES = int(
             os.environ.get("LOGIN_ADDRESS_FAILURES", self.LOGIN_ADDRESS_FAILURES)
         )
+        hops = _proxy_hops(os.environ)
+        if hops is None:
+            raise ConfigurationError(["TRUSTED_PROXIES must be a number of proxy hops (0-5)"])
+        self.TRUSTED_PROXIES = hops
 
 
 class ProductionConfig(Config):
+    """`make serve`: selected by APP_ENV=production; refuses to start on a development-grade
+    environment (no secret generated, no SQLite, no per-process throttle)."""
+
     APP_ENV = "production"
     SESSION_COOKIE_SECURE = True
     HSTS_SECONDS = 31536000  # one year
+    PREFERRED_URL_SCHEME = "https"
 
     def __init__(self) -> None:
-        for name in ("SECRET_KEY", "DATABASE_URL"):
-            if not os.environ.get(name):
-                raise RuntimeError(f"{name} must be set in production")
+        if problems := production_problems(os.environ):
+            raise ConfigurationError(problems)
         super().__init__()
+
+
+def config_for(environ: Mapping[str, str]) -> type[Config]:
+    """The configuration APP_ENV names: production (make serve) or development (make run)."""
+    name = environ.get("APP_ENV", "development").strip() or "development"
+    if name == "production":
+        return ProductionConfig
+    if name == "development":
+        return Config
+    raise ConfigurationError([f"APP_ENV must be production or development, not {name!r}"])
 
 
 class TestConfig(Config):

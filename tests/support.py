@@ -153,3 +153,14 @@ def gunicorn(app, workers: int):
         "admin_app:create_app()", app.config["SQLALCHEMY_DATABASE_URI"], workers=workers, env=keys
     ) as base:
         yield base
+
+
+# An environment `make serve` accepts (APP_ENV=production): long random-looking keys that
+# differ, PostgreSQL, Redis. Tests take it and break one thing at a time.
+PRODUCTION_ENV = {
+    "APP_ENV": "production",
+    "SECRET_KEY": "Wq3v8ZbLr0TtY6nC1xKp9dFhJ2sM4gA7eR5uVwQz",
+    "AUDIT_CHAIN_KEY": "Hk2Ls9Dq7Pf4Jr1Nx8Cv5Bm3Zt6Wg0Ye2Ua9Ro4Ei",
+    "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/fbo",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}

@@ -1,20 +1,25 @@
-"""Liveness and database reachability for monitoring."""
+"""Health for monitoring and a load balancer: /healthz (the process answers) and /readyz (it
+can serve: database reachable, schema at the migrations' head, Redis reachable where the
+login throttle keeps its counters there). 503 with the reason otherwise."""
 
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
-from admin_app.extensions import db
+from admin_app.readiness import problems
 
 bp = Blueprint("health", __name__)
 
 
+NOT_CACHED = {"Cache-Control": "no-store"}  # a proxy never answers for this process
+
+
 @bp.route("/healthz")
 def healthz() -> ResponseReturnValue:
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
-        return {"status": "error", "database": "unreachable"}, 503
-    return {"status": "ok", "database": "ok"}
+    return {"status": "ok"}, 200, NOT_CACHED
+
+
+@bp.route("/readyz")
+def readyz() -> ResponseReturnValue:
+    if found := problems():
+        return {"status": "unavailable", "problems": found}, 503, NOT_CACHED
+    return {"status": "ok"}, 200, NOT_CACHED

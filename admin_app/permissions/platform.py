@@ -24,6 +24,7 @@ RULES: dict[str, Rule] = {
     "static": Rule(PUBLIC, None),
     "admin.static": Rule(PUBLIC, None),
     "health.healthz": Rule(PUBLIC, None),
+    "health.readyz": Rule(PUBLIC, None),
     # Authentication: logged, open to everyone (logout needs no role: leaving must always work).
     "auth.login": Rule(PUBLIC, A.VIEW, A.LOGIN, screen=_l("Log in"), area=AUTHENTICATION),
     "auth.logout": Rule(PUBLIC, A.LOGOUT, A.LOGOUT, screen=_l("Log out"), area=AUTHENTICATION),

@@ -6,10 +6,10 @@ from sqlalchemy import text
 from admin_app.extensions import db
 
 
-def test_healthz_reports_database_reachable(client):
+def test_healthz_and_readyz_answer_ok(client):
     response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+    assert client.get("/readyz").get_json() == {"status": "ok"}
 
 
 def test_public_home_is_japanese_and_open(client):

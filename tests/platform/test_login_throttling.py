@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from admin_app import create_app
-from admin_app.config import Config, ProductionConfig, TestConfig
+from admin_app.config import Config, ConfigurationError, ProductionConfig, TestConfig
 from admin_app.extensions import db
 from admin_app.login_guard import DatabaseWindow, FailoverWindow, RedisWindow
 from models import LoginAttempt, SecurityEvent, SecurityEventKind
-from tests.support import dispose, login
+from tests.support import PRODUCTION_ENV, dispose, login
 
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 DEMO_LOGINS = ["staff1", "staff2", "chief1", "it1", "contractor1", "records1", "auditor1"]
@@ -137,15 +137,16 @@ def test_redis_counters_are_shared_between_app_instances(demo, fresh_redis):
             assert db.session.scalar(select(func.count()).select_from(LoginAttempt)) == 0
 
 
-def test_redis_url_is_honoured_by_every_config(monkeypatch):
+def test_redis_url_is_honoured_by_every_config_and_production_needs_it(monkeypatch):
+    for name, value in PRODUCTION_ENV.items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("REDIS_URL", REDIS)
-    monkeypatch.setenv("SECRET_KEY", "x" * 40)
-    monkeypatch.setenv("DATABASE_URL", "postgresql://db.example/fbo")
     assert Config().LOGIN_THROTTLE_STORAGE == REDIS
     assert ProductionConfig().LOGIN_THROTTLE_STORAGE == REDIS
     monkeypatch.delenv("REDIS_URL")
     assert Config().LOGIN_THROTTLE_STORAGE == "database"
-    assert ProductionConfig().LOGIN_THROTTLE_STORAGE == "database"
+    with pytest.raises(ConfigurationError, match="REDIS_URL"):
+        ProductionConfig()  # never a per-process or database throttle in production
 
 
 def test_the_database_store_is_what_runs_without_redis(app):

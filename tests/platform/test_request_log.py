@@ -17,7 +17,7 @@ from admin_app.permissions import PUBLIC, TABLE, Rule
 from bench.load import served
 from models import Facility, Room
 from tests.builders.registration import make_registrant
-from tests.support import csrf_token, login
+from tests.support import PRODUCTION_ENV, csrf_token, login
 
 NAME, KANA, PHONE = "萩山コーラスの会", "ハギヤマコーラス", "0423935111"
 LINE = re.compile(r"(GET|POST) (\S+) (\d{3}) \d+ms user=(\S+) request=([0-9a-f]{32})")
@@ -117,8 +117,8 @@ def test_an_unhandled_database_error_is_logged_without_its_values(
 
 @pytest.mark.parametrize("config", [Config, ProductionConfig, TestConfig])
 def test_every_config_hides_bound_parameters(config, monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "x" * 40)
-    monkeypatch.setenv("DATABASE_URL", "postgresql://db.example/fbo")
+    for name, value in PRODUCTION_ENV.items():
+        monkeypatch.setenv(name, value)
     assert config().SQLALCHEMY_ENGINE_OPTIONS["hide_parameters"] is True
 
 

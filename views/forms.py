@@ -16,6 +16,7 @@ from wtforms import DateField, DateTimeField, Field, Form, PasswordField, String
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Regexp, StopValidation, ValidationError
 
+from models.staff.accounts import LOGIN_PATTERN
 from models.typed_input import date_problem, text_problem
 
 # Formats checked at the field (the models check again on every path).
@@ -24,7 +25,7 @@ PHONE_FORMAT = Regexp(
     message=_l("Enter the phone number with hyphens, e.g. 042-393-5111."),
 )
 LOGIN_FORMAT = Regexp(
-    r"^[a-z0-9][a-z0-9._-]{2,63}$",
+    LOGIN_PATTERN,
     message=_l("Use 3 to 64 lower-case letters, digits, dots, hyphens or underscores."),
 )
 

@@ -1,5 +1,6 @@
 """flask commands for the whole application: demo data, demo logins and the daily job."""
 
+import sys
 from datetime import datetime
 
 import click
@@ -12,13 +13,22 @@ from models.clock import today_local
 from models.typed_input import date_problem
 
 
+def _refuse_in_production() -> None:
+    try:
+        demo_data.refuse_in_production()
+    except demo_data.DemoRefused as refused:
+        click.echo(f"Refused: {refused}", err=True)
+        sys.exit(1)
+
+
 @click.command("demo-data")
 @click.option(
     "--if-empty", is_flag=True, help="Load only when the database has no organisation yet."
 )
 @with_appcontext
 def demo_data_command(if_empty: bool) -> None:
-    """Load the demo organisation and one login per role (idempotent)."""
+    """Load the demo organisation and one login per role (idempotent; never in production)."""
+    _refuse_in_production()
     if if_empty and not demo_data.is_empty():
         click.echo("Database already has data; demo data not loaded.")
         return
@@ -30,6 +40,7 @@ def demo_data_command(if_empty: bool) -> None:
 @with_appcontext
 def demo_logins_command() -> None:
     """Print the demo logins (demo only: never use this password in production)."""
+    _refuse_in_production()
     click.echo(f"Demo logins (password for all: {demo_data.DEMO_PASSWORD}, demo only):")
     sections = {code: name for code, name, _ in demo_data.SECTIONS}
     for login, name, _, _, section, role, facilities in demo_data.USERS:

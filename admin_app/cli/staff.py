@@ -1,4 +1,5 @@
-"""flask commands for staff IDs: the import of HR's personnel transfers."""
+"""flask commands for staff IDs: the first IT administrator, the import of HR's personnel
+transfers."""
 
 import sys
 
@@ -7,6 +8,9 @@ from flask.cli import with_appcontext
 
 from admin_app.extensions import db
 from admin_app.imports.transfers import import_transfers
+from admin_app.security import hash_password
+from models.errors import InputError
+from models.staff.bootstrap import create_first_admin
 
 
 @click.command("transfers")
@@ -28,4 +32,34 @@ def import_transfers_command(path: str, dry_run: bool) -> None:
     click.echo(f"{len(result.rows)} transfers {verb}.")
 
 
-COMMANDS = (("import", import_transfers_command),)
+@click.command("create-admin")
+@click.argument("login")
+@click.option("--name", required=True, help="The administrator's name (氏名).")
+@click.option("--section", "section_code", required=True, help="Their section's code.")
+@click.option("--section-name", default=None, help="Create the section with this name.")
+@click.option("--force", is_flag=True, help="Even though an active IT administrator exists.")
+@click.option("--reason", default=None, help="Why (required with --force; recorded).")
+@with_appcontext
+def create_admin_command(
+    login: str,
+    name: str,
+    section_code: str,
+    section_name: str | None,
+    force: bool,
+    reason: str | None,
+) -> None:
+    """Create the first IT administrator with a one-time password (changed at first login)."""
+    try:
+        user, password = create_first_admin(
+            login, name, section_code, hash_password, section_name, force, reason
+        )
+    except InputError as refused:
+        db.session.rollback()
+        click.echo(f"Refused: {refused}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"IT administrator {user.login} ({user.name}) created in {user.section.name}.")
+    click.echo(f"One-time password (shown once; must be changed at first login): {password}")
+
+
+COMMANDS = ((None, create_admin_command), ("import", import_transfers_command))

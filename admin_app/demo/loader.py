@@ -7,6 +7,7 @@ Each domain loads its own part (admin_app/demo/<module>.py); load_demo_data runs
 from collections.abc import Callable
 
 from admin_app.demo import access_log, platform, public, registration, reservation, staff
+from admin_app.demo.guard import DemoRefused, refuse_in_production
 from admin_app.demo.platform import FACILITIES, PREFIX, SECTIONS, is_empty
 from admin_app.demo.staff import DEMO_PASSWORD, FISCAL_YEAR_START, USERS
 from admin_app.extensions import db
@@ -20,7 +21,9 @@ __all__ = [
     "SECTIONS",
     "USERS",
     "is_empty",
+    "DemoRefused",
     "load_demo_data",
+    "refuse_in_production",
 ]
 
 Loader = Callable[[], dict[str, int]]  # loads what is missing; counts what it added
@@ -40,7 +43,9 @@ DOMAINS: tuple[tuple[str, Loader, bool], ...] = (
 def load_demo_data(with_registrants: bool = True) -> dict[str, int]:
     """Create whatever of the demo set is missing; return how many rows of each were added.
     Without registrants, no domain's residents' data is loaded. The domains' loaders never
-    commit (but confirm_notice's documented commit on the way); this commits once, at the end."""
+    commit (but confirm_notice's documented commit on the way); this commits once, at the end.
+    Refused in production, whoever calls it."""
+    refuse_in_production()
     added: dict[str, int] = {}
     for _, load, residents in DOMAINS:
         if with_registrants or not residents:

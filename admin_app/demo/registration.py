@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from faker import Faker
 from sqlalchemy import func, select
 
+from admin_app.demo.guard import refuse_in_production
 from admin_app.extensions import db
 from models import EligibilityBasis, EligibilityCheck, Registrant, RegistrantKind, Roster
 from models.clock import JST, today_local
@@ -190,6 +191,7 @@ def _at(day: date, hour: int) -> datetime:
 def load_demo_registrants(count: int = 300, seed: int = 2026) -> int:
     """Add demo registrants unless some exist already; return how many were added. Never
     commits: the demo loader does."""
+    refuse_in_production()
     start_with = demo_start(Registrant, seed)
     if start_with is None:
         return 0

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
+from admin_app.demo.guard import refuse_in_production
 from admin_app.extensions import db
 from admin_app.security import hash_password
 from models.clock import now_utc, today_local
@@ -62,6 +63,7 @@ USERS = [
 def load_demo_staff() -> dict[str, int]:
     """One login per role (USERS) with its grant, then the IT section's extras; count the
     logins added."""
+    refuse_in_production()
     sections = {s.code: s for s in db.session.scalars(select(Section))}
     facilities = {f.name: f for f in db.session.scalars(select(Facility))}
     added = 0

@@ -29,6 +29,10 @@ class Role(enum.StrEnum):
 COUNTER_ROLES = frozenset({Role.FACILITY_STAFF, Role.SECTION_CHIEF})
 
 
+# A login ID: 3 to 64 lower-case letters, digits, dots, hyphens or underscores.
+LOGIN_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
+
+
 class StaffKind(enum.StrEnum):
     EMPLOYEE = "employee"  # 職員
     CONTRACTOR = "contractor"  # 委託社員

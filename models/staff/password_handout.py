@@ -96,18 +96,21 @@ def opens_data(user: StaffUser) -> bool:
 
 def hand_out(
     user: StaffUser,
-    actor: StaffUser,
+    actor: StaffUser | None,
     hash_password: Callable[[str], str],
     kind: StaffEventKind,
     in_halves: bool,
+    reason: str | None = None,
+    **details,
 ) -> str:
     """A new password for the ID that `actor` hands over (the ID's old one stops working):
-    the whole of it, or only its first half when `in_halves`. Recorded as `kind`."""
+    the whole of it, or only its first half when `in_halves`. Recorded as `kind` (with
+    `reason` and `details`); no actor: set up from the server (models.staff.bootstrap)."""
     password = random_password()
     user.must_change_password = True
     if not in_halves:
         user.password_hash = hash_password(password)
-        record(user, kind, actor)
+        record(user, kind, actor, reason, **details)
         return password
     first = password[:HALF]
     user.password_hash = None  # until the holder sets their own: both halves log in

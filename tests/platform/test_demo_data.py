@@ -99,3 +99,30 @@ def test_demo_registrations_went_through_the_trail_and_some_wait(app, demo_regis
         )
         assert all(r.eligibility_checks for r in confirmed)
         assert any(not r.eligibility_checks for r in pending)  # the confirmer sees why
+
+
+@pytest.mark.parametrize("command", [["demo-data"], ["demo-data", "--if-empty"], ["demo-logins"]])
+def test_demo_data_and_logins_are_refused_in_production(app, monkeypatch, command):
+    """APP_ENV=production: the published demo password never reaches the database or the
+    screen, through the command or the loader itself; nothing is written."""
+    monkeypatch.setitem(app.config, "APP_ENV", "production")
+    result = app.test_cli_runner().invoke(args=command)
+    assert result.exit_code != 0
+    assert "never loaded in production" in result.output
+    assert "demo-password-2026" not in result.output
+    with app.app_context():
+        assert counts() == (0, 0, 0, 0)
+
+
+def test_the_loaders_themselves_refuse_in_production(app, monkeypatch):
+    from admin_app.demo.guard import DemoRefused
+    from admin_app.demo.registration import load_demo_registrants
+    from admin_app.demo.staff import load_demo_staff
+
+    monkeypatch.setitem(app.config, "APP_ENV", "production")
+    with app.app_context():
+        for load in (load_demo_data, load_demo_staff, load_demo_registrants):
+            with pytest.raises(DemoRefused):
+                load()
+        db.session.rollback()
+        assert counts() == (0, 0, 0, 0)

@@ -192,6 +192,9 @@ class ProductionConfig(Config):
 
     APP_ENV = "production"
     SESSION_COOKIE_SECURE = True
+    # __Host-: the browser keeps it only if Secure, Path=/ and no Domain — no sibling host or
+    # plain-HTTP page can set or overwrite it.
+    SESSION_COOKIE_NAME = "__Host-fbo_session"
     HSTS_SECONDS = 31536000  # one year
     PREFERRED_URL_SCHEME = "https"
 

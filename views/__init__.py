@@ -12,6 +12,7 @@ from flask_admin.menu import MenuCategory
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
+from admin_app.headers import csp_nonce
 from views import (
     access_log,
     auth,
@@ -49,6 +50,7 @@ def register_views(app: Flask) -> Admin:
         index_view=DashboardView(name=_l("Home"), url=app.config["ADMIN_URL"], endpoint="admin"),
         translations_path=str(Path(app.root_path) / "translations"),
         theme=Bootstrap4Theme(base_template="admin/app_base.html", fluid=True),
+        csp_nonce_generator=csp_nonce,
     )
     for _, add_views in DOMAINS:
         add_views(admin)

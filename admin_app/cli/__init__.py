@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from admin_app.cli import access_log, platform, registration, reservation, staff
+from admin_app.cli import access_log, backup, platform, registration, reservation, staff
 
 Commands = tuple[tuple[str | None, click.Command], ...]
 
@@ -21,6 +21,7 @@ DOMAINS: tuple[tuple[str, Commands], ...] = (
     ("public", ()),  # no commands of its own
     ("reservation", reservation.COMMANDS),
     ("access_log", access_log.COMMANDS),
+    ("platform", backup.COMMANDS),
 )
 
 

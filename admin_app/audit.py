@@ -140,7 +140,15 @@ def write_access_log(response: Response) -> Response:
 
 
 def chain_key() -> bytes:
+    """The key new rows and checkpoints are signed with."""
     return current_app.config["AUDIT_CHAIN_KEY"].encode()
+
+
+def chain_keys() -> tuple[bytes, ...]:
+    """Every key the log was signed with, oldest first: AUDIT_CHAIN_OLD_KEYS, then the current
+    one. What reads the log (verify, checkpoints) accepts them; what writes uses chain_key()."""
+    old = [k.strip() for k in current_app.config["AUDIT_CHAIN_OLD_KEYS"].split(",") if k.strip()]
+    return (*(k.encode() for k in old), chain_key())
 
 
 def init_audit(app: Flask) -> None:

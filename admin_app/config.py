@@ -144,6 +144,9 @@ class Config:
 
     # The access log: on in every real deployment (the benchmark turns it off to compare).
     AUDIT_ENABLED = True
+    # Earlier chain keys, oldest first, comma-separated: after a rotation of AUDIT_CHAIN_KEY
+    # the rows they signed still verify (README, Production: rotating the chain key).
+    AUDIT_CHAIN_OLD_KEYS = ""
     # Who may read the log: only from these networks when set (comma-separated CIDRs).
     LOG_REVIEW_NETWORKS = ""
     WORKING_HOURS = (8, 20)  # weekdays; access outside is flagged
@@ -174,6 +177,7 @@ class Config:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _dev_secret_key()
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY") or _derived(self.SECRET_KEY)
+        self.AUDIT_CHAIN_OLD_KEYS = os.environ.get("AUDIT_CHAIN_OLD_KEYS", "")
         self.LOG_REVIEW_NETWORKS = os.environ.get("LOG_REVIEW_NETWORKS", "")
         self.AUDIT_CHECKPOINT_FILE = os.environ.get("AUDIT_CHECKPOINT_FILE", "")
         self.LOGIN_THROTTLE_STORAGE = os.environ.get("REDIS_URL") or "database"

@@ -7,7 +7,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from admin_app.audit import chain_key
+from admin_app.audit import chain_keys
 from admin_app.audit_checkpoints import append_to_file, checkpoint_file, current_checkpoint
 from admin_app.extensions import db
 from models.access_log.chain import VerifyResult, verify
@@ -42,7 +42,7 @@ def verify_command(files: tuple[str, ...]) -> None:
         if not found:
             empty.append(path)
     with db.engine.connect() as conn:
-        result = verify(conn, chain_key(), progress=progress)
+        result = verify(conn, chain_keys(), progress=progress)
         lines += [
             (f"sign-off {review_id}", line)
             for review_id, line in conn.execute(
@@ -51,8 +51,8 @@ def verify_command(files: tuple[str, ...]) -> None:
                 .order_by(LogReview.id)
             )
         ]
-        checked, problems = check(conn, chain_key(), lines)
-        problems += missing_sign_offs(conn, chain_key())
+        checked, problems = check(conn, chain_keys(), lines)
+        problems += missing_sign_offs(conn, chain_keys())
     if sys.stderr.isatty():
         click.echo("", err=True)
     if result.ok and not problems and not empty:

@@ -14,7 +14,7 @@ every lane at once.
 import hashlib
 import hmac
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -41,6 +41,15 @@ CHAINED = (
     "remote_addr",
     "status",
 )
+
+
+# The chain's keys, oldest first, the current one last (AUDIT_CHAIN_OLD_KEYS + AUDIT_CHAIN_KEY):
+# after a rotation, rows written before it verify with the key they were written with.
+Keys = bytes | Sequence[bytes]
+
+
+def as_keys(keys: Keys) -> tuple[bytes, ...]:
+    return (keys,) if isinstance(keys, bytes) else tuple(keys)
 
 
 def _text(value: object) -> str:
@@ -209,13 +218,28 @@ class VerifyResult:
     problem: str = ""
 
 
+def _signed_with(
+    keys: tuple[bytes, ...], since: int, prev_hash: str, fields: bytes, stored: str
+) -> int | None:
+    """Which key (index) signed the row: the lane's last key first, then newer ones — never
+    an older one (a rotation goes forward only); None when none did."""
+    message = prev_hash.encode() + b"|" + fields
+    for index in range(since, len(keys)):
+        digest = hmac.new(keys[index], message, hashlib.sha256).hexdigest()
+        if hmac.compare_digest(stored, digest):
+            return index
+    return None
+
+
 def verify(
     conn: Connection,
-    key: bytes,
+    key: Keys,
     batch: int = 20_000,
     progress: Callable[[int], None] = lambda n: None,
 ) -> VerifyResult:
-    """Walk every row in id order, following each lane; report the first broken link."""
+    """Walk every row in id order, following each lane; report the first broken link. `key`:
+    the chain key, or the keys of its rotations oldest first."""
+    keys = as_keys(key)
     heads = {h.id: h for h in conn.execute(select(AccessLogHead))}
     if sorted(heads) != list(range(1, LANES + 1)):
         return VerifyResult(False, 0, 0, None, "a lane's head is missing")
@@ -227,6 +251,7 @@ def verify(
     ]
     width = len(CHAINED)
     prev = {lane: GENESIS for lane in heads}
+    signer = {lane: 0 for lane in heads}  # index of the key that signed the lane's last row
     last = {lane: 0 for lane in heads}
     last[LEGACY_LANE] = first_id - 1
     checked, unchained, after = 0, 0, 0
@@ -258,13 +283,14 @@ def verify(
                     row_id,
                     f"does not link to the previous row (deleted or inserted) (lane {lane})",
                 )
-            digest = hmac.new(
-                key, prev_hash.encode() + b"|" + canonical_fields(*row[:width]), hashlib.sha256
-            ).hexdigest()
-            if not hmac.compare_digest(digest_stored or "", digest):
+            signed = _signed_with(
+                keys, signer[lane], prev_hash, canonical_fields(*row[:width]), digest_stored or ""
+            )
+            if signed is None:
                 return VerifyResult(
                     False, checked, unchained, row_id, f"content changed (lane {lane})"
                 )
+            signer[lane] = signed
             prev[lane], last[lane], checked = digest_stored, row_id, checked + 1
         after = rows[-1][0]
         progress(checked + unchained)

@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, select
 
-from models.access_log.chain import GENESIS, LANES
+from models.access_log.chain import GENESIS, LANES, Keys, as_keys
 from models.access_log.entries import AccessLog, AccessLogHead
 from models.access_log.review import LogReview
 from models.clock import as_utc, now_utc
@@ -106,7 +106,7 @@ def take(conn: Connection, chain_key: bytes, at: datetime | None = None) -> str:
     return signed_line(Checkpoint(moment, heads), chain_key)
 
 
-def parse(line: str, chain_key: bytes) -> Checkpoint:
+def parse(line: str, chain_key: Keys) -> Checkpoint:
     """Read a checkpoint line; CheckpointError if it is not one, ForgedCheckpoint if its HMAC
     does not match."""
     fields = line.split()  # typed back from a printed copy: any run of white space
@@ -125,7 +125,8 @@ def parse(line: str, chain_key: bytes) -> Checkpoint:
         digest = GENESIS if match[3] == EMPTY else match[3]
         heads[expected] = (int(match[2]), digest)
     body = " ".join(fields[:-1])
-    if not hmac.compare_digest(_mac(chain_key, body), fields[-1][len("hmac=") :]):
+    mac = fields[-1][len("hmac=") :]
+    if not any(hmac.compare_digest(_mac(key, body), mac) for key in as_keys(chain_key)):
         raise ForgedCheckpoint(
             "its HMAC does not match: the line was made or changed without the key"
         )
@@ -142,7 +143,7 @@ def time_of(line: str) -> datetime | None:
 
 
 def check(
-    conn: Connection, chain_key: bytes, lines: Iterable[tuple[str, str]]
+    conn: Connection, chain_key: Keys, lines: Iterable[tuple[str, str]]
 ) -> tuple[int, list[Problem]]:
     """Check (source, line) pairs against the log; returns (checkpoints read, problems).
 
@@ -188,7 +189,7 @@ SIGN_OFF_ENDPOINT = "log_review.record"
 SIGN_OFF_SLACK = timedelta(minutes=10)
 
 
-def missing_sign_offs(conn: Connection, chain_key: bytes) -> list[Problem]:
+def missing_sign_offs(conn: Connection, chain_key: Keys) -> list[Problem]:
     """Sign-offs that the (chained) log says were recorded, but that are gone from the
     table, lost their checkpoint, or carry one from another moment: whoever removes a
     sign-off with its checkpoint cannot remove the log row that recorded it unnoticed."""

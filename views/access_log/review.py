@@ -12,7 +12,7 @@ from sqlalchemy import select
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from admin_app.audit import chain_key, log_record_created, not_found
+from admin_app.audit import chain_keys, log_record_created, not_found
 from admin_app.audit_checkpoints import append_to_file, current_checkpoint
 from admin_app.extensions import db
 from admin_app.security import allowed, current_access
@@ -124,7 +124,7 @@ class LogReviewView(BaseView):
         checkpoint = None
         if review.checkpoint:
             try:
-                checkpoint = parse(review.checkpoint, chain_key())
+                checkpoint = parse(review.checkpoint, chain_keys())
             except CheckpointError:
                 checkpoint = None  # shown as text; `audit verify` reports it
         return self.render(

@@ -17,6 +17,10 @@ from models.staff.accounts import LOGIN_PATTERN, Role, RoleAssignment, StaffStat
 from models.staff.events import StaffEventKind
 from models.staff.grants import set_up_grant
 from models.staff.password_handout import hand_out
+from models.typed_input import text_problem
+
+# Recorded as the reason of the ID's issue when none is given.
+FIRST_ADMIN = "最初のIT管理者（flask create-admin）"
 
 
 def active_it_admins() -> list[StaffUser]:
@@ -31,7 +35,20 @@ def active_it_admins() -> list[StaffUser]:
     return [u for u in holders if accesses[u.id].has(Role.IT_ADMIN)]
 
 
+def _typed(option: str, value: str, most: int) -> str:
+    """A value typed on the command line, as stored: visible, no control characters, fits."""
+    if problem := text_problem(value, required=True):
+        raise InputError(f"{option}: {problem}")
+    if not value.strip():
+        raise InputError(f"Give {option}.")
+    if len(value.strip()) > most:
+        raise InputError(f"{option}: at most {most} characters.")
+    return value.strip()
+
+
 def _section(code: str, new_name: str | None) -> Section:
+    """The section of that code; created (a new section under the mayor) when a name is given
+    for a code that does not exist yet."""
     section = db.session.scalar(select(Section).where(Section.code == code))
     if section is not None:
         return section
@@ -41,7 +58,11 @@ def _section(code: str, new_name: str | None) -> Section:
             f"No section {code!r}. Sections: {codes or 'none yet'}; "
             "give --section-name to create it."
         )
-    section = Section(code=code, name=new_name, authority=Authority.MAYOR)
+    section = Section(
+        code=_typed("--section", code, 20),
+        name=_typed("--section-name", new_name, 100),
+        authority=Authority.MAYOR,
+    )
     db.session.add(section)
     return section
 
@@ -56,13 +77,13 @@ def create_first_admin(
     reason: str | None = None,
 ) -> tuple[StaffUser, str]:
     """The new IT administrator and its one-time password (shown once, never stored)."""
-    login, name, reason = login.strip(), name.strip(), (reason or "").strip()
+    login = login.strip()
     if not re.fullmatch(LOGIN_PATTERN, login):
         raise InputError(
             "Use 3 to 64 lower-case letters, digits, dots, hyphens or underscores for the login."
         )
-    if not name or len(name) > 100:
-        raise InputError("Give --name (at most 100 characters).")
+    name = _typed("--name", name, 100)
+    reason = _typed("--reason", reason, 300) if reason and reason.strip() else None
     if force and not reason:
         raise InputError("--force needs --reason: why another IT administrator is created.")
     if existing := active_it_admins():
@@ -91,8 +112,9 @@ def create_first_admin(
         hash_password,
         StaffEventKind.ISSUED,
         in_halves=False,
-        reason=reason or "first IT administrator",
-        by="create-admin",
+        reason=reason or FIRST_ADMIN,
+        by="command_line",
+        command="create-admin",
         forced=force,
     )
     return user, password

@@ -182,8 +182,9 @@ def set_up_grant(
     valid_to: date | None = None,
     facilities: Iterable[Facility] = (),
 ) -> RoleAssignment:
-    """The initial organisation (demo data, test fixtures): in force without a second person,
-    and recorded as such. No screen and no command calls it."""
+    """The initial organisation (demo data, test fixtures, and the first IT administrator of
+    `flask create-admin`, models.staff.bootstrap): in force without a second person, and
+    recorded as such. No screen calls it."""
     chosen = list(facilities)
     check_grant(user, role, section, valid_from, valid_to, chosen, False)
     grant = _new(

@@ -3,9 +3,15 @@
 import pytest
 from sqlalchemy import func, select
 
-from admin_app.demo.loader import USERS, load_demo_data
+from admin_app import create_app
+from admin_app.config import TestConfig
+from admin_app.demo.guard import DemoRefused
+from admin_app.demo.loader import DEMO_PASSWORD, USERS, load_demo_data
+from admin_app.demo.registration import load_demo_registrants
+from admin_app.demo.staff import load_demo_staff
 from admin_app.extensions import db
-from models import Authority, Facility, Room, Section, StaffUser
+from models import Authority, Facility, Registrant, Room, Section, StaffUser
+from tests.support import dispose
 
 
 def counts():
@@ -101,28 +107,46 @@ def test_demo_registrations_went_through_the_trail_and_some_wait(app, demo_regis
         assert any(not r.eligibility_checks for r in pending)  # the confirmer sees why
 
 
+class ProductionTestConfig(TestConfig):
+    """The test database under APP_ENV=production (without the production environment checks,
+    which tests/platform/test_production.py covers)."""
+
+    APP_ENV = "production"
+
+
+@pytest.fixture
+def production_app(app):
+    """An app built from a production configuration, on the (migrated, emptied) test database."""
+    production = create_app(ProductionTestConfig)
+    yield production
+    dispose(production)
+
+
 @pytest.mark.parametrize("command", [["demo-data"], ["demo-data", "--if-empty"], ["demo-logins"]])
-def test_demo_data_and_logins_are_refused_in_production(app, monkeypatch, command):
+def test_demo_data_and_logins_are_refused_in_production(production_app, command):
     """APP_ENV=production: the published demo password never reaches the database or the
-    screen, through the command or the loader itself; nothing is written."""
-    monkeypatch.setitem(app.config, "APP_ENV", "production")
-    result = app.test_cli_runner().invoke(args=command)
-    assert result.exit_code != 0
-    assert "never loaded in production" in result.output
-    assert "demo-password-2026" not in result.output
-    with app.app_context():
+    screen; the command fails (make run stops there) and nothing is written."""
+    assert production_app.config["APP_ENV"] == "production"
+    result = production_app.test_cli_runner().invoke(args=command)
+    assert result.exit_code == 1
+    assert "Refused: Demo data are never loaded in production" in result.output
+    assert DEMO_PASSWORD not in result.output and "staff1" not in result.output
+    with production_app.app_context():
         assert counts() == (0, 0, 0, 0)
 
 
-def test_the_loaders_themselves_refuse_in_production(app, monkeypatch):
-    from admin_app.demo.guard import DemoRefused
-    from admin_app.demo.registration import load_demo_registrants
-    from admin_app.demo.staff import load_demo_staff
-
-    monkeypatch.setitem(app.config, "APP_ENV", "production")
-    with app.app_context():
+def test_the_loaders_themselves_refuse_in_production(production_app):
+    """Whoever calls a loader (a script, a shell): refused before anything is added."""
+    with production_app.app_context():
         for load in (load_demo_data, load_demo_staff, load_demo_registrants):
-            with pytest.raises(DemoRefused):
+            with pytest.raises(DemoRefused, match="never loaded in production"):
                 load()
-        db.session.rollback()
+        db.session.commit()  # whatever a loader might have added would be written now
         assert counts() == (0, 0, 0, 0)
+        assert db.session.scalar(select(func.count()).select_from(Registrant)) == 0
+
+
+def test_the_same_command_loads_outside_production(app):
+    """The refusal is production's: the development/test app loads the demo set."""
+    result = app.test_cli_runner().invoke(args=["demo-logins"])
+    assert result.exit_code == 0 and DEMO_PASSWORD in result.output

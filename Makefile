@@ -45,7 +45,7 @@ lint: $(BIN)/flask
 # Regenerate the pinned versions after changing pyproject.toml.
 lock:
 	rm -rf /tmp/lock-venv && $(PYTHON) -m venv /tmp/lock-venv
-	/tmp/lock-venv/bin/pip install --quiet '.[test]'
+	/tmp/lock-venv/bin/pip install --quiet '.[test,bench]'
 	/tmp/lock-venv/bin/pip freeze --exclude facility-backoffice > constraints.txt
 
 clean:

@@ -3,6 +3,7 @@
 Fixtures live in tests/conftest.py; data builders in tests/builders/."""
 
 import re
+import socket
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -140,9 +141,9 @@ def session_for(base: str, login_id: str, password: str = DEMO_PASSWORD) -> requ
 
 
 @contextmanager
-def gunicorn(app, workers: int):
+def gunicorn(app, workers: int, env: dict[str, str] | None = None):
     """The app served by `workers` gunicorn processes on the test database (with the test
-    app's keys); yields the base URL."""
+    app's keys, and `env` on top: e.g. REDIS_URL); yields the base URL."""
     from bench.load import served
 
     keys = {
@@ -150,9 +151,21 @@ def gunicorn(app, workers: int):
         "AUDIT_CHAIN_KEY": app.config["AUDIT_CHAIN_KEY"],
     }
     with served(
-        "admin_app:create_app()", app.config["SQLALCHEMY_DATABASE_URI"], workers=workers, env=keys
+        "admin_app:create_app()",
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        workers=workers,
+        env=keys | (env or {}),
     ) as base:
         yield base
+
+
+def redis_reachable() -> bool:
+    """Whether the tests' Redis answers on 127.0.0.1:6379 (CI starts one and never skips)."""
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        return True
+    except OSError:
+        return False
 
 
 # An environment `make serve` accepts (APP_ENV=production): long random-looking keys that

@@ -3,7 +3,6 @@ counters live in a store shared by every worker and kept across restarts — Red
 REDIS_URL is set, the database otherwise. Each behaviour is checked on both stores."""
 
 import os
-import socket
 from contextlib import contextmanager
 
 import pytest
@@ -14,19 +13,11 @@ from admin_app.config import Config, ConfigurationError, ProductionConfig, TestC
 from admin_app.extensions import db
 from admin_app.login_guard import DatabaseWindow, FailoverWindow, RedisWindow
 from models import LoginAttempt, SecurityEvent, SecurityEventKind
-from tests.support import PRODUCTION_ENV, dispose, login
+from tests.support import PRODUCTION_ENV, dispose, login, redis_reachable
 
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 DEMO_LOGINS = ["staff1", "staff2", "chief1", "it1", "contractor1", "records1", "auditor1"]
 LOCKED_JA = "失敗が続いたため、しばらくログインを制限しています"
-
-
-def redis_reachable() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 needs_redis = pytest.mark.skipif(

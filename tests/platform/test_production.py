@@ -24,7 +24,7 @@ from admin_app.config import (
     production_problems,
 )
 from tests.conftest import DIALECT
-from tests.support import PRODUCTION_ENV, dispose
+from tests.support import PRODUCTION_ENV, dispose, redis_reachable
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -149,15 +149,7 @@ def test_readyz_is_503_when_the_shared_redis_is_gone(app):
         dispose(other)
 
 
-def redis_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not redis_up() and os.environ.get("CI") != "true", reason="no Redis")
+@pytest.mark.skipif(not redis_reachable() and os.environ.get("CI") != "true", reason="no Redis")
 def test_readyz_is_ok_with_a_reachable_redis(app):
     redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     other = create_app(type("WithRedis", (TestConfig,), {"LOGIN_THROTTLE_STORAGE": redis_url}))
@@ -213,7 +205,7 @@ def admin_url(database: str) -> str:
 
 @pytest.mark.slow
 @pytest.mark.postgres_only
-@pytest.mark.skipif(not redis_up() and os.environ.get("CI") != "true", reason="no Redis")
+@pytest.mark.skipif(not redis_reachable() and os.environ.get("CI") != "true", reason="no Redis")
 def test_serve_runs_no_migrations_and_is_not_ready_until_they_ran():
     """Started on an empty PostgreSQL database: it serves /healthz, answers /readyz with 503
     and the reason, and has created no table (migrations are `flask db upgrade`'s)."""
@@ -233,7 +225,7 @@ def test_serve_runs_no_migrations_and_is_not_ready_until_they_ran():
             try:
                 alive = requests.get(f"{base}/healthz", timeout=2)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening, or booting
                 assert server.poll() is None, server.stdout.read()
                 time.sleep(0.5)
         assert alive.status_code == 200

@@ -79,20 +79,24 @@ def _sqlite_file(engine: Engine) -> Path:
     return Path(database)
 
 
+def _sqlite_copy(source: sqlite3.Connection, target: Path) -> None:
+    """Copy `source` page by page into the file `target` (SQLite's online backup API)."""
+    copy = sqlite3.connect(target)
+    try:
+        with copy:
+            source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+
+
 def create(engine: Engine, target: Path) -> Summary:
     """Back the database up into `target` (a new file); return what it holds."""
     if target.exists():
         raise BackupError(f"{target} exists: choose a new file (a backup never overwrites)")
     summary = table_counts(engine)
     if engine.dialect.name == "sqlite":
-        source = sqlite3.connect(_sqlite_file(engine))
-        copy = sqlite3.connect(target)
-        try:
-            with copy:
-                source.backup(copy)
-        finally:
-            copy.close()
-            source.close()
+        _sqlite_copy(sqlite3.connect(_sqlite_file(engine)), target)
     else:
         url, env = _libpq(engine)
         _run(
@@ -130,14 +134,7 @@ def restore(engine: Engine, source: Path) -> Summary:
             "empty database, then point DATABASE_URL at it"
         )
     if kind == "sqlite":
-        backup = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        target = sqlite3.connect(_sqlite_file(engine))
-        try:
-            with target:
-                backup.backup(target)
-        finally:
-            target.close()
-            backup.close()
+        _sqlite_copy(sqlite3.connect(f"file:{source}?mode=ro", uri=True), _sqlite_file(engine))
     else:
         url, env = _libpq(engine)
         _run(

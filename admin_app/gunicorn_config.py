@@ -3,7 +3,7 @@
 Everything that differs per host comes from the environment:
   PORT (5000), HOST (127.0.0.1; 0.0.0.0 when a load balancer on another host reaches it),
   WEB_CONCURRENCY worker processes (2 × CPUs + 1, at most 8), GUNICORN_THREADS per worker (4),
-  GUNICORN_TIMEOUT seconds (60).
+  GUNICORN_TIMEOUT seconds (60), GUNICORN_KEEPALIVE seconds an idle connection stays open (75).
 The configuration is checked here, in the master, before any worker starts: a deployment that
 is not production-grade (see admin_app.config.production_problems) stops with the reasons.
 Migrations are never run here: `flask db upgrade` is a step of its own (and /readyz answers 503
@@ -35,6 +35,11 @@ workers = _int("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 8))
 threads = _int("GUNICORN_THREADS", 4)
 worker_class = "gthread"
 timeout = _int("GUNICORN_TIMEOUT", 60)
+# Longer than a load balancer's idle timeout for the connections it reuses (nginx's upstream
+# keepalive_timeout and most balancers: 60 s), so that the balancer closes an idle connection
+# first. gunicorn's default, 2 s, closes it while the next request may be on its way: that
+# request fails (RemoteDisconnected; a 502 at the balancer) — seen by bench/locust_load.py.
+keepalive = _int("GUNICORN_KEEPALIVE", 75)
 graceful_timeout = 30
 # Our own request log (admin_app.request_log) writes one line per request; no second one.
 accesslog = None

@@ -23,6 +23,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -190,6 +191,19 @@ def make_serve(env: dict[str, str], cert: Path, key: Path, log: Path):
             server.wait()
 
 
+SERVER_TROUBLE = re.compile(
+    r"WORKER TIMEOUT|Traceback|Worker \(pid:\d+\) was sent|request_log: \S+ \S+ 5\d\d "
+)
+
+
+def server_trouble(logs: list[Path]) -> list[str]:
+    """Lines of the servers' output that tell of a failure the client may not see: a 5xx, an
+    exception, a worker killed."""
+    return [
+        line for log in logs for line in log.read_text().splitlines() if SERVER_TROUBLE.search(line)
+    ]
+
+
 def report(prefix: Path, servers: int, users: int, duration: str) -> int:
     """Print the figures of the run; returns the number of failed requests."""
     with open(f"{prefix}_stats.csv", newline="") as f:
@@ -257,8 +271,11 @@ def run(servers: int, users: int, duration: str, work: Path) -> int:
         if not Path(f"{prefix}_stats.csv").exists():
             sys.exit(f"Locust failed:\n{locust.stdout}{locust.stderr}")
         errors = report(prefix, servers, users, duration)
+        trouble = server_trouble(sorted(work.glob(f"serve-{servers}-*.log")))
+        print(f"server-side failures (5xx, exceptions, killed workers): {len(trouble)}")
+        print("\n".join(trouble[:20]))
         print(f"audit verify: {flask(env, 'audit', 'verify').strip()}")
-    return errors
+    return errors + len(trouble)
 
 
 def main() -> None:

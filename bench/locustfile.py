@@ -40,6 +40,13 @@ CIRCLE_CATEGORIES = ["culture", "arts", "sports", "learning", "welfare", "childr
 PUBLIC_WORDS = ["会", "クラブ", "教室", "サークル", "太極拳", "コーラス"]
 
 
+def failure(response) -> str:
+    """What went wrong: no answer at all (status 0: the exception), or the unexpected one."""
+    if response.status_code == 0:
+        return f"no response: {response.error!r}"
+    return f"{response.status_code} {response.headers.get('Location', '')}".strip()
+
+
 class Visitor(HttpUser):
     abstract = True
     host = HOSTS[0]
@@ -54,25 +61,26 @@ class Visitor(HttpUser):
             url, name=name or path, allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code != 200:
-                response.failure(f"{response.status_code} {response.headers.get('Location', '')}")
+                response.failure(failure(response))
             return response.text
 
     def submit(self, form_path: str, data: dict, name: str, post_path: str | None = None):
         """Open the form at `form_path`, post it (to `post_path`) with the page's CSRF token
         and the Referer a browser sends; returns the redirect's Location ('' when refused)."""
-        html = self.page(form_path, name=f"{name} (form)")
-        token = CSRF.search(html)
+        token = CSRF.search(self.page(form_path, name=f"{name} (form)"))
+        if token is None:  # the form did not open (counted above): nothing to post
+            return ""
         base = next(_hosts)
         with self.client.post(
             base + (post_path or form_path),
-            data={**data, "csrf_token": token.group(1) if token else ""},
+            data={**data, "csrf_token": token.group(1)},
             headers={"Referer": base + form_path},
             name=name,
             allow_redirects=False,
             catch_response=True,
         ) as response:
             if response.status_code != 302:
-                response.failure(f"refused: {response.status_code}")
+                response.failure(failure(response))
                 return ""
             return response.headers["Location"]
 

@@ -66,9 +66,11 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     database.configure_engine(app)
     init_login_guard(app)
+    # Headers before the access log: after-request hooks run in reverse, so the headers are
+    # set on whatever the log answers too (its fail-closed 503 included).
+    headers.init_headers(app)
     init_audit(app)
     init_security(app)
-    headers.init_headers(app)
     formatting.init_formatting(app)
     register_views(app)
     register_cli(app)

@@ -199,6 +199,7 @@ class ProductionConfig(Config):
     # __Host-: the browser keeps it only if Secure, Path=/ and no Domain — no sibling host or
     # plain-HTTP page can set or overwrite it.
     SESSION_COOKIE_NAME = "__Host-fbo_session"
+    REMEMBER_COOKIE_SECURE = True  # no remember-me cookie is set today; if one ever is
     HSTS_SECONDS = 31536000  # one year
     PREFERRED_URL_SCHEME = "https"
 

@@ -45,9 +45,10 @@
   }
   function start() {
     bind(document);
-    // What were javascript:void(0) links: a click stays on the page (no "#" in the address).
+    // What were javascript:void(0) links, and any a script makes later: a click stays on the
+    // page — no "#" in the address, no javascript: URL for the policy to refuse.
     document.addEventListener("click", function (e) {
-      var a = e.target.closest && e.target.closest('a[href="#"]');
+      var a = e.target.closest && e.target.closest('a[href="#"], a[href^="javascript:"]');
       if (a) { e.preventDefault(); }
     }, true);  // capturing: before a menu's own handler stops the click
     // Inline forms added later (faForm.addInlineField) bring their own markup.

@@ -81,3 +81,18 @@ def test_production_sends_hsts_and_a_host_only_secure_session_cookie(demo):
         assert client.get("/admin/").status_code == 200
     finally:
         dispose(app)
+
+
+def test_the_access_logs_fail_closed_answer_carries_the_headers(login_as, monkeypatch):
+    """What cannot be logged is not shown (503) — and that answer is as hardened as any."""
+    client = login_as("staff1")
+
+    def unwritable(*args, **kwargs):
+        raise RuntimeError("log store gone")
+
+    monkeypatch.setattr("admin_app.audit.append", unwritable)
+    response = client.get("/admin/registrant/")
+    assert response.status_code == 503
+    assert "'nonce-" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cache-Control"] == "no-store"

@@ -26,7 +26,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,18 +37,16 @@ from pathlib import Path
 import redis
 import requests
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.load import free_port  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 LOCUST_VENV = Path(os.environ.get("BENCH_LOCUST_VENV", ROOT / "bench" / ".locust-venv"))
 PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432").rstrip("/")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 COUNTER_LOGINS = ("staff1", "staff2")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def locust_binary() -> Path:

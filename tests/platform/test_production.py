@@ -4,7 +4,6 @@ worker starts, migrations are never run at start-up, and /healthz and /readyz te
 balancer whether to send traffic."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from admin_app.config import (
     config_for,
     production_problems,
 )
+from bench.load import free_port
 from tests.conftest import DIALECT
 from tests.support import PRODUCTION_ENV, dispose, redis_reachable
 
@@ -178,12 +178,6 @@ def serve(env: dict[str, str], port: int) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         text=True,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.mark.slow

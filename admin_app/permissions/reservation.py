@@ -11,9 +11,13 @@ from admin_app.permissions.rules import (
     RESERVATIONS,
     Rule,
     model_view,
+    roles,
     screens,
 )
 from models.access_log.entries import AccessAction as A
+from models.staff.accounts import Role
+
+CHIEF = roles(Role.SECTION_CHIEF)
 
 RULES: dict[str, Rule] = {
     # The grid shows who booked (number and name) to the facility's own staff only.
@@ -29,6 +33,24 @@ RULES: dict[str, Rule] = {
             "pay": Rule(COUNTER, A.EDIT, A.EDIT, screen=_l("Payment")),
             "cancel": Rule(COUNTER, A.VIEW, A.EDIT, screen=_l("Cancellation")),
             "permit": Rule(COUNTER, A.VIEW, screen=_l("Permit of use (print)")),
+        },
+    ),
+    # The lottery 抽選: counter staff enter applications (the page lists applicants' numbers
+    # and names); the chief sets a month up and draws; the results to post carry only the
+    # application numbers.
+    **screens(
+        "lottery",
+        _l("Lotteries"),
+        RESERVATIONS,
+        {
+            "index": Rule(COUNTER, A.LIST, screen=PAGE_KINDS["index_view"]),
+            "new": Rule(CHIEF, A.VIEW, A.CREATE, screen=_l("Set up a month")),
+            "lottery": Rule(
+                COUNTER, A.VIEW, A.CREATE, screen=_l("Applications")
+            ),  # POST: enter one
+            "withdraw": Rule(COUNTER, A.EDIT, A.EDIT, screen=_l("Withdraw an application")),
+            "draw": Rule(CHIEF, A.EDIT, A.EDIT, screen=_l("Draw")),
+            "results": Rule(COUNTER, A.VIEW, screen=_l("Results (print)")),
         },
     ),
     # The list of bookings (search, filters, CSV): read-only; bookings change on their page.

@@ -471,3 +471,35 @@ def due_draws(day: date) -> list[Lottery]:
             .order_by(Lottery.id)
         )
     )
+
+
+@dataclass
+class SlotResult:
+    """One slot of a lottery: its applications in the order decided (by 受付番号 before the
+    draw), and the winning one."""
+
+    room: Room
+    day: date
+    slot: str
+    applications: list[LotteryApplication]
+
+    @property
+    def winner(self) -> LotteryApplication | None:
+        return next((a for a in self.applications if a.outcome == Outcome.WON), None)
+
+
+def slot_results(lottery: Lottery) -> list[SlotResult]:
+    """The lottery's slots in the draw's order (step 3), each with its active applications."""
+    active = [a for a in lottery.applications if a.is_active]
+    grouped: dict[tuple, list[LotteryApplication]] = defaultdict(list)
+    for application in active:
+        grouped[slot_key(_entry(application))].append(application)
+    return [
+        SlotResult(
+            apps[0].room,
+            apps[0].day,
+            apps[0].slot,
+            sorted(apps, key=lambda a: (a.place or 0, a.number)),
+        )
+        for _, apps in sorted(grouped.items())
+    ]

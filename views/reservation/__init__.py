@@ -10,11 +10,12 @@ from models.reservation.closures import Closure
 from views.reservation.bookings import BookingListView
 from views.reservation.closures import ClosureView
 from views.reservation.counter import ReservationView
+from views.reservation.lottery import LotteryView
 
 
 def add_views(admin: Admin) -> None:
-    """The Reservations menu: the grid first (where the counter starts), the list, then the
-    closed days."""
+    """The Reservations menu: the grid first (where the counter starts), the lotteries, the
+    list, then the closed days."""
     reservations = _l("Reservations")
     admin.add_view(
         ReservationView(
@@ -23,6 +24,9 @@ def add_views(admin: Admin) -> None:
             endpoint="reservation",
             url="reservation",
         )
+    )
+    admin.add_view(
+        LotteryView(name=_l("Lotteries"), category=reservations, endpoint="lottery", url="lottery")
     )
     admin.add_view(
         BookingListView(Booking, db, name=_l("Bookings"), category=reservations, endpoint="booking")

@@ -36,7 +36,7 @@ from models.reservation.rules import BookingError, BookingNotAllowed, cancel, re
 from models.typed_input import query_date, query_id
 from views.base import exists, scoped_one
 from views.labels import label
-from views.reservation.forms import BOOKING_FIELDS, BookingForm, CancelForm
+from views.reservation.forms import BOOKING_FIELDS, BookingForm, CancelForm, at_field
 from views.reservation.grid_html import GridCells
 from views.reservation.styles import ReservationStyles
 from views.reservation.words import BookingRows, slot_name
@@ -163,7 +163,7 @@ class ReservationView(ReservationStyles, BaseView):
             try:
                 shown = preview(counter_request, by=current_user)
             except BookingError as error:
-                _at_field(form, error)
+                at_field(form, BOOKING_FIELDS, error)
         return self._book_page(room, day, slot, form, shown)
 
     def _place(self, counter_request: CounterRequest, form: BookingForm) -> ResponseReturnValue:
@@ -174,7 +174,7 @@ class ReservationView(ReservationStyles, BaseView):
             db.session.rollback()
             if isinstance(error, BookingNotAllowed):
                 abort(403)
-            _at_field(form, error)
+            at_field(form, BOOKING_FIELDS, error)
             return None
         first = placed.bookings[0]
         flash(
@@ -330,12 +330,3 @@ class ReservationView(ReservationStyles, BaseView):
                 flash(str(error), "error")
             return False
         return True
-
-
-def _at_field(form: BookingForm, error: InputError) -> None:
-    """A service's refusal at its field on the booking form, or above the form."""
-    name = BOOKING_FIELDS.get(error.field or "")
-    if name is not None:
-        form[name].errors = [*form[name].errors, str(error)]
-    else:
-        form.form_errors.append(str(error))

@@ -136,6 +136,14 @@ ITEMS: tuple[Item, ...] = (
         _l("To contact the user about reservations, if they wish"),
     ),
     Item(
+        "mail_consent",
+        _l("Consent to mail about bookings"),
+        False,
+        SYSTEM,
+        _l("To mail reminders before the day of use and lottery results, only if ticked"),
+        changeable_by_notice=False,
+    ),
+    Item(
         "birth_date",
         _l("Date of birth"),
         True,

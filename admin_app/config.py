@@ -86,6 +86,8 @@ def production_problems(environ: Mapping[str, str]) -> list[str]:
         problems.append("REDIS_URL must be set to the shared Redis (redis://…)")
     if _proxy_hops(environ) is None:
         problems.append("TRUSTED_PROXIES must be a number of proxy hops (0-5)")
+    if not environ.get("MAIL_PORT", "25").strip().isdigit():
+        problems.append("MAIL_PORT must be a port number (25, 587 …)")
     return problems
 
 

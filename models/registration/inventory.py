@@ -487,6 +487,24 @@ NOT_PERSONAL |= {
     },
 }
 
+# Mail sent to a registrant (models/reservation/notices.py): no address, no name.
+NOT_PERSONAL |= {
+    "MailNotice": {
+        "id": "record key",
+        "registrant_id": "owner",
+        "booking_id": "the booking it is about",
+        "kind": "reminder or lottery result",
+        "key": "what it is about (a booking, a draw)",
+        "state": "sent or failed",
+        "attempts": "count",
+        "error": "the last failure's kind (no address)",
+        "subject": "facility and day of use",
+        "body": "the message (registration number, rooms, days, fees), kept only until sent",
+        "created_at": "trail",
+        "sent_at": "trail",
+    },
+}
+
 
 def system_items(model: str = "Registrant") -> list[Item]:
     return [i for i in ITEMS if i.storage == SYSTEM and i.model == model]

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from admin_app.config import Config, ConfigurationError, ProductionConfig
 from admin_app.extensions import db
 from admin_app.jobs import run_daily
 from bench.load import free_port
@@ -23,6 +24,7 @@ from models.reservation.notices import lottery_result_mail, may_mail
 from models.reservation.rules import cancel
 from tests.builders.registration import edit_data
 from tests.builders.reservation import make_booker, make_booking, registrant, room, staff
+from tests.support import PRODUCTION_ENV
 
 ADDRESS = "choir@example.jp"
 
@@ -218,3 +220,25 @@ def test_staff_record_the_consent_and_erasure_clears_it(app, login_as):
         db.session.commit()
         erased = db.session.get(Registrant, rid)
         assert not erased.mail_consent and erased.email is None and not may_mail(erased)
+
+
+def test_production_reads_the_mail_settings_from_the_environment(monkeypatch):
+    for name, value in PRODUCTION_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("MAIL_OUTBOX", raising=False)
+    monkeypatch.setenv("MAIL_SERVER", "smtp.city.example.lg.jp")
+    monkeypatch.setenv("MAIL_PORT", "587")
+    monkeypatch.setenv("MAIL_USE_TLS", "true")
+    monkeypatch.setenv("MAIL_DEFAULT_SENDER", "noreply@city.example.lg.jp")
+    config = ProductionConfig()
+    assert (config.MAIL_SERVER, config.MAIL_PORT, config.MAIL_USE_TLS) == (
+        "smtp.city.example.lg.jp",
+        587,
+        True,
+    )
+    assert config.MAIL_DEFAULT_SENDER == "noreply@city.example.lg.jp"
+    assert config.MAIL_OUTBOX == ""  # sent by SMTP, not written to files
+    assert Config().MAIL_OUTBOX.endswith("outbox")  # development writes files
+    monkeypatch.setenv("MAIL_PORT", "smtp")
+    with pytest.raises(ConfigurationError, match="MAIL_PORT must be a port number"):
+        ProductionConfig()

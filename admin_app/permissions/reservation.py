@@ -1,7 +1,7 @@
 """Who reaches the reservation screens: the availability grid, booking at the counter, a
-booking's page (payment, cancellation), the 使用許可書, the list of bookings and the closed
-days 休館日 — counter staff of the facility (rows and cells scoped to their facilities in the
-views)."""
+booking's page (payment, cancellation), the 使用許可書, the day sheet 当日利用一覧, the list
+of bookings and the closed days 休館日 — counter staff of the facility (rows and cells scoped
+to their facilities in the views)."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -33,6 +33,8 @@ RULES: dict[str, Rule] = {
             "pay": Rule(COUNTER, A.EDIT, A.EDIT, screen=_l("Payment")),
             "cancel": Rule(COUNTER, A.VIEW, A.EDIT, screen=_l("Cancellation")),
             "permit": Rule(COUNTER, A.VIEW, screen=_l("Permit of use (print)")),
+            # 当日利用一覧: who uses which room today (numbers and names), for the counter.
+            "day_sheet": Rule(COUNTER, A.LIST, screen=_l("Day sheet (print)")),
         },
     ),
     # The lottery 抽選: counter staff enter applications (the page lists applicants' numbers

@@ -84,5 +84,20 @@ registrants — what registration asks of reservations (called through explicit 
     (in change_notice.WITHDRAWAL_BLOCKERS);  erase_booking_purposes(registrant) (in
     erasure.ERASERS);  describe(booking) -> "2026-12-01 中央公民館 第1会議室 9:00–12:00"
 
-jobs — daily(day): expire_unpaid.
+today — the counter's day
+    day_sheet(facility, day) -> [SheetRow(booking, slot)]   当日利用一覧: active bookings, in the
+        grid's room order then by start;  deadlines_soon(facility_ids, today) -> [Booking]
+        provisional, deadline today … today + DEADLINE_DAYS (2) (the dashboard)
+
+notices — mail to registrants お知らせメール (only with an e-mail AND Registrant.mail_consent),
+    each recorded as MailNotice(registrant, booking, kind NoticeKind reminder|lottery_result,
+    key, state MailState sent|failed, attempts, error); one per (registrant, kind, key)
+    send_to_registrant(registrant, kind, key, subject, body, *, booking=None, now=None)
+        -> MailNotice | None   flushes; a failure is recorded FAILED, never raised
+    lottery_result_mail(registrant, won: [Booking], lost: [(Room, date, slot code)], *, key,
+        now=None) -> MailNotice | None
+    send_reminders(day) / retry_failed(day) -> (sent, failed);  reminder_of(booking)
+    Transport: admin_app.extensions.mail (SMTP, or .eml files in MAIL_OUTBOX)
+
+jobs — daily(day): expire_unpaid; retry_failed; send_reminders (MAIL_REMINDER_DAYS before use).
 """

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
+from admin_app.demo.lottery import load_demo_lotteries
 from admin_app.extensions import db
 from models.clock import JST, now_utc, today_local
 from models.organisation import Facility, Room, SlotPattern
@@ -173,11 +174,11 @@ def load_demo_reservations() -> dict[str, int]:
     """Add closures and a month of bookings unless bookings exist; count what was added.
     Never commits: the demo loader does."""
     if db.session.scalar(select(func.count()).select_from(Booking)):
-        return {"closures": 0, "bookings": 0}
+        return {"closures": 0, "bookings": 0, "lottery applications": 0}
     rng, today, now = random.Random(SEED), today_local(), now_utc()
     clerks = {u.login: u for u in db.session.scalars(select(StaffUser))}
     if not all(login in clerks for _, login, _ in COUNTERS):
-        return {"closures": 0, "bookings": 0}
+        return {"closures": 0, "bookings": 0, "lottery applications": 0}
     closures = load_demo_closures(today, clerks["chief1"])
     for name, login, per_day in COUNTERS:
         facility = db.session.scalar(select(Facility).where(Facility.name == name))
@@ -192,8 +193,10 @@ def load_demo_reservations() -> dict[str, int]:
             if booking.is_active:
                 cancel(booking, "台風接近による臨時休館", by=clerk, now=now, by_city=True)
     expire_unpaid(today, now)
+    applications = load_demo_lotteries(today, rng)
     db.session.flush()
     return {
         "closures": closures,
         "bookings": db.session.scalar(select(func.count()).select_from(Booking)),
+        "lottery applications": applications,
     }

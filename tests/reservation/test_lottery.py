@@ -29,6 +29,7 @@ from models.reservation.lottery import (
     calendar_for,
     lottery_cells,
 )
+from models.reservation.notices import MailNotice, NoticeKind
 from models.reservation.rules import BookingError, book, expire_unpaid
 from tests.builders.reservation import (
     HALF_A,
@@ -337,3 +338,20 @@ def test_residents_only_lotteries_refuse_non_residents(app, month):
         assert refused.value.field == "registrant" and "市内" in str(refused.value)
         db.session.rollback()
         assert lottery(lid).applications == []
+
+
+def test_the_draw_mails_each_consenting_applicant_their_result_once(app, month, tmp_path):
+    with app.app_context():
+        lid = new_lottery(month)
+        day = month + timedelta(days=6)
+        mailed = make_booker(email="kouhou@example.jp")
+        registrant(mailed).mail_consent = True
+        silent = make_booker(email="shizuka@example.jp")  # no consent: no mail
+        db.session.commit()
+        enter(lid, mailed, day)
+        enter(lid, mailed, day + timedelta(days=1))
+        enter(lid, silent, day)
+        drawn(lid)
+        notices = db.session.scalars(select(MailNotice)).all()
+        assert [(n.registrant_id, n.kind) for n in notices] == [(mailed, NoticeKind.LOTTERY_RESULT)]
+        assert "抽選" in notices[0].subject

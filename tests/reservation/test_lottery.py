@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 
 from admin_app.extensions import db
 from models.clock import today_local
+from models.registration.erasure import erase_registrant
 from models.reservation import jobs
 from models.reservation.booking import Booking, BookingState
 from models.reservation.draw import (
@@ -355,3 +356,14 @@ def test_the_draw_mails_each_consenting_applicant_their_result_once(app, month, 
         notices = db.session.scalars(select(MailNotice)).all()
         assert [(n.registrant_id, n.kind) for n in notices] == [(mailed, NoticeKind.LOTTERY_RESULT)]
         assert "抽選" in notices[0].subject
+
+
+def test_erasing_a_registrant_erases_the_purpose_of_its_applications(app, month):
+    with app.app_context():
+        lid = new_lottery(month)
+        rid = make_booker()
+        aid = enter(lid, rid, month + timedelta(days=8))
+        erase_registrant(registrant(rid))
+        db.session.commit()
+        application = db.session.get(LotteryApplication, aid)
+        assert application.purpose is None and application.people == 8

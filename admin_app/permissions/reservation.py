@@ -1,7 +1,8 @@
 """Who reaches the reservation screens: the availability grid, booking at the counter, a
 booking's page (payment, cancellation), the 使用許可書, the list of bookings and the closed
 days 休館日 — counter staff of the facility (rows and cells scoped to their facilities in the
-views)."""
+views). The occupancy report 利用状況 (aggregates, no resident named): counter staff and chiefs
+for their facilities, and the auditor for every facility."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -11,9 +12,14 @@ from admin_app.permissions.rules import (
     RESERVATIONS,
     Rule,
     model_view,
+    roles,
     screens,
 )
 from models.access_log.entries import AccessAction as A
+from models.staff.accounts import Role
+
+# The occupancy report: the counter (their facilities) and the auditor (every facility).
+READS_OCCUPANCY = COUNTER | roles(Role.AUDITOR)
 
 RULES: dict[str, Rule] = {
     # The grid shows who booked (number and name) to the facility's own staff only.
@@ -41,5 +47,16 @@ RULES: dict[str, Rule] = {
         read=COUNTER,
         create=COUNTER,
         delete=COUNTER,
+    ),
+    # The occupancy report, its charts (SVG images) and its CSV.
+    **screens(
+        "occupancy",
+        _l("Occupancy"),
+        RESERVATIONS,
+        {
+            "index": Rule(READS_OCCUPANCY, A.LIST, screen=_l("Report")),
+            "chart": Rule(READS_OCCUPANCY, A.VIEW, screen=_l("Chart")),
+            "csv": Rule(READS_OCCUPANCY, A.EXPORT, screen=PAGE_KINDS["export"]),
+        },
     ),
 }

@@ -35,7 +35,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, and_, case, cast, extract, func, select
+from sqlalchemy import BigInteger, ColumnElement, and_, case, cast, extract, func, select
 
 from admin_app.extensions import db
 from models.errors import InputError
@@ -90,7 +90,7 @@ class Occupancy:
 
 
 def parse_month(text: str | None) -> date | None:
-    """"2026-10" → date(2026, 10, 1); None when absent; InputError (field "month") when not a
+    """ "2026-10" → date(2026, 10, 1); None when absent; InputError (field "month") when not a
     month."""
     if not text:
         return None
@@ -154,7 +154,7 @@ def _count_cells(
                 totals[day.replace(day=1)].closed += closed
 
 
-def full_fee():
+def full_fee() -> ColumnElement[int]:
     """The fee without 減免, in SQL (fees.compute with 0 %: × 市外 % × admission %, rounded down
     to 10 yen); BIGINT, as yen × two percents overflow a 32-bit integer."""
     exact = (
@@ -203,9 +203,19 @@ def _count_bookings(
             Booking.cancelled_by_city,
         )
     )
-    for room_id, y, m, slot, state, non_resident, tier, by_city, n, n_reduced, yen in (
-        db.session.execute(query).all()
-    ):
+    for (
+        room_id,
+        y,
+        m,
+        slot,
+        state,
+        non_resident,
+        tier,
+        by_city,
+        n,
+        n_reduced,
+        yen,
+    ) in db.session.execute(query).all():
         month_ = date(int(y), int(m), 1)
         figures = rows.get((room_id, month_))
         if figures is None:  # a room no longer the facility's: not one of its rows
@@ -267,7 +277,9 @@ def _parts(code: str) -> int:
         return 1
 
 
-def _count_unit_holds(unit_ids: list[int], first: date, end: date, totals) -> None:
+def _count_unit_holds(
+    unit_ids: list[int], first: date, end: date, totals: dict[date, Figures]
+) -> None:
     """The facility line's booked cells: active holds on its units, by month and state."""
     if not unit_ids:
         return

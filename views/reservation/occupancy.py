@@ -197,9 +197,7 @@ def rate_chart(report: Occupancy) -> bytes:
     chart.x_labels = _month_labels(report)
     for room in report.rooms:
         chart.add(room.name, [report.row(room, m).rate for m in report.months])
-    chart.add(
-        gettext("Facility (floor time)"), [report.totals[m].rate for m in report.months]
-    )
+    chart.add(gettext("Facility (floor time)"), [report.totals[m].rate for m in report.months])
     return chart.render()
 
 
@@ -208,9 +206,7 @@ def category_chart(report: Occupancy) -> bytes:
     chart = pygal.StackedBar(_config(gettext("Booked slots by resident category")))
     chart.x_labels = _month_labels(report)
     chart.add(gettext("Resident slots"), [report.totals[m].resident for m in report.months])
-    chart.add(
-        gettext("Non-resident slots"), [report.totals[m].non_resident for m in report.months]
-    )
+    chart.add(gettext("Non-resident slots"), [report.totals[m].non_resident for m in report.months])
     return chart.render()
 
 

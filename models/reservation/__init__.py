@@ -85,4 +85,11 @@ registrants — what registration asks of reservations (called through explicit 
     erasure.ERASERS);  describe(booking) -> "2026-12-01 中央公民館 第1会議室 9:00–12:00"
 
 jobs — daily(day): expire_unpaid.
+
+occupancy — the monthly report 利用状況 (its module docstring holds the counting rules)
+    occupancy(facility, months) -> Occupancy (.rooms .months .row(room, month) .totals[month]:
+        Figures .available .closed .booked (.rate %) .provisional .confirmed .resident
+        .non_resident .by_tier .bookings .reduced .reduced_yen .cancelled_by_staff
+        .cancelled_by_city .expired);  parse_month("2026-10");  months_between(first, last)
+        (InputError: backwards, more than MONTHS_MAX)
 """

@@ -161,9 +161,9 @@ def full_fee() -> ColumnElement[int]:
         cast(Booking.table_fee, BigInteger)
         * Booking.non_resident_percent
         * Booking.admission_percent
-        / 10_000
+        // 10_000
     )
-    return exact / 10 * 10
+    return exact // 10 * 10  # floor division in SQL on both databases, never a fraction
 
 
 def _count_bookings(

@@ -16,7 +16,6 @@ from dateutil.relativedelta import relativedelta
 from flask import Response, request
 from flask_admin import BaseView, expose
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from admin_app.audit import not_found
@@ -208,6 +207,3 @@ def category_chart(report: Occupancy) -> bytes:
     chart.add(gettext("Resident slots"), [report.totals[m].resident for m in report.months])
     chart.add(gettext("Non-resident slots"), [report.totals[m].non_resident for m in report.months])
     return chart.render()
-
-
-OCCUPANCY_NAME = _l("Occupancy")

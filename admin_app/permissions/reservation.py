@@ -1,7 +1,9 @@
 """Who reaches the reservation screens: the availability grid, booking at the counter, a
 booking's page (payment, cancellation), the 使用許可書, the day sheet 当日利用一覧, the list
 of bookings and the closed days 休館日 — counter staff of the facility (rows and cells scoped
-to their facilities in the views)."""
+to their facilities in the views), the lottery 抽選 (the chief sets up and draws). The
+occupancy report 利用状況 (aggregates, no resident named): counter staff and chiefs for their
+facilities, and the auditor for every facility."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -18,6 +20,8 @@ from models.access_log.entries import AccessAction as A
 from models.staff.accounts import Role
 
 CHIEF = roles(Role.SECTION_CHIEF)
+# The occupancy report: the counter (their facilities) and the auditor (every facility).
+READS_OCCUPANCY = COUNTER | roles(Role.AUDITOR)
 
 RULES: dict[str, Rule] = {
     # The grid shows who booked (number and name) to the facility's own staff only.
@@ -65,5 +69,16 @@ RULES: dict[str, Rule] = {
         read=COUNTER,
         create=COUNTER,
         delete=COUNTER,
+    ),
+    # The occupancy report, its charts (SVG images) and its CSV.
+    **screens(
+        "occupancy",
+        _l("Occupancy"),
+        RESERVATIONS,
+        {
+            "index": Rule(READS_OCCUPANCY, A.LIST, screen=_l("Report")),
+            "chart": Rule(READS_OCCUPANCY, A.VIEW, screen=_l("Chart")),
+            "csv": Rule(READS_OCCUPANCY, A.EXPORT, screen=PAGE_KINDS["export"]),
+        },
     ),
 }

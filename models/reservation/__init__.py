@@ -129,4 +129,11 @@ draw — the lottery's services (flush, never commit; LotteryError is a BookingE
 
 jobs — daily(day): draw the due lotteries; expire_unpaid (unconfirmed wins become void);
     retry_failed; send_reminders (MAIL_REMINDER_DAYS before use).
+
+occupancy — the monthly report 利用状況 (its module docstring holds the counting rules)
+    occupancy(facility, months) -> Occupancy (.rooms .months .row(room, month) .totals[month]:
+        Figures .available .closed .booked (.rate %) .provisional .confirmed .resident
+        .non_resident .by_tier .bookings .reduced .reduced_yen .cancelled_by_staff
+        .cancelled_by_city .expired);  parse_month("2026-10");  months_between(first, last)
+        (InputError: backwards, more than MONTHS_MAX)
 """

@@ -1,5 +1,6 @@
 """Reservation screens: the availability grid, booking at the counter, a booking's page
-(payment, cancellation, the 使用許可書), the list of bookings and the closed days 休館日."""
+(payment, cancellation, the 使用許可書), the list of bookings, the closed days 休館日 and the
+occupancy report 利用状況."""
 
 from flask_admin import Admin
 from flask_admin.menu import MenuLink
@@ -13,6 +14,7 @@ from views.reservation.bookings import BookingListView
 from views.reservation.closures import ClosureView
 from views.reservation.counter import ReservationView
 from views.reservation.lottery import LotteryView
+from views.reservation.occupancy import OccupancyView
 
 
 class DaySheetLink(MenuLink):
@@ -27,8 +29,7 @@ class DaySheetLink(MenuLink):
 
 def add_views(admin: Admin) -> None:
     """The Reservations menu: the grid first (where the counter starts), the day sheet, the
-    lotteries, the
-    list, then the closed days."""
+    lotteries, the list, the closed days, then the occupancy report."""
     reservations = _l("Reservations")
     admin.add_view(
         ReservationView(
@@ -47,4 +48,9 @@ def add_views(admin: Admin) -> None:
     )
     admin.add_view(
         ClosureView(Closure, db, name=_l("Closed days"), category=reservations, endpoint="closure")
+    )
+    admin.add_view(
+        OccupancyView(
+            name=_l("Occupancy"), category=reservations, endpoint="occupancy", url="occupancy"
+        )
     )

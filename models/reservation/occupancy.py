@@ -177,31 +177,25 @@ def _count_bookings(
     (rooms.any_slot is the one reader of slot codes)."""
     year, month = extract("year", Booking.day), extract("month", Booking.day)
     reduced = Booking.reduction.is_not(None)
+    keys = (
+        Booking.room_id,
+        year,
+        month,
+        Booking.slot,
+        Booking.state,
+        Booking.non_resident,
+        Booking.tier,
+        Booking.cancelled_by_city,
+    )
     query = (
         select(
-            Booking.room_id,
-            year,
-            month,
-            Booking.slot,
-            Booking.state,
-            Booking.non_resident,
-            Booking.tier,
-            Booking.cancelled_by_city,
+            *keys,
             func.count(),
             func.count(case((reduced, 1))),
             func.coalesce(func.sum(case((reduced, full_fee() - Booking.fee), else_=0)), 0),
         )
         .where(Booking.facility_id == facility_id, Booking.day >= first, Booking.day < end)
-        .group_by(
-            Booking.room_id,
-            year,
-            month,
-            Booking.slot,
-            Booking.state,
-            Booking.non_resident,
-            Booking.tier,
-            Booking.cancelled_by_city,
-        )
+        .group_by(*keys)
     )
     for (
         room_id,

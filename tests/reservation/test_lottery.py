@@ -246,6 +246,20 @@ def test_the_draw_is_refused_before_applications_close_and_twice(app, month):
         db.session.rollback()
 
 
+def book_half(registrant_id: int, day: date, slot: str, now):
+    """A first-come booking of 半面A at the counter."""
+    return book(
+        registrant(registrant_id),
+        room(HALF_A),
+        day,
+        slot,
+        people=5,
+        purpose="会議",
+        by=staff("staff1"),
+        now=now,
+    )
+
+
 def test_first_come_booking_waits_for_the_thirteenth_and_an_unpaid_win_becomes_void(app, month):
     with app.app_context():
         lid = new_lottery(month, rooms=(HALL,))
@@ -255,16 +269,7 @@ def test_first_come_booking_waits_for_the_thirteenth_and_an_unpaid_win_becomes_v
         the_lottery = lottery(lid)
         # A half of the hall is in the hall's lottery: no first-come booking before the 13th.
         with pytest.raises(BookingError) as waiting:
-            book(
-                registrant(latecomer),
-                room(HALF_A),
-                day,
-                "pm",
-                people=5,
-                purpose="会議",
-                by=staff("staff1"),
-                now=at(the_lottery.first_come_on - timedelta(days=1)),
-            )
+            book_half(latecomer, day, "pm", at(the_lottery.first_come_on - timedelta(days=1)))
         assert the_lottery.first_come_on.isoformat() in str(waiting.value)
         db.session.rollback()
         assert lottery_cells([room(HALF_A).id], day, day, the_lottery.opens_on) == {
@@ -272,46 +277,19 @@ def test_first_come_booking_waits_for_the_thirteenth_and_an_unpaid_win_becomes_v
         }
         drawn(lid)
         # From the 13th the free slots are first-come; the won one is held.
-        booked = book(
-            registrant(latecomer),
-            room(HALF_A),
-            day,
-            "pm",
-            people=5,
-            purpose="会議",
-            by=staff("staff1"),
-            now=at(the_lottery.first_come_on),
-        )
+        booked = book_half(latecomer, day, "pm", at(the_lottery.first_come_on))
         db.session.commit()
         assert booked.state == BookingState.PROVISIONAL
         assert lottery_cells([room(HALF_A).id], day, day, the_lottery.first_come_on) == set()
         with pytest.raises(BookingError):
-            book(
-                registrant(latecomer),
-                room(HALF_A),
-                day,
-                "am",
-                people=5,
-                purpose="会議",
-                by=staff("staff1"),
-                now=at(the_lottery.first_come_on),
-            )
+            book_half(latecomer, day, "am", at(the_lottery.first_come_on))
         db.session.rollback()
         # Not paid by the 20th: void on the 21st, and the slot is free again.
         win = db.session.get(LotteryApplication, aid).booking
         expire_unpaid(the_lottery.confirm_by + timedelta(days=1))
         db.session.commit()
         assert db.session.get(Booking, win.id).state == BookingState.EXPIRED
-        again = book(
-            registrant(latecomer),
-            room(HALF_A),
-            day,
-            "am",
-            people=5,
-            purpose="会議",
-            by=staff("staff1"),
-            now=at(the_lottery.confirm_by + timedelta(days=1)),
-        )
+        again = book_half(latecomer, day, "am", at(the_lottery.confirm_by + timedelta(days=1)))
         db.session.commit()
         assert again.id
 

@@ -5,7 +5,6 @@ the 使用許可書 to print.
 Thin: the rules are in models.reservation; every record is looked up within the user's
 facilities, and one outside them is 404 (logged as out of scope)."""
 
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -17,7 +16,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
-from wtforms import Form
 
 from admin_app.audit import not_found
 from admin_app.extensions import db
@@ -38,7 +36,13 @@ from models.reservation.today import day_sheet
 from models.typed_input import query_date, query_id
 from views.base import exists, scoped_one
 from views.labels import label
-from views.reservation.forms import BOOKING_FIELDS, BookingForm, CancelForm, at_field
+from views.reservation.forms import (
+    BOOKING_FIELDS,
+    BookingForm,
+    CancelForm,
+    at_field,
+    run_service,
+)
 from views.reservation.grid_html import GridCells
 from views.reservation.styles import ReservationStyles
 from views.reservation.words import BookingRows, slot_name
@@ -293,7 +297,7 @@ class ReservationView(ReservationStyles, BaseView):
     def pay(self) -> ResponseReturnValue:
         booking = self._booking()
         booking_id = booking.id
-        if self._run(lambda: record_payment(booking, by=current_user)):
+        if run_service(lambda: record_payment(booking, by=current_user)):
             flash(gettext("Payment recorded: the booking is confirmed."), "success")
         return redirect(url_for(".booking", id=booking_id))
 
@@ -302,7 +306,7 @@ class ReservationView(ReservationStyles, BaseView):
         booking = self._booking()
         booking_id = booking.id
         form = CancelForm()
-        if form.validate_on_submit() and self._run(
+        if form.validate_on_submit() and run_service(
             lambda: cancel(booking, form.reason.data, by=current_user, by_city=form.by_city.data),
             form,
         ):
@@ -339,22 +343,3 @@ class ReservationView(ReservationStyles, BaseView):
             label=label,
             issued=today_local(now_utc()),
         )
-
-    @staticmethod
-    def _run(step: Callable[[], object], form: Form | None = None) -> bool:
-        """Run a service and commit; a refusal is rolled back and shown (at the form's field
-        when there is one)."""
-        try:
-            step()
-            db.session.commit()
-        except BookingNotAllowed:
-            db.session.rollback()
-            abort(403)
-        except InputError as error:
-            db.session.rollback()
-            if form is not None and error.field in form:
-                form[error.field].errors = [*form[error.field].errors, str(error)]
-            else:
-                flash(str(error), "error")
-            return False
-        return True

@@ -5,7 +5,6 @@ seed and the replay check, and the results to post at the counter (受付番号,
 Thin: the rules are in models.reservation.draw; a lottery outside the user's facilities is 404
 (logged as out of scope)."""
 
-from collections.abc import Callable
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -20,7 +19,6 @@ from sqlalchemy.orm import selectinload
 from admin_app.extensions import db
 from admin_app.security import allowed, current_access
 from models.clock import now_utc, today_local
-from models.errors import InputError
 from models.organisation import Facility
 from models.reservation.counter import registrant_by_number
 from models.reservation.draw import (
@@ -41,11 +39,10 @@ from models.reservation.lottery import (
     lottery_setting,
 )
 from models.reservation.rooms import any_slot, slots_of
-from models.reservation.rules import BookingNotAllowed
 from models.typed_input import query_id
 from views.base import scoped_one
 from views.labels import label
-from views.reservation.forms import at_field
+from views.reservation.forms import run_service
 from views.reservation.lottery_forms import (
     APPLICATION_FIELDS,
     LOTTERY_FIELDS,
@@ -127,26 +124,24 @@ class LotteryView(ReservationStyles, BaseView):
         if form.validate_on_submit():
             calendar = _calendar(form)
             rooms = [room for room in facility.rooms if room.id in set(form.rooms.data)]
-            try:
-                lottery = open_lottery(
-                    facility.id,
-                    rooms,
-                    calendar,
-                    max_applications=form.max_applications.data,
-                    max_wins=form.max_wins.data,
-                    residents_only=form.residents_only.data,
-                    by=current_user,
-                )
-                db.session.commit()
-            except BookingNotAllowed:
-                db.session.rollback()
-                abort(403)
-            except InputError as error:
-                db.session.rollback()
-                at_field(form, LOTTERY_FIELDS, error)
-            else:
+            made: list[Lottery] = []
+            if run_service(
+                lambda: made.append(
+                    open_lottery(
+                        facility.id,
+                        rooms,
+                        calendar,
+                        max_applications=form.max_applications.data,
+                        max_wins=form.max_wins.data,
+                        residents_only=form.residents_only.data,
+                        by=current_user,
+                    )
+                ),
+                form,
+                LOTTERY_FIELDS,
+            ):
                 flash(gettext("The lottery month was set up."), "success")
-                return redirect(url_for(".lottery", id=lottery.id))
+                return redirect(url_for(".lottery", id=made[0].id))
         return self.render(
             "admin/reservation/lottery_new.html",
             form=form,
@@ -168,38 +163,35 @@ class LotteryView(ReservationStyles, BaseView):
         if form.validate_on_submit():
             room = next(r for r in lottery.rooms if r.id == form.room.data)
             lottery_id = lottery.id
-            try:
+            made: list[LotteryApplication] = []
+
+            def enter() -> None:
                 registrant = registrant_by_number(
                     lottery.facility_id, form.registration_number.data
                 )
-                application = apply(
-                    lottery,
-                    registrant,
-                    room,
-                    form.day.data,
-                    form.slot.data,
-                    people=form.people.data,
-                    purpose=form.purpose.data,
-                    by=current_user,
+                made.append(
+                    apply(
+                        lottery,
+                        registrant,
+                        room,
+                        form.day.data,
+                        form.slot.data,
+                        people=form.people.data,
+                        purpose=form.purpose.data,
+                        by=current_user,
+                    )
                 )
-                number = application.number
-                db.session.commit()
-            except BookingNotAllowed:
-                db.session.rollback()
-                abort(403)
-            except InputError as error:
-                db.session.rollback()
-                at_field(form, APPLICATION_FIELDS, error)
-                lottery = db.session.get(Lottery, lottery_id)
-            else:
+
+            if run_service(enter, form, APPLICATION_FIELDS):
                 flash(
                     gettext(
                         "Application %(number)s entered: give this number to the applicant.",
-                        number=f"{number:04d}",
+                        number=f"{made[0].number:04d}",
                     ),
                     "success",
                 )
                 return redirect(url_for(".lottery", id=lottery_id))
+            lottery = db.session.get(Lottery, lottery_id)
         elif request.method == "GET":
             form.day.data = lottery.month
         return self.render(
@@ -224,7 +216,7 @@ class LotteryView(ReservationStyles, BaseView):
         if application is None:
             abort(404)
         lottery_id = lottery.id
-        if self._run(lambda: withdraw(application, by=current_user)):
+        if run_service(lambda: withdraw(application, by=current_user)):
             flash(
                 gettext(
                     "Application %(number)s was withdrawn.", number=f"{application.number:04d}"
@@ -237,7 +229,7 @@ class LotteryView(ReservationStyles, BaseView):
     def draw(self) -> ResponseReturnValue:
         lottery = self._lottery()
         lottery_id = lottery.id
-        if self._run(lambda: draw(lottery, by=current_user, now=now_utc())):
+        if run_service(lambda: draw(lottery, by=current_user, now=now_utc())):
             flash(gettext("The lottery was drawn; the seed is recorded below."), "success")
         return redirect(url_for(".lottery", id=lottery_id))
 
@@ -254,20 +246,6 @@ class LotteryView(ReservationStyles, BaseView):
             Outcome=Outcome,
             printed=today_local(),
         )
-
-    @staticmethod
-    def _run(step: Callable[[], object]) -> bool:
-        try:
-            step()
-            db.session.commit()
-        except BookingNotAllowed:
-            db.session.rollback()
-            abort(403)
-        except InputError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return False
-        return True
 
 
 def _calendar(form: LotteryForm) -> Calendar:

@@ -8,13 +8,12 @@ from wtforms import (
     IntegerField,
     SelectField,
     SelectMultipleField,
-    StringField,
 )
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from models.reservation.rules import PURPOSE_MAX
 from views.forms import AppForm
+from views.reservation.forms import people_field, purpose_field, registration_number_field
 
 # Where a service's refusal (LotteryError.field) is shown on the forms.
 APPLICATION_FIELDS = {
@@ -63,24 +62,11 @@ class LotteryForm(AppForm):
 
 
 class ApplicationForm(AppForm):
-    registration_number = StringField(
-        _l("Registration number"),
-        validators=[InputRequired(message=_l("Enter the registration number."))],
-    )
+    registration_number = registration_number_field()
     room = SelectField(_l("Room"), coerce=int, validators=[InputRequired()])
     day = DateField(
         _l("Day of use"), validators=[InputRequired(message=_l("Enter the day of use."))]
     )
     slot = SelectField(_l("Slot"), validators=[InputRequired()])
-    people = IntegerField(
-        _l("Number of people"),
-        validators=[
-            InputRequired(message=_l("Enter the number of people (1 or more).")),
-            NumberRange(min=1, max=100_000, message=_l("Enter the number of people (1 or more).")),
-        ],
-    )
-    purpose = StringField(
-        _l("Purpose of use"),
-        validators=[InputRequired(message=_l("Enter the purpose of use."))],
-        render_kw={"maxlength": PURPOSE_MAX},
-    )
+    people = people_field()
+    purpose = purpose_field()

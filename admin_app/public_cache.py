@@ -20,9 +20,7 @@ from models.clock import JST, today_local
 from models.public.version import current_version
 
 
-def public_page(
-    name: str, render: Callable[[], str], since: datetime | None = None
-) -> Response:
+def public_page(name: str, render: Callable[[], str], since: datetime | None = None) -> Response:
     """The page `name` (endpoint and validated query), from the cache when it is current.
 
     A page that also changes with the hour (past slots of the availability calendar) puts the

@@ -29,6 +29,7 @@ from models.registration.registrant import (
 from models.reservation.booking import Booking, BookingHold, BookingState
 from models.reservation.closures import Closure, ClosureKind
 from models.reservation.fees import Reduction, RoomFee
+from models.reservation.lottery import Lottery, LotteryApplication, Outcome
 from models.reservation.rooms import StandardSlot
 from models.reservation.setup import pattern_change_problem
 from models.staff.accounts import (
@@ -99,6 +100,9 @@ __all__ = [
     "BookingState",
     "Closure",
     "ClosureKind",
+    "Lottery",
+    "LotteryApplication",
+    "Outcome",
     "Reduction",
     "RoomFee",
     "StandardSlot",

@@ -409,6 +409,11 @@ NOT_PERSONAL = {
 # Columns that hold copies of inventory items (so no new kind of data), with what they copy.
 # They follow the registrant: erased with it (models.registration.erasure.ERASERS).
 COPIES = {
+    # 抽選申込: the items of the booking applied for (a win copies them into its booking).
+    "LotteryApplication": {
+        "people": "number of people of the booking applied for",
+        "purpose": "purpose of the booking applied for; erased with the registrant",
+    },
     "ChangeNotice": {
         "staged_values": "new values of items changeable by a change notice, "
         "until the notice is confirmed or rejected"
@@ -495,3 +500,25 @@ def visible_fields(roles: frozenset[Role], model: str = "Registrant") -> list[st
 
 def label(field_name: str) -> object:
     return BY_FIELD[field_name].label
+
+
+NOT_PERSONAL |= {
+    "LotteryApplication": {
+        "id": "record key",
+        "lottery_id": "which lottery",
+        "number": "受付番号 (posted with the results instead of a name)",
+        "registrant_id": "who applied (owner)",
+        "room_id": "which room",
+        "day": "day of use",
+        "slot": "which slot",
+        "withdrawn_at": "trail",
+        "withdrawn_by_id": "trail",
+        "lot": "the draw",
+        "place": "the draw",
+        "outcome": "the draw",
+        "refusal": "why a win could not be booked (system text)",
+        "booking_id": "the booking a win made",
+        "created_by_id": "trail",
+        "created_at": "trail",
+    },
+}

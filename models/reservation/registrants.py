@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from admin_app.extensions import db
 from models.registration.registrant import Registrant
 from models.reservation.booking import ACTIVE_STATES, Booking
+from models.reservation.lottery import LotteryApplication
 from models.reservation.rooms import slot_of
 
 
@@ -66,10 +67,12 @@ def withdrawal_problem(registrant: Registrant, today: date) -> str | None:
 
 
 def erase_booking_purposes(registrant: Registrant) -> None:
-    """Erasure: the bookings stay for statistics, without their purpose 利用目的."""
-    db.session.execute(
-        update(Booking)
-        .where(Booking.registrant_id == registrant.id)
-        .values(purpose=None)
-        .execution_options(synchronize_session=False)
-    )
+    """Erasure: the bookings and lottery applications stay for statistics, without their
+    purpose 利用目的."""
+    for model in (Booking, LotteryApplication):
+        db.session.execute(
+            update(model)
+            .where(model.registrant_id == registrant.id)
+            .values(purpose=None)
+            .execution_options(synchronize_session=False)
+        )

@@ -43,6 +43,7 @@ from models.reservation.fees import (
     refund_amount,
     refund_percent,
 )
+from models.reservation.lottery import lottery_block
 from models.reservation.rooms import Slot, slot_of, units_of
 from models.staff.access import access_of
 from models.staff.accounts import StaffUser
@@ -165,12 +166,27 @@ def check_not_past(day: date, slot: Slot, at: datetime) -> None:
 
 
 def check_when(registrant: Registrant, room: Room, day: date, slot: Slot, at: datetime) -> None:
-    """Within the horizon, not closed."""
-    last = horizon(registrant, room, today_local(at))
+    """Within the horizon, not in a lottery, not closed."""
+    today = today_local(at)
+    last = horizon(registrant, room, today)
     if day > last:
         raise BookingError(
             _l("This registrant can book up to %(date)s.", date=last.isoformat()), field="day"
         )
+    lottery = lottery_block(room, day, today)
+    if lottery is not None:
+        raise BookingError(
+            _l(
+                "This month is allotted by lottery; first-come booking opens on %(date)s.",
+                date=lottery.first_come_on.isoformat(),
+            ),
+            field="day",
+        )
+    check_open(room, day, slot)
+
+
+def check_open(room: Room, day: date, slot: Slot) -> None:
+    """Not closed 休館 (the closure's reason in the message)."""
     reason = closure_reason(room, day, slot, closures_of(room.facility_id))
     if reason is not None:
         raise BookingError(_l("Closed: %(reason)s", reason=reason), field="day")
@@ -336,13 +352,19 @@ def _book_one(
     by: StaffUser,
     at: datetime,
     series_id: str | None = None,
+    won_until: date | None = None,
 ) -> Booking:
-    """Check and insert one booking (the registrant's lock is held)."""
+    """Check and insert one booking (the registrant's lock is held). `won_until`: a lottery
+    win, provisional until that day — the horizon, the lottery and the monthly cap do not
+    apply to it (the draw has its own caps)."""
     check_not_past(day, slot, at)
     check_registrant(registrant, room, day)
     purpose = check_use(room, people, purpose)
-    check_when(registrant, room, day, slot, at)
-    check_cap(registrant, room, day)
+    if won_until is None:
+        check_when(registrant, room, day, slot, at)
+        check_cap(registrant, room, day)
+    else:
+        check_open(room, day, slot)
     try:
         fee = quote(registrant, room, day, slot, admission=admission, reduction=reduction)
     except InputError as error:
@@ -366,7 +388,7 @@ def _book_one(
         reduction=fee.reduction,
         reduction_percent=fee.reduction_percent,
         fee=fee.amount,
-        deadline=payment_deadline(room, today_local(at), day),
+        deadline=won_until or payment_deadline(room, today_local(at), day),
         created_by=by,
         created_at=at,
     )

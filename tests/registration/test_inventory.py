@@ -16,6 +16,7 @@ from models.registration.inventory import (
 )
 from models.registration.registrant import EligibilityCheck, Registrant, Roster
 from models.reservation.booking import Booking
+from models.reservation.lottery import LotteryApplication
 
 RESIDENT_MODELS = (
     Registrant,
@@ -25,6 +26,7 @@ RESIDENT_MODELS = (
     RegistrantHistory,
     TalentEntry,
     Booking,
+    LotteryApplication,
 )
 
 

@@ -24,11 +24,13 @@ from models.registration.registrant import Registrant
 from models.reservation.booking import Booking, BookingHold
 from models.reservation.closures import Closure
 from models.reservation.fees import RoomFee
+from models.reservation.lottery import Lottery
 from models.types import UTCDateTime
 
 CHANNEL = "public_version"
 # The availability calendar 空き状況 shows bookings (any new, cancelled or expired one), rooms,
-# closures and fees: each booking bumps the one row, so bookings commit one after another.
+# closures, fees and lottery months: each booking bumps the one row, so bookings commit one
+# after another.
 PUBLISHED_MODELS = (
     Registrant,
     TalentEntry,
@@ -38,6 +40,7 @@ PUBLISHED_MODELS = (
     Closure,
     Booking,
     BookingHold,
+    Lottery,
 )
 NEVER = datetime(2000, 1, 1).astimezone()
 

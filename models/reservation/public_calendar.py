@@ -11,7 +11,6 @@ one; models.reservation.rules.horizon).
 """
 
 import enum
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -30,6 +29,7 @@ from models.reservation.grid import (
     open_cell,
     rooms_of,
 )
+from models.reservation.lottery import lottery_cells
 from models.reservation.rooms import Slot, family_of, part_slots, units_of
 
 Key = tuple[int, date, str]  # (room id, day, part slot code)
@@ -55,15 +55,6 @@ class MonthCalendar:
 
     def cell(self, day: date, slot: Slot) -> PublicState:
         return self.cells[(day, slot.code)]
-
-
-def no_lottery(room_ids: list[int], first: date, last: date, today: date) -> set[Key]:
-    """Until the lottery lands (models.reservation.lottery.lottery_cells): no cell is in one."""
-    return set()
-
-
-# The cells in a lottery: (room id, day, part slot) not held by a booking. The one hookup.
-lottery_cells: Callable[[list[int], date, date, date], set[Key]] = no_lottery
 
 
 def taken(room_ids: list[int], first: date, last: date) -> set[Key]:

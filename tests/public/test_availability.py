@@ -13,10 +13,11 @@ from admin_app.extensions import db
 from models import Booking, ClosureKind, Facility
 from models.clock import JST
 from models.registration.school import FeeTier
-from models.reservation import public_calendar
 from models.reservation.closures import add_closure
+from models.reservation.draw import open_lottery
 from models.reservation.fees import set_fee
 from models.reservation.grid import rooms_of
+from models.reservation.lottery import Calendar
 from models.reservation.rules import cancel, expire_unpaid
 from tests.builders.reservation import make_booker, make_booking, registrant, room, staff
 
@@ -199,16 +200,37 @@ def test_past_slots_follow_the_hour_even_from_the_cache(app, client, meeting_roo
         assert cell(later.get_data(as_text=True), date(2026, 11, 26), "pm") == "past"
 
 
-def test_a_lottery_cell_shows_as_lottery(app, client, meeting_room, monkeypatch):
-    """The lottery's cells (models.reservation.lottery) through the calendar's one hookup."""
-    monkeypatch.setattr(
-        public_calendar,
-        "lottery_cells",
-        lambda rooms, first, last, today: {(meeting_room, date(2026, 12, 15), "pm")},
-    )
-    html = month_page(client, meeting_room).get_data(as_text=True)
-    assert words(html, date(2026, 12, 15), "pm") == "抽選 抽選"
-    assert cell(html, date(2026, 12, 15), "am") == "free"
+def test_a_lottery_month_shows_lottery_until_first_come_booking_opens(app, client, meeting_room):
+    with app.app_context():
+        make_booking(make_booker(), day=date(2027, 1, 12), slot="am")  # booked before
+        hall = room("第1会議室")
+        open_lottery(
+            hall.facility_id,
+            [hall],
+            Calendar(
+                month=date(2027, 1, 1),
+                opens_on=date(2026, 11, 20),
+                closes_on=date(2026, 11, 30),
+                draws_on=date(2026, 12, 1),
+                first_come_on=date(2026, 12, 3),
+                confirm_by=date(2026, 12, 10),
+            ),
+            by=staff(),
+        )
+        db.session.commit()
+    html = month_page(client, meeting_room, month="2027-01").get_data(as_text=True)
+    assert words(html, date(2027, 1, 12), "pm") == "抽選 抽選"
+    assert cell(html, date(2027, 1, 12), "am") == "taken"  # a booking shows as taken
+    other = month_page(client, room_id_of(app, "第2会議室"), month="2027-01")
+    assert cell(other.get_data(as_text=True), date(2027, 1, 12), "pm") == "free"
+    with time_machine.travel(datetime(2026, 12, 3, 9, 0, tzinfo=JST), tick=False):
+        html = month_page(client, meeting_room, month="2027-01").get_data(as_text=True)
+    assert cell(html, date(2027, 1, 12), "pm") == "free"
+
+
+def room_id_of(app, name: str) -> int:
+    with app.app_context():
+        return room(name).id
 
 
 def test_navigation_months_and_links(app, client, meeting_room):

@@ -95,7 +95,7 @@ def test_keyboard_reaches_the_calendar_from_the_home_page(live_server, centre, b
         page.get_by_role("link", name="次の月").focus()
         page.keyboard.press("Enter")
         page.wait_for_url("**?month=*")
-    taken = page.locator(f'td[data-day="{booked.isoformat()}"][data-slot="am"]')
+    taken = page.locator(f'tr[data-day="{booked.isoformat()}"] td[data-slot="am"]')
     assert taken.get_by_text("予約済み").count() == 1  # read out, though visually hidden
     assert page.get_by_test_id("calendar").get_by_role("cell", name="予約済み").count() == 1
     page.screenshot(path=ARTIFACTS / "availability-375-keyboard.png", full_page=True)
@@ -117,7 +117,7 @@ def test_a_resident_sees_free_staff_book_it_the_resident_sees_taken(
     if day is None:  # the week's free mornings are all next month
         resident.get_by_role("link", name="次の月").click()
         day = free_morning(resident, week)
-    cell = resident.locator(f'td[data-day="{day.isoformat()}"][data-slot="am"]')
+    cell = resident.locator(f'tr[data-day="{day.isoformat()}"] td[data-slot="am"]')
     assert cell.get_by_text("○").is_visible()
     assert cell.get_by_text("空き").count() == 1  # for screen readers
     cell.scroll_into_view_if_needed()
@@ -145,7 +145,7 @@ def test_a_resident_sees_free_staff_book_it_the_resident_sees_taken(
     staff.screenshot(path=ARTIFACTS / "availability-walk-2-booked.png", full_page=True)
 
     resident.reload()
-    cell = resident.locator(f'td[data-day="{day.isoformat()}"][data-slot="am"]')
+    cell = resident.locator(f'tr[data-day="{day.isoformat()}"] td[data-slot="am"]')
     assert cell.get_attribute("data-state") == "taken"
     assert cell.get_by_text("予約済み").count() == 1
     assert cell.get_by_text("×").is_visible()
@@ -158,5 +158,6 @@ def test_a_resident_sees_free_staff_book_it_the_resident_sees_taken(
 def free_morning(page, days: list[date]) -> date | None:
     """The first of `days` whose 午前 the page shows free (○)."""
     free = page.locator('td[data-state="free"][data-slot="am"]')
-    shown = {date.fromisoformat(d) for d in free.evaluate_all("cs => cs.map(c => c.dataset.day)")}
+    days_shown = free.evaluate_all("cs => cs.map(c => c.parentElement.dataset.day)")
+    shown = {date.fromisoformat(d) for d in days_shown}
     return next((day for day in days if day in shown), None)

@@ -44,17 +44,19 @@ def month_page(client, room_id: int, month: str = MONTH, **headers):
 
 def cell(html: str, day: date, slot: str) -> str:
     """The state of one cell, as the page marks it."""
-    found = re.search(rf'data-state="(\w+)" data-day="{day.isoformat()}" data-slot="{slot}"', html)
+    row = html[html.index(f'data-day="{day.isoformat()}"') :]
+    found = re.search(rf'<td data-state="(\w+)" data-slot="{slot}">', row[: row.index("</tr>")])
     assert found, (day, slot)
     return found[1]
 
 
 def words(html: str, day: date, slot: str) -> str:
     """What a screen reader reads in one cell."""
+    row = html[html.index(f'data-day="{day.isoformat()}"') :]
     found = re.search(
-        rf'data-day="{day.isoformat()}" data-slot="{slot}">'
+        rf'data-slot="{slot}">'
         r'<span aria-hidden="true">([^<]+)</span><span class="sr-only">([^<]+)</span>',
-        html,
+        row[: row.index("</tr>")],
     )
     assert found, (day, slot)
     return f"{found[1]} {found[2]}"

@@ -72,13 +72,14 @@ def _note_statement_changes(state: ORMExecuteState) -> None:
     if state.is_select or state.bind_mapper is None:
         return
     if issubclass(state.bind_mapper.class_, PUBLISHED_MODELS):
-        session = state.session
-        session.info["public_changed"] = True
-        _bump(session, None)
+        state.session.info["public_changed"] = True
 
 
-@event.listens_for(Session, "after_flush")
-def _bump(session: Session, flush_context: UOWTransaction | None) -> None:
+@event.listens_for(Session, "before_commit")
+def _bump(session: Session) -> None:
+    """Once per transaction, last: the one row is locked only while this commits (bookings,
+    which bump it, wait for each other no longer than that, and never while holding it)."""
+    session.flush()  # what is still pending is noted by before_flush
     if not session.info.pop("public_changed", False):
         return
     bumped = session.execute(

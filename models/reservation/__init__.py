@@ -84,5 +84,12 @@ registrants — what registration asks of reservations (called through explicit 
     (in change_notice.WITHDRAWAL_BLOCKERS);  erase_booking_purposes(registrant) (in
     erasure.ERASERS);  describe(booking) -> "2026-12-01 中央公民館 第1会議室 9:00–12:00"
 
+public_calendar — the public 空き状況 (no login): month_calendar(room, month, now) -> MonthCalendar
+    | None (None outside this month … the month of the 市内 booking horizon); each day × part
+    slot a PublicState: taken (any active hold; read by taken(), which selects no booking or
+    registrant column), closed 休 (never the reason: staff's free text), past, lottery
+    (lottery.lottery_cells), free. Shares grid.py's active_holds_in / holder_of / open_cell.
+    public_facilities(), facility_rooms(facility_id), months_shown(facility, today)
+
 jobs — daily(day): expire_unpaid.
 """

@@ -24,7 +24,8 @@ from bench.timing import bench_database, built_app  # noqa: E402
 
 
 def subjects(app) -> dict[str, int | str]:
-    """The facility and rooms the pages show: 中央公民館's busiest room, and an hourly room."""
+    """The facility and rooms the pages show: the standard room with the most bookings to come,
+    and an hourly room."""
     from dateutil.relativedelta import relativedelta
     from sqlalchemy import func, select
 
@@ -35,7 +36,12 @@ def subjects(app) -> dict[str, int | str]:
     with app.app_context():
         busiest = db.session.execute(
             select(BookingHold.room_id, func.count())
-            .where(BookingHold.active, BookingHold.day >= today_local())
+            .join(Room, Room.id == BookingHold.room_id)
+            .where(
+                BookingHold.active,
+                BookingHold.day >= today_local(),
+                Room.slot_pattern == SlotPattern.STANDARD,
+            )
             .group_by(BookingHold.room_id)
             .order_by(func.count().desc())
             .limit(1)
@@ -71,7 +77,7 @@ def main() -> None:
             "/circles (reference)": f"{base}/circles",
             "/availability": f"{base}/availability",
             "/availability/<facility>": f"{base}/availability/{s['facility']}",
-            "month (this, by the hour)": f"{base}/availability/rooms/{s['room']}",
+            "month (this; key by hour)": f"{base}/availability/rooms/{s['room']}",
             "month (next)": f"{base}/availability/rooms/{s['room']}?month={s['next']}",
             "month (hourly room)": f"{base}/availability/rooms/{s['hourly']}",
         }

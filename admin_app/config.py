@@ -86,6 +86,8 @@ def production_problems(environ: Mapping[str, str]) -> list[str]:
         problems.append("REDIS_URL must be set to the shared Redis (redis://…)")
     if _proxy_hops(environ) is None:
         problems.append("TRUSTED_PROXIES must be a number of proxy hops (0-5)")
+    if not environ.get("MAIL_PORT", "25").strip().isdigit():
+        problems.append("MAIL_PORT must be a port number (25, 587 …)")
     return problems
 
 
@@ -163,6 +165,20 @@ class Config:
     RESERVATION_NON_RESIDENT_PERCENT = 150
     RESERVATION_ADMISSION_PERCENT = 200
 
+    # Mail to registrants (reminders, lottery results: models/reservation/notices.py) through
+    # SMTP; while MAIL_OUTBOX names a directory, each message is written there as an .eml file
+    # instead (development and tests). Production reads every MAIL_* from the environment.
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_USE_TLS = False
+    MAIL_DEFAULT_SENDER = "noreply@localhost"
+    MAIL_TIMEOUT = 10  # seconds: a slow server delays the daily job, never the counter
+    MAIL_OUTBOX = str(INSTANCE / "outbox")
+    MAIL_REMINDER_DAYS = 3  # a reminder this many days before the day of use
+    MAIL_MAX_ATTEMPTS = 3  # a failed mail is tried again by the next days' jobs, this often in all
+
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the (30-minute idle) session
     # argon2id parameters (RFC 9106, second recommended option).
     ARGON2_TIME_COST = 3
@@ -207,6 +223,20 @@ class ProductionConfig(Config):
         if problems := production_problems(os.environ):
             raise ConfigurationError(problems)
         super().__init__()
+        self.__dict__.update(mail_settings(os.environ))
+
+
+def mail_settings(environ: Mapping[str, str]) -> dict[str, object]:
+    """MAIL_* from the environment (production): SMTP unless MAIL_OUTBOX names a directory."""
+    return {
+        "MAIL_SERVER": environ.get("MAIL_SERVER", Config.MAIL_SERVER),
+        "MAIL_PORT": int(environ.get("MAIL_PORT", Config.MAIL_PORT)),
+        "MAIL_USERNAME": environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": environ.get("MAIL_USE_TLS", "").strip().lower() in ("1", "true", "yes"),
+        "MAIL_DEFAULT_SENDER": environ.get("MAIL_DEFAULT_SENDER", Config.MAIL_DEFAULT_SENDER),
+        "MAIL_OUTBOX": environ.get("MAIL_OUTBOX", ""),
+    }
 
 
 def config_for(environ: Mapping[str, str]) -> type[Config]:
@@ -234,6 +264,7 @@ class TestConfig(Config):
             os.environ.get("TEST_DATABASE_URL") or default_db
         )
         self.SECRET_KEY = "test-secret-key-not-for-production"
+        self.MAIL_OUTBOX = str(INSTANCE / "test-outbox")  # tests point it at their own tmp_path
         self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.AUDIT_CHAIN_KEY = _derived(self.SECRET_KEY)
         # LOGIN_THROTTLE_STORAGE stays "database" whatever REDIS_URL says: the suite never

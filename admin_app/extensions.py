@@ -9,6 +9,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from admin_app.mail import Mailer
+
 # Predictable constraint names keep migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -28,5 +30,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
+# Mail to registrants (SMTP, or an .eml outbox in development): admin_app.mail.
+mail = Mailer()
 # Rendered public pages, keyed by what they show (admin_app.public_cache).
 cache = Cache()

@@ -31,9 +31,24 @@ def wareki(value: date | datetime | None) -> str:
     return jdate(day)
 
 
+def jdatetime(value: datetime | None) -> str:
+    """A moment in Japan time: 2026年11月27日 13:05."""
+    if value is None:
+        return ""
+    local = value.astimezone(JST)
+    return f"{jdate(local)} {local.hour}:{local.minute:02d}"
+
+
+def jmonth(value: date | None) -> str:
+    """A month: 2027年1月."""
+    return f"{value.year}年{value.month}月" if value is not None else ""
+
+
 def jdate_wareki(value: date | datetime | None) -> str:
     return f"{jdate(value)}（{wareki(value)}）" if value is not None else ""
 
 
 def init_formatting(app: Flask) -> None:
-    app.jinja_env.filters.update(jdate=jdate, wareki=wareki, jdate_wareki=jdate_wareki)
+    app.jinja_env.filters.update(
+        jdate=jdate, jdatetime=jdatetime, jmonth=jmonth, wareki=wareki, jdate_wareki=jdate_wareki
+    )

@@ -53,7 +53,8 @@ def secure_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers["Content-Security-Policy"] = CSP.format(nonce=csp_nonce())
+    # A response that brings its own policy keeps it (an SVG chart served as an image).
+    response.headers.setdefault("Content-Security-Policy", CSP.format(nonce=csp_nonce()))
     defuse_inline_handlers(response)
     if seconds := current_app.config["HSTS_SECONDS"]:
         response.headers["Strict-Transport-Security"] = f"max-age={seconds}; includeSubDomains"

@@ -30,6 +30,7 @@ from models.reservation.booking import Booking, BookingHold, BookingState
 from models.reservation.closures import Closure, ClosureKind
 from models.reservation.fees import Reduction, RoomFee
 from models.reservation.lottery import Lottery, LotteryApplication, Outcome
+from models.reservation.notices import MailNotice, MailState, NoticeKind
 from models.reservation.rooms import StandardSlot
 from models.reservation.setup import pattern_change_problem
 from models.staff.accounts import (
@@ -103,6 +104,9 @@ __all__ = [
     "Lottery",
     "LotteryApplication",
     "Outcome",
+    "MailNotice",
+    "MailState",
+    "NoticeKind",
     "Reduction",
     "RoomFee",
     "StandardSlot",

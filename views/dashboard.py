@@ -14,6 +14,7 @@ from models.public.publication import unconfirmed_circles, unconfirmed_talents
 from models.registration.change_notice import OPEN_STATES, ChangeNotice, NoticeState
 from models.registration.input import expiring_soon_condition
 from models.registration.trail import awaiting_confirmation
+from models.reservation.today import DEADLINE_DAYS, deadlines_soon
 from views.labels import label
 from views.staff.grants import pending_context
 
@@ -69,6 +70,12 @@ class DashboardView(AdminIndexView):
                 "registrant": unconfirmed_circles(today, facilities),
                 "talent_entry": unconfirmed_talents(today, facilities),
             }
+        # Provisional bookings to be paid by the day after tomorrow, for their facilities' staff.
+        due = (
+            deadlines_soon(access.facility_ids, today_local())
+            if allowed("reservation.booking")
+            else None
+        )
         # Grants (and, for IT, HR's lists) waiting for this person's approval.
         pending = pending_context(access) if allowed("grant.decide") else {}
         return self.render(
@@ -85,6 +92,8 @@ class DashboardView(AdminIndexView):
             expiring=expiring,
             expiring_limit=EXPIRING_SHOWN,
             show_expiring=show_expiring,
+            due=due,
+            deadline_days=DEADLINE_DAYS,
         )
 
 

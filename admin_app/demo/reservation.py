@@ -1,13 +1,18 @@
 """Demo reservations: closed days at two facilities, and a month of bookings from tomorrow
 at 中央公民館 (with its divided 多目的ホール) and スポーツセンター (with hourly rooms), in every
 state — provisional, confirmed (paid or 減免 to zero), cancelled with a refund, expired
-unpaid — all made at the counter through the booking rules (models.reservation.rules)."""
+unpaid — all made at the counter through the booking rules (models.reservation.rules).
+
+The last PAST_DAYS days have bookings too (for the occupancy report 利用状況): each made
+through the same rules as of a moment ten days before its day (`now`), mostly paid, a few
+cancelled, the rest expired unpaid by the daily job."""
 
 import random
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
+from admin_app.demo.lottery import load_demo_lotteries
 from admin_app.extensions import db
 from models.clock import JST, now_utc, today_local
 from models.organisation import Facility, Room, SlotPattern
@@ -21,6 +26,7 @@ from models.staff.accounts import StaffUser
 
 SEED = 2028
 DAYS = 30
+PAST_DAYS = 75  # the two or three months before today
 # facility, the clerk at its counter, bookings tried per day
 COUNTERS = (("中央公民館", "staff1", 5), ("スポーツセンター", "staff2", 4))
 PURPOSES = [
@@ -169,19 +175,57 @@ def _book_month(
     return made
 
 
+def _book_past(
+    facility: Facility, clerk: StaffUser, per_day: int, rng: random.Random, today: date
+) -> None:
+    """Bookings of the last PAST_DAYS days, each made, paid or cancelled as of moments before
+    its day (the rules refuse a day already past)."""
+    registrants = _bookers(facility, today)
+    rooms = list(facility.rooms)
+    if not registrants:
+        return
+    for offset in range(PAST_DAYS, 0, -1):
+        day = today - timedelta(days=offset)
+        made_at = _at(day - timedelta(days=10), 10)
+        for _ in range(per_day):
+            room = rng.choice(rooms)
+            booking = _try(
+                rng.choice(registrants),
+                room,
+                day,
+                _slot(rng, room),
+                rng,
+                clerk,
+                made_at,
+                Reduction.DISABILITY_GROUP if rng.random() < 0.08 else None,
+            )
+            if booking is None or booking.state != BookingState.PROVISIONAL:
+                continue
+            chance = rng.random()
+            if chance < 0.8:
+                record_payment(booking, by=clerk, now=_at(day - timedelta(days=5), 11))
+            elif chance < 0.88:
+                cancel(booking, rng.choice(CANCEL_REASONS), by=clerk, now=made_at)
+            elif chance < 0.91:
+                cancel(booking, "台風接近による臨時休館", by=clerk, now=made_at, by_city=True)
+            # else left unpaid: expire_unpaid below expires it
+
+
 def load_demo_reservations() -> dict[str, int]:
     """Add closures and a month of bookings unless bookings exist; count what was added.
     Never commits: the demo loader does."""
     if db.session.scalar(select(func.count()).select_from(Booking)):
-        return {"closures": 0, "bookings": 0}
+        return {"closures": 0, "bookings": 0, "lottery applications": 0}
     rng, today, now = random.Random(SEED), today_local(), now_utc()
+    past_rng = random.Random(SEED + 1)  # its own: the month ahead stays as it was
     clerks = {u.login: u for u in db.session.scalars(select(StaffUser))}
     if not all(login in clerks for _, login, _ in COUNTERS):
-        return {"closures": 0, "bookings": 0}
+        return {"closures": 0, "bookings": 0, "lottery applications": 0}
     closures = load_demo_closures(today, clerks["chief1"])
     for name, login, per_day in COUNTERS:
         facility = db.session.scalar(select(Facility).where(Facility.name == name))
         clerk = clerks[login]
+        _book_past(facility, clerk, per_day, past_rng, today)
         made = _book_month(facility, clerk, per_day, rng, today, now)
         for booking in made:
             if booking.state == BookingState.PROVISIONAL and rng.random() < 0.5:
@@ -192,8 +236,10 @@ def load_demo_reservations() -> dict[str, int]:
             if booking.is_active:
                 cancel(booking, "台風接近による臨時休館", by=clerk, now=now, by_city=True)
     expire_unpaid(today, now)
+    applications = load_demo_lotteries(today, rng)
     db.session.flush()
     return {
         "closures": closures,
         "bookings": db.session.scalar(select(func.count()).select_from(Booking)),
+        "lottery applications": applications,
     }

@@ -136,6 +136,14 @@ ITEMS: tuple[Item, ...] = (
         _l("To contact the user about reservations, if they wish"),
     ),
     Item(
+        "mail_consent",
+        _l("Consent to mail about bookings"),
+        False,
+        SYSTEM,
+        _l("To mail reminders before the day of use and lottery results, only if ticked"),
+        changeable_by_notice=False,
+    ),
+    Item(
         "birth_date",
         _l("Date of birth"),
         True,
@@ -481,6 +489,24 @@ NOT_PERSONAL |= {
         "refund": "refund",
         "created_by_id": "trail",
         "created_at": "trail",
+    },
+}
+
+# Mail sent to a registrant (models/reservation/notices.py): no address, no name.
+NOT_PERSONAL |= {
+    "MailNotice": {
+        "id": "record key",
+        "registrant_id": "owner",
+        "booking_id": "the booking it is about",
+        "kind": "reminder or lottery result",
+        "key": "what it is about (a booking, a draw)",
+        "state": "sent or failed",
+        "attempts": "count",
+        "error": "the last failure's kind (no address)",
+        "subject": "facility and day of use",
+        "body": "the message (registration number, rooms, days, fees), kept only until sent",
+        "created_at": "trail",
+        "sent_at": "trail",
     },
 }
 

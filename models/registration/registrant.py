@@ -124,6 +124,11 @@ class Registrant(db.Model):
     phone: Mapped[str | None] = mapped_column(String(20), info=PERSONAL)
     phone_digits: Mapped[str | None] = mapped_column(String(15), info=PERSONAL)  # for search
     email: Mapped[str | None] = mapped_column(String(254), info=PERSONAL)
+    # Consent to mail about bookings (reminders, lottery results): the paper form's checkbox.
+    # NULL once erased, which mails nothing either.
+    mail_consent: Mapped[bool | None] = mapped_column(
+        default=False, server_default=false(), info=PERSONAL
+    )
     birth_date: Mapped[date | None] = mapped_column(info=PERSONAL)
     activity: Mapped[str | None] = mapped_column(String(500), info=PERSONAL)
     schedule: Mapped[str | None] = mapped_column(String(200), info=PERSONAL)

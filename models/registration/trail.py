@@ -48,6 +48,7 @@ FREE = (
     "recruiting",
     "publish_consent_on",
     "contact_consent",
+    "mail_consent",
     "activity_confirmed_on",
 )
 # Attributes the flush guard keeps fixed on a confirmed registrant (outside a notice).

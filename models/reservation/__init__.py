@@ -84,6 +84,49 @@ registrants — what registration asks of reservations (called through explicit 
     (in change_notice.WITHDRAWAL_BLOCKERS);  erase_booking_purposes(registrant) (in
     erasure.ERASERS);  describe(booking) -> "2026-12-01 中央公民館 第1会議室 9:00–12:00"
 
+today — the counter's day
+    day_sheet(facility, day) -> [SheetRow(booking, slot)]   当日利用一覧: active bookings, in the
+        grid's room order then by start;  deadlines_soon(facility_ids, today) -> [Booking]
+        provisional, deadline today … today + DEADLINE_DAYS (2) (the dashboard)
+
+notices — mail to registrants お知らせメール (only with an e-mail AND Registrant.mail_consent),
+    each recorded as MailNotice(registrant, booking, kind NoticeKind reminder|lottery_result,
+    key, state MailState sent|failed, attempts, error); one per (registrant, kind, key)
+    send_to_registrant(registrant, kind, key, subject, body, *, booking=None, now=None)
+        -> MailNotice | None   flushes; a failure is recorded FAILED, never raised
+    lottery_result_mail(registrant, won: [Booking], lost: [(Room, date, slot code)], *, key,
+        now=None) -> MailNotice | None
+    send_reminders(day) / retry_failed(day) -> (sent, failed);  reminder_of(booking)
+    Transport: admin_app.extensions.mail (SMTP, or .eml files in MAIL_OUTBOX)
+
+lottery — the lottery 抽選 for popular rooms (models)
+    Lottery (facility, month = first day of the month of use, rooms, opens_on, closes_on,
+        draws_on, first_come_on, confirm_by, max_applications, max_wins, residents_only, seed,
+        drawn_at/by; .is_drawn .is_open(today) .blocks(today))
+    LotteryApplication (lottery, number 受付番号, registrant, room, day, slot, people, purpose,
+        withdrawn_at/by, lot, place, outcome Outcome won|lost|capped|refused, refusal, booking)
+    calendar_for(month) -> Calendar (defaults: config LOTTERY_* — applications 1st–10th of the
+        month LOTTERY_MONTHS_AHEAD (2) before, draw 11th, first-come 13th, confirm by 20th;
+        5 applications and 2 wins per registrant)
+    lottery_block(room, day, today) -> Lottery | None   what keeps first-come booking out
+        (book() refuses with the date it opens; a hall's halves are in the hall's lottery)
+    lottery_cells(room_ids, first, last, today) -> {(room id, day, part slot)}  (calendars)
+
+draw — the lottery's services (flush, never commit; LotteryError is a BookingError)
+    open_lottery(facility_id, rooms, calendar, *, max_applications, max_wins,
+        residents_only, by, now) -> Lottery     one per facility and month, dates in order
+    apply(lottery, registrant, room, day, slot, *, people, purpose, by, now)
+        -> LotteryApplication    within the period; confirmed, current, 市内 where required;
+        not closed; ≤ max_applications per registrant; once per slot; numbered 1, 2 …
+    withdraw(application, *, by, now);  draw(lottery, *, by (None: the job), now, seed=None)
+        -> decided applications: seed recorded first; lots SHA-256(seed|number|room|day|slot);
+        slots in time order; lowest lot wins unless capped (max_wins) or unbookable; wins are
+        provisional bookings with deadline confirm_by; results mailed (notices)
+    plan(seed, entries, max_wins, can_book) -> [Decision]   the pure decision (fairness tests)
+    verify(lottery) -> [difference]   replays the stored draw from its seed
+    slot_results(lottery) -> [SlotResult(room, day, slot, applications, .winner)]
+    due_draws(day) -> lotteries to draw (the daily job)
+
 public_calendar — the public 空き状況 (no login): month_calendar(room, month, now) -> MonthCalendar
     | None (None outside this month … the month of the 市内 booking horizon); each day × part
     slot a PublicState: taken (any active hold; read by taken(), which selects no booking or
@@ -91,5 +134,13 @@ public_calendar — the public 空き状況 (no login): month_calendar(room, mon
     (lottery.lottery_cells), free. Shares grid.py's active_holds_in / holder_of / open_cell.
     public_facilities(), facility_rooms(facility_id), months_shown(facility, today)
 
-jobs — daily(day): expire_unpaid.
+jobs — daily(day): draw the due lotteries; expire_unpaid (unconfirmed wins become void);
+    retry_failed; send_reminders (MAIL_REMINDER_DAYS before use).
+
+occupancy — the monthly report 利用状況 (its module docstring holds the counting rules)
+    occupancy(facility, months) -> Occupancy (.rooms .months .row(room, month) .totals[month]:
+        Figures .available .closed .booked (.rate %) .provisional .confirmed .resident
+        .non_resident .by_tier .bookings .reduced .reduced_yen .cancelled_by_staff
+        .cancelled_by_city .expired);  parse_month("2026-10");  months_between(first, last)
+        (InputError: backwards, more than MONTHS_MAX)
 """

@@ -48,6 +48,7 @@ from models.reservation.lottery import (
     Outcome,
     lottery_setting,
 )
+from models.reservation.notices import lottery_result_mail
 from models.reservation.rooms import any_slot, slot_of
 from models.reservation.rules import (
     BookingError,
@@ -413,7 +414,23 @@ def draw(
         application.lot, application.place = decision.lot, decision.place
         application.outcome = decision.outcome
     db.session.flush()
-    return [applications[d.entry.id] for d in decisions]
+    decided = [applications[d.entry.id] for d in decisions]
+    mail_results(lottery, decided, at)
+    return decided
+
+
+def mail_results(lottery: Lottery, decided: list[LotteryApplication], at: datetime) -> None:
+    """Each applicant with an address and consent gets one mail: the slots won (provisional
+    bookings, with the deadline) and the slots not won. A mail failure is recorded, never
+    raised (models.reservation.notices)."""
+    by_registrant: dict[int, list[LotteryApplication]] = defaultdict(list)
+    for application in decided:
+        by_registrant[application.registrant_id].append(application)
+    key = f"lottery:{lottery.id}"
+    for applications in by_registrant.values():
+        won = [a.booking for a in applications if a.outcome == Outcome.WON]
+        lost = [(a.room, a.day, a.slot) for a in applications if a.outcome != Outcome.WON]
+        lottery_result_mail(applications[0].registrant, won, lost, key=key, now=at)
 
 
 def _entry(application: LotteryApplication) -> Entry:
@@ -471,3 +488,35 @@ def due_draws(day: date) -> list[Lottery]:
             .order_by(Lottery.id)
         )
     )
+
+
+@dataclass
+class SlotResult:
+    """One slot of a lottery: its applications in the order decided (by 受付番号 before the
+    draw), and the winning one."""
+
+    room: Room
+    day: date
+    slot: str
+    applications: list[LotteryApplication]
+
+    @property
+    def winner(self) -> LotteryApplication | None:
+        return next((a for a in self.applications if a.outcome == Outcome.WON), None)
+
+
+def slot_results(lottery: Lottery) -> list[SlotResult]:
+    """The lottery's slots in the draw's order (step 3), each with its active applications."""
+    active = [a for a in lottery.applications if a.is_active]
+    grouped: dict[tuple, list[LotteryApplication]] = defaultdict(list)
+    for application in active:
+        grouped[slot_key(_entry(application))].append(application)
+    return [
+        SlotResult(
+            apps[0].room,
+            apps[0].day,
+            apps[0].slot,
+            sorted(apps, key=lambda a: (a.place or 0, a.number)),
+        )
+        for _, apps in sorted(grouped.items())
+    ]

@@ -17,6 +17,7 @@ from models.registration.inventory import (
 from models.registration.registrant import EligibilityCheck, Registrant, Roster
 from models.reservation.booking import Booking
 from models.reservation.lottery import LotteryApplication
+from models.reservation.notices import MailNotice
 
 RESIDENT_MODELS = (
     Registrant,
@@ -27,6 +28,7 @@ RESIDENT_MODELS = (
     TalentEntry,
     Booking,
     LotteryApplication,
+    MailNotice,
 )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 
 from admin_app.extensions import db
 from models.clock import today_local
+from models.registration.erasure import erase_registrant
 from models.reservation import jobs
 from models.reservation.booking import Booking, BookingState
 from models.reservation.draw import (
@@ -29,6 +30,7 @@ from models.reservation.lottery import (
     calendar_for,
     lottery_cells,
 )
+from models.reservation.notices import MailNotice, NoticeKind
 from models.reservation.rules import BookingError, book, expire_unpaid
 from tests.builders.reservation import (
     HALF_A,
@@ -337,3 +339,31 @@ def test_residents_only_lotteries_refuse_non_residents(app, month):
         assert refused.value.field == "registrant" and "市内" in str(refused.value)
         db.session.rollback()
         assert lottery(lid).applications == []
+
+
+def test_the_draw_mails_each_consenting_applicant_their_result_once(app, month, tmp_path):
+    with app.app_context():
+        lid = new_lottery(month)
+        day = month + timedelta(days=6)
+        mailed = make_booker(email="kouhou@example.jp")
+        registrant(mailed).mail_consent = True
+        silent = make_booker(email="shizuka@example.jp")  # no consent: no mail
+        db.session.commit()
+        enter(lid, mailed, day)
+        enter(lid, mailed, day + timedelta(days=1))
+        enter(lid, silent, day)
+        drawn(lid)
+        notices = db.session.scalars(select(MailNotice)).all()
+        assert [(n.registrant_id, n.kind) for n in notices] == [(mailed, NoticeKind.LOTTERY_RESULT)]
+        assert "抽選" in notices[0].subject
+
+
+def test_erasing_a_registrant_erases_the_purpose_of_its_applications(app, month):
+    with app.app_context():
+        lid = new_lottery(month)
+        rid = make_booker()
+        aid = enter(lid, rid, month + timedelta(days=8))
+        erase_registrant(registrant(rid))
+        db.session.commit()
+        application = db.session.get(LotteryApplication, aid)
+        assert application.purpose is None and application.people == 8

@@ -7,6 +7,7 @@ from models.reservation.booking import BookingState
 from models.reservation.closures import ClosureKind
 from models.reservation.fees import Reduction
 from models.reservation.grid import CellState
+from models.reservation.lottery import Outcome
 from models.reservation.rooms import StandardSlot
 
 PAIRS = (
@@ -33,4 +34,8 @@ PAIRS = (
     (ClosureKind.MONTHLY, _l("Monthly (nth weekday)")),
     (ClosureKind.PERIOD, _l("Dates or period")),
     (ClosureKind.WORKS, _l("Works (blackout)")),
+    (Outcome.WON, _l("Won")),
+    (Outcome.LOST, _l("Not won")),
+    (Outcome.CAPPED, _l("Not won (already won the most allowed)")),
+    (Outcome.REFUSED, _l("Void (could not be booked)")),
 )

@@ -301,7 +301,7 @@ class RegistrantView(FacilityScopedView):
         "status": enum_formatter,
         "postal_code": _personal_formatter,
     }
-    form_columns = ["facility", "kind", *INPUT_FIELDS, *CIRCLE_FIELDS, *RECEIPT]
+    form_columns = ["facility", "kind", *INPUT_FIELDS, "mail_consent", *CIRCLE_FIELDS, *RECEIPT]
     form_choices = {
         "kind": choices(RegistrantKind),
         "circle_category": [("", "—"), *choices(CircleCategory)],
@@ -321,6 +321,10 @@ class RegistrantView(FacilityScopedView):
             "label": BY_FIELD["birth_date"].label,
             "description": help_text(BY_FIELD["birth_date"]),
             "validators": [Optional(), _not_in_future],
+        },
+        "mail_consent": {
+            "label": BY_FIELD["mail_consent"].label,
+            "description": help_text(BY_FIELD["mail_consent"]),
         },
         "kind": {"label": _l("Kind")},
         "facility": {"label": _l("Facility")},

@@ -30,13 +30,15 @@ from models.reservation.booking import Booking, BookingState
 from models.reservation.counter import CounterRequest, Preview, place, preview
 from models.reservation.fees import Reduction, refund_amount, refund_percent
 from models.reservation.grid import CellState, grid_for, month_of, week_of
+from models.reservation.notices import reminder_of
 from models.reservation.registrants import bookings_of
 from models.reservation.rooms import Slot, slot_of
 from models.reservation.rules import BookingError, BookingNotAllowed, cancel, record_payment
+from models.reservation.today import day_sheet
 from models.typed_input import query_date, query_id
 from views.base import exists, scoped_one
 from views.labels import label
-from views.reservation.forms import BOOKING_FIELDS, BookingForm, CancelForm
+from views.reservation.forms import BOOKING_FIELDS, BookingForm, CancelForm, at_field
 from views.reservation.grid_html import GridCells
 from views.reservation.styles import ReservationStyles
 from views.reservation.words import BookingRows, slot_name
@@ -73,6 +75,17 @@ class ReservationView(ReservationStyles, BaseView):
             not_found(out_of_scope=exists(Facility.id, facility_id))
         return db.session.get(Facility, facility_id)
 
+    @staticmethod
+    def _served() -> list[Facility]:
+        """The user's facilities, for the facility chooser."""
+        return list(
+            db.session.scalars(
+                select(Facility)
+                .where(Facility.id.in_(current_access().facility_ids))
+                .order_by(Facility.id)
+            )
+        )
+
     def _room(self) -> Room:
         room_id = query_id(request.args.get("room_id"))
         if room_id is None:
@@ -107,11 +120,6 @@ class ReservationView(ReservationStyles, BaseView):
             back, forward = start - timedelta(days=7), start + timedelta(days=7)
         now = datetime.now(JST).replace(tzinfo=None)
         grid = grid_for(facility, days, now)
-        served = db.session.scalars(
-            select(Facility)
-            .where(Facility.id.in_(current_access().facility_ids))
-            .order_by(Facility.id)
-        ).all()
         return self.render(
             "admin/reservation/grid.html",
             grid=grid,
@@ -120,12 +128,31 @@ class ReservationView(ReservationStyles, BaseView):
             back=back,
             forward=forward,
             today=today,
-            facilities=served,
+            facilities=self._served(),
             cells=GridCells(grid, period, MARKS),
             CellState=CellState,
             marks=MARKS,
             label=label,
             slot_name=slot_name,
+        )
+
+    # --- the day sheet ------------------------------------------------------------------------
+
+    @expose("/day/")
+    def day_sheet(self) -> str:
+        """当日利用一覧: one day's bookings of a facility, by room and slot, to print (A4)."""
+        facility = self._facility()
+        day = query_date(request.args.get("day")) or today_local()
+        return self.render(
+            "print/day_sheet.html",
+            facility=facility,
+            day=day,
+            rows=day_sheet(facility, day),
+            facilities=self._served(),
+            slot_name=slot_name,
+            label=label,
+            BookingState=BookingState,
+            printed=datetime.now(JST),
         )
 
     # --- booking at the counter --------------------------------------------------------------
@@ -163,7 +190,7 @@ class ReservationView(ReservationStyles, BaseView):
             try:
                 shown = preview(counter_request, by=current_user)
             except BookingError as error:
-                _at_field(form, error)
+                at_field(form, BOOKING_FIELDS, error)
         return self._book_page(room, day, slot, form, shown)
 
     def _place(self, counter_request: CounterRequest, form: BookingForm) -> ResponseReturnValue:
@@ -174,7 +201,7 @@ class ReservationView(ReservationStyles, BaseView):
             db.session.rollback()
             if isinstance(error, BookingNotAllowed):
                 abort(403)
-            _at_field(form, error)
+            at_field(form, BOOKING_FIELDS, error)
             return None
         first = placed.bookings[0]
         flash(
@@ -259,6 +286,7 @@ class ReservationView(ReservationStyles, BaseView):
             label=label,
             BookingState=BookingState,
             today=today_local(),
+            reminder=reminder_of(booking),
         )
 
     @expose("/pay/", methods=("POST",))
@@ -330,12 +358,3 @@ class ReservationView(ReservationStyles, BaseView):
                 flash(str(error), "error")
             return False
         return True
-
-
-def _at_field(form: BookingForm, error: InputError) -> None:
-    """A service's refusal at its field on the booking form, or above the form."""
-    name = BOOKING_FIELDS.get(error.field or "")
-    if name is not None:
-        form[name].errors = [*form[name].errors, str(error)]
-    else:
-        form.form_errors.append(str(error))

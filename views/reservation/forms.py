@@ -1,9 +1,18 @@
 """The counter's forms: a booking (or a weekly series) and a cancellation."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    Form,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from models.errors import InputError
 from models.reservation.fees import Reduction
 from models.reservation.rules import PURPOSE_MAX, REASON_MAX
 from views.forms import AppForm
@@ -17,6 +26,16 @@ BOOKING_FIELDS = {
     "reduction": "reduction",
     "repeat_until": "repeat_until",
 }
+
+
+def at_field(form: Form, fields: dict[str, str], error: InputError) -> None:
+    """A service's refusal at its field on the form (`fields`: the error's field → the
+    form's), or above the form."""
+    name = fields.get(error.field or "")
+    if name is not None and name in form:
+        form[name].errors = [*form[name].errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
 
 
 class BookingForm(AppForm):

@@ -20,8 +20,11 @@ from models.clock import JST, today_local
 from models.public.version import current_version
 
 
-def public_page(name: str, render: Callable[[], str]) -> Response:
-    """The page `name` (endpoint and validated query), from the cache when it is current."""
+def public_page(name: str, render: Callable[[], str], since: datetime | None = None) -> Response:
+    """The page `name` (endpoint and validated query), from the cache when it is current.
+
+    A page that also changes with the hour (past slots of the availability calendar) puts the
+    hour in `name` and its start in `since`, so Last-Modified moves with the ETag."""
     version, changed_at = current_version()
     day = today_local()
     stamp = f"{version}.{changed_at.timestamp():.6f}"  # a re-created stamp never repeats
@@ -29,7 +32,7 @@ def public_page(name: str, render: Callable[[], str]) -> Response:
     etag = hashlib.sha256(key.encode()).hexdigest()[:32]
     # Last-Modified: the later of the last change and the start of today (expiries).
     midnight = datetime.combine(day, time(0), tzinfo=JST)
-    modified = max(changed_at, midnight).replace(microsecond=0)
+    modified = max(changed_at, midnight, since or midnight).replace(microsecond=0)
     response = Response(mimetype="text/html")
     response.set_etag(etag)
     response.last_modified = modified

@@ -32,8 +32,6 @@ from models.registration.school import FeeTier
 from models.reservation.fees import (
     RoomFee,
     fee_rows_problems,
-    fee_slots,
-    fee_table,
     multipliers,
 )
 from models.reservation.rooms import parent_problem
@@ -41,7 +39,7 @@ from models.reservation.setup import OLD_FEES, division_change_problem, pattern_
 from views.base import AppModelView
 from views.forms import PHONE_FORMAT
 from views.labels import choices, enum_formatter, label
-from views.reservation.words import fee_slot_choices, fee_slot_name
+from views.reservation.words import TIERS, fee_rows, fee_slot_choices
 
 MAX_FEE = 10_000_000  # yen: beyond any room's fee
 
@@ -226,37 +224,26 @@ def _rooms_in_scope() -> list[Room]:
 
 def _fee_table(view: BaseModelView, context: Context, model: Room, name: str) -> Markup:
     """The room's fee table: a row per slot, a column per tier (yen; — where none is set)."""
-    table = fee_table(model)
-    if not table:
+    rows = fee_rows(model)
+    if not rows:
         return Markup('<span data-testid="fee-table">{}</span>').format(
             gettext("No fees set: the room cannot be booked yet.")
         )
-    order = {code: i for i, code in enumerate(fee_slots(model.slot_pattern))}
-    slots = sorted({slot for slot, _ in table}, key=lambda code: order.get(code, len(order)))
     head = Markup("").join(Markup('<th scope="col">{}</th>').format(label(t)) for t in TIERS)
-    rows = Markup("").join(
+    body = Markup("").join(
         Markup('<tr><th scope="row">{}</th>{}</tr>').format(
-            fee_slot_name(slot),
-            Markup("").join(
-                Markup("<td>{}</td>").format(
-                    f"{table[(slot, tier)]:,}" if (slot, tier) in table else "—"
-                )
-                for tier in TIERS
-            ),
+            slot, Markup("").join(Markup("<td>{}</td>").format(amount) for amount in amounts)
         )
-        for slot in slots
+        for slot, amounts in rows
     )
     return Markup(
         '<table class="table table-sm w-auto mb-0" data-testid="fee-table"><thead><tr>'
         '<th scope="col">{}</th>{}</tr></thead><tbody>{}</tbody></table>'
-    ).format(gettext("Slot"), head, rows)
+    ).format(gettext("Slot"), head, body)
 
 
 def _rooms(view: BaseModelView, context: Context, model: Room, name: str) -> str:
     return "、".join(room.name for room in getattr(model, name))
-
-
-TIERS = (FeeTier.ADULT, FeeTier.STUDENT, FeeTier.CHILD)
 
 
 class RoomView(AppModelView):

@@ -11,6 +11,9 @@ RULES: dict[str, Rule] = {
     "public.circle": Rule(PUBLIC, None),
     "public.talents": Rule(PUBLIC, None),
     "public.talent": Rule(PUBLIC, None),
+    "public.availability": Rule(PUBLIC, None),  # 空き状況: nothing of who booked
+    "public.availability_facility": Rule(PUBLIC, None),
+    "public.availability_room": Rule(PUBLIC, None),
     # The talent bank 人材バンク: counter staff of the managing facility (rows scoped).
     **model_view(
         "talent_entry",

@@ -14,17 +14,34 @@ from datetime import datetime
 
 import psycopg
 from sqlalchemy import Engine, String, event, insert, select, text, update
-from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, UOWTransaction, mapped_column
 
 from admin_app.extensions import db
 from models.clock import now_utc
-from models.organisation import Facility
+from models.organisation import Facility, Room
 from models.public.talent import TalentEntry
 from models.registration.registrant import Registrant
+from models.reservation.booking import Booking, BookingHold
+from models.reservation.closures import Closure
+from models.reservation.fees import RoomFee
+from models.reservation.lottery import Lottery
 from models.types import UTCDateTime
 
 CHANNEL = "public_version"
-PUBLISHED_MODELS = (Registrant, TalentEntry, Facility)
+# The availability calendar 空き状況 shows bookings (any new, cancelled or expired one), rooms,
+# closures, fees and lottery months: each booking bumps the one row, so bookings commit one
+# after another.
+PUBLISHED_MODELS = (
+    Registrant,
+    TalentEntry,
+    Facility,
+    Room,
+    RoomFee,
+    Closure,
+    Booking,
+    BookingHold,
+    Lottery,
+)
 NEVER = datetime(2000, 1, 1).astimezone()
 
 
@@ -49,8 +66,20 @@ def _note_public_changes(
         session.info["public_changed"] = True
 
 
-@event.listens_for(Session, "after_flush")
-def _bump(session: Session, flush_context: UOWTransaction) -> None:
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement_changes(state: ORMExecuteState) -> None:
+    """A guarded UPDATE (a booking's state, its holds released) changes rows without a flush."""
+    if state.is_select or state.bind_mapper is None:
+        return
+    if issubclass(state.bind_mapper.class_, PUBLISHED_MODELS):
+        state.session.info["public_changed"] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _bump(session: Session) -> None:
+    """Once per transaction, last: the one row is locked only while this commits (bookings,
+    which bump it, wait for each other no longer than that, and never while holding it)."""
+    session.flush()  # what is still pending is noted by before_flush
     if not session.info.pop("public_changed", False):
         return
     bumped = session.execute(

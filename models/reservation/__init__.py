@@ -127,6 +127,13 @@ draw — the lottery's services (flush, never commit; LotteryError is a BookingE
     slot_results(lottery) -> [SlotResult(room, day, slot, applications, .winner)]
     due_draws(day) -> lotteries to draw (the daily job)
 
+public_calendar — the public 空き状況 (no login): month_calendar(room, month, now) -> MonthCalendar
+    | None (None outside this month … the month of the 市内 booking horizon); each day × part
+    slot a PublicState: taken (any active hold; read by taken(), which selects no booking or
+    registrant column), closed 休 (never the reason: staff's free text), past, lottery
+    (lottery.lottery_cells), free. Shares grid.py's active_holds_in / holder_of / open_cell.
+    public_facilities(), facility_rooms(facility_id), months_shown(facility, today)
+
 jobs — daily(day): draw the due lotteries; expire_unpaid (unconfirmed wins become void);
     retry_failed; send_reminders (MAIL_REMINDER_DAYS before use).
 

@@ -8,11 +8,13 @@ the partial UNIQUE index of the holds); closures are a handful of rows read once
 """
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
 from admin_app.extensions import db
@@ -23,6 +25,7 @@ from models.reservation.closures import Closure, closures_of, reason_in
 from models.reservation.rooms import Slot, family_of, part_slots, units_of
 
 WEEK_DAYS = 7
+T = TypeVar("T")
 
 
 class CellState(enum.StrEnum):
@@ -104,10 +107,20 @@ def rooms_of(facility_id: int) -> list[Room]:
     return ordered
 
 
+def active_holds_in(room_ids: list[int], first: date, last: date) -> list[ColumnElement[bool]]:
+    """The conditions of the active holds of these rooms in first…last (the grid's and the
+    public calendar's one definition of "taken"), read through uq_booking_hold_active (room_id,
+    day, slot), so the cost follows the period, not the bookings the rooms ever had."""
+    return [
+        BookingHold.room_id.in_(room_ids),
+        BookingHold.day.between(first, last),
+        BookingHold.active,
+    ]
+
+
 def held(room_ids: list[int], first: date, last: date) -> dict[tuple[int, date, str], Holder]:
     """Active holds of these rooms (a facility's) in first…last: (unit id, day, part) →
-    holder. Read by room and day through uq_booking_hold_active (room_id, day, slot), so the
-    cost follows the period, not the bookings the facility ever had."""
+    holder."""
     rows = db.session.execute(
         select(
             BookingHold.room_id,
@@ -120,11 +133,7 @@ def held(room_ids: list[int], first: date, last: date) -> dict[tuple[int, date, 
         )
         .join(Booking, Booking.id == BookingHold.booking_id)
         .join(Registrant, Registrant.id == Booking.registrant_id)
-        .where(
-            BookingHold.room_id.in_(room_ids),
-            BookingHold.day.between(first, last),
-            BookingHold.active,
-        )
+        .where(*active_holds_in(room_ids, first, last))
     ).all()
     return {
         (room_id, day, slot): Holder(booking_id, state, number, name)
@@ -158,15 +167,33 @@ def _cell(
     slot: Slot,
     now: datetime,
 ) -> Cell:
+    booking = holder_of(holds, units, day, slot)
+    if booking is not None:
+        state = (
+            CellState.CONFIRMED
+            if booking.state == BookingState.CONFIRMED
+            else CellState.PROVISIONAL
+        )
+        return Cell(state, booking)
+    return open_cell(closures, family, day, slot, now)
+
+
+def holder_of(
+    holds: Mapping[tuple[int, date, str], T], units: list[int], day: date, slot: Slot
+) -> T | None:
+    """What holds the cell: the hold of any of the room's units (the 全面 hall shows either
+    half's booking, a half the whole's), or None."""
     for unit in units:
-        booking = holds.get((unit, day, slot.code))
-        if booking is not None:
-            state = (
-                CellState.CONFIRMED
-                if booking.state == BookingState.CONFIRMED
-                else CellState.PROVISIONAL
-            )
-            return Cell(state, booking)
+        found = holds.get((unit, day, slot.code))
+        if found is not None:
+            return found
+    return None
+
+
+def open_cell(
+    closures: list[Closure], family: set[int], day: date, slot: Slot, now: datetime
+) -> Cell:
+    """A cell nothing holds: closed 休 (with the reason), past, or free."""
     reason = reason_in(closures, family, day, slot)
     if reason is not None:
         return Cell(CellState.CLOSED, reason=reason)

@@ -155,7 +155,14 @@ class Walk:
 
     def url(self, endpoint: str, **query) -> str:
         rule = next(self.app.url_map.iter_rules(endpoint))
-        values = {"export_type": "csv", "filename": "site.css", "circle_id": 1, "entry_id": 1}
+        values = {
+            "export_type": "csv",
+            "filename": "site.css",
+            "circle_id": 1,
+            "entry_id": 1,
+            "facility_id": 1,
+            "room_id": 1,
+        }
         if endpoint == "admin.static":
             values["filename"] = "admin/js/helpers.js"
         args = {a: values[a] for a in rule.arguments}

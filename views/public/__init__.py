@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from admin_app.extensions import db
 from models.public.talent import TalentEntry
-from views.public import site
+from views.public import availability, site  # noqa: F401  availability's routes join site.bp
 from views.public.talent import TalentEntryView
 
 

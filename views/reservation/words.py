@@ -8,10 +8,11 @@ from flask_babel.speaklater import LazyString
 
 from admin_app.formatting import jdate
 from models.errors import InputError
-from models.organisation import SlotPattern
+from models.organisation import Room, SlotPattern
+from models.registration.school import FeeTier
 from models.reservation.booking import Booking, BookingState
 from models.reservation.closures import Closure, ClosureKind
-from models.reservation.fees import HOUR, fee_slots
+from models.reservation.fees import HOUR, fee_slots, fee_table
 from models.reservation.rooms import Slot, StandardSlot, any_slot, slot_of
 from views.labels import label
 
@@ -63,6 +64,25 @@ def fee_slot_name(code: str) -> str:
         return slot_name(any_slot(code))
     except InputError:
         return code
+
+
+TIERS = (FeeTier.ADULT, FeeTier.STUDENT, FeeTier.CHILD)  # a fee table's columns
+
+
+def fee_rows(room: Room) -> list[tuple[str, list[str]]]:
+    """The room's fee table as read (the back office's room page and the public calendar):
+    per slot in the pattern's order, its name and the yen of each of TIERS ("1,200"; — where
+    none is set). Empty when no fee is set."""
+    table = fee_table(room)
+    order = {code: i for i, code in enumerate(fee_slots(room.slot_pattern))}
+    slots = sorted({slot for slot, _ in table}, key=lambda code: order.get(code, len(order)))
+    return [
+        (
+            fee_slot_name(slot),
+            [f"{table[(slot, tier)]:,}" if (slot, tier) in table else "—" for tier in TIERS],
+        )
+        for slot in slots
+    ]
 
 
 def fee_slot_choices() -> list[tuple[str, LazyString]]:

@@ -22,6 +22,7 @@ from models.organisation import Facility, Room
 from models.registration.registrant import Registrant
 from models.reservation.booking import Booking, BookingHold, BookingState
 from models.reservation.closures import Closure, closures_of, reason_in
+from models.reservation.lottery import lottery_cells
 from models.reservation.rooms import Slot, family_of, part_slots, units_of
 
 WEEK_DAYS = 7
@@ -33,6 +34,7 @@ class CellState(enum.StrEnum):
     PROVISIONAL = "provisional"  # 仮 held, not paid yet
     CONFIRMED = "confirmed"  # 済 paid
     CLOSED = "closed"  # 休 with the reason
+    LOTTERY = "lottery"  # 抽 in a lottery month: booked through the draw until first-come opens
     PAST = "past"  # － over
 
 
@@ -146,15 +148,17 @@ def grid_for(facility: Facility, days: list[date], now: datetime) -> Grid:
     rooms = rooms_of(facility.id)
     holds = held([room.id for room in rooms], days[0], days[-1])
     closures = closures_of(facility.id)
+    lottery = lottery_cells([room.id for room in rooms], days[0], days[-1], now.date())
     grid = Grid(facility, days, rooms, {room.id: part_slots(room) for room in rooms})
     for room in rooms:
         units = [unit.id for unit in units_of(room)]
         family = family_of(room)
         for day in days:
             for slot in grid.columns[room.id]:
-                grid.cells[(room.id, day, slot.code)] = _cell(
-                    holds, closures, units, family, day, slot, now
-                )
+                cell = _cell(holds, closures, units, family, day, slot, now)
+                if cell.state == CellState.FREE and (room.id, day, slot.code) in lottery:
+                    cell = Cell(CellState.LOTTERY)
+                grid.cells[(room.id, day, slot.code)] = cell
     return grid
 
 

@@ -12,7 +12,7 @@ halves) are booked only through the draw (`lottery_block`).
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
@@ -34,7 +34,6 @@ from models.clock import now_utc
 from models.organisation import Facility, Room
 from models.registration.registrant import PERSONAL, Registrant
 from models.reservation.booking import Booking
-from models.reservation.grid import month_of
 from models.reservation.rooms import family_of, part_slots
 from models.staff.accounts import StaffUser
 from models.types import UTCDateTime, str_enum
@@ -255,7 +254,12 @@ def lottery_cells(
             if not lottery.blocks(today):
                 continue
             in_lottery = {r.id for r in lottery.rooms}
-            days = [d for d in month_of(lottery.month) if first <= d <= last]
+            end = lottery.month + relativedelta(months=1)
+            days = [
+                lottery.month + timedelta(days=n)
+                for n in range((end - lottery.month).days)
+                if first <= lottery.month + timedelta(days=n) <= last
+            ]
             for room in rooms:
                 if room.facility_id == facility_id and family_of(room) & in_lottery:
                     cells |= {(room.id, d, slot.code) for d in days for slot in part_slots(room)}

@@ -173,3 +173,25 @@ def test_setting_up_with_dates_out_of_order_is_refused_with_nothing_saved(app, c
         )
         with app.app_context():
             assert db.session.scalar(select(func.count()).select_from(Lottery)) == 0
+
+
+def test_the_counter_grid_shows_lottery_months_and_offers_no_booking_link(app, client, demo):
+    opening = first_of_next_month() + timedelta(days=1)
+    facility, room_id = ids(app)
+    with moment(opening):
+        login(client, "chief1")
+        lottery_id = set_up(client, facility, room_id)
+        with app.app_context():
+            month = db.session.get(Lottery, lottery_id).month
+        day = month + timedelta(days=7 + (5 - (month + timedelta(days=7)).weekday()) % 7)  # a Sat
+        html = client.get(
+            f"/admin/reservation/?facility_id={facility}&period=month&start={month.isoformat()}"
+        ).get_data(as_text=True)
+        cell = re.search(
+            rf'<td class="[a-z]+" data-room="{room_id}" data-day="{day.isoformat()}" '
+            rf'data-slot="am" data-state="([a-z]+)">(.*?)</td>',
+            html,
+            re.S,
+        )
+        assert cell.group(1) == "lottery" and "/book/" not in cell.group(2)
+        assert "抽選月（先着順の受付前）" in html

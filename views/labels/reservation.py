@@ -29,6 +29,7 @@ PAIRS = (
     (CellState.PROVISIONAL, _l("Provisional")),
     (CellState.CONFIRMED, _l("Booked (paid)")),
     (CellState.CLOSED, _l("Closed")),
+    (CellState.LOTTERY, _l("Lottery month (first-come booking not open yet)")),
     (CellState.PAST, _l("Past")),
     (ClosureKind.WEEKLY, _l("Every week")),
     (ClosureKind.MONTHLY, _l("Monthly (nth weekday)")),

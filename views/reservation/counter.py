@@ -55,6 +55,7 @@ MARKS = {
     CellState.PROVISIONAL: _l("P"),
     CellState.CONFIRMED: _l("B"),
     CellState.CLOSED: _l("C"),
+    CellState.LOTTERY: _l("Lot"),
     CellState.PAST: "－",
 }
 

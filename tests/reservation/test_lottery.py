@@ -1,6 +1,7 @@
 """The lottery 抽選: applications within the period and caps, a reproducible and uniform draw
 from a recorded seed, wins as provisional bookings, first-come booking after the 13th."""
 
+import random
 from collections import Counter
 from datetime import date, timedelta
 
@@ -345,3 +346,32 @@ def test_erasing_a_registrant_erases_the_purpose_of_its_applications(app, month)
         db.session.commit()
         application = db.session.get(LotteryApplication, aid)
         assert application.purpose is None and application.people == 8
+
+
+def test_caps_hold_and_every_slot_with_an_eligible_applicant_is_won_over_random_draws():
+    rng = random.Random(15)
+    days = [date(2027, 2, d) for d in (6, 7, 13, 14)]
+    for n in range(200):
+        entries, seen = [], set()
+        for number in range(1, rng.randint(5, 60)):
+            key = (
+                rng.randint(1, 12),
+                rng.randint(1, 3),
+                rng.choice(days),
+                rng.choice(["am", "pm"]),
+            )
+            if key in seen:  # one application per registrant and slot
+                continue
+            seen.add(key)
+            entries.append(Entry(number, number, *key))
+        decisions = plan(f"prop-{n}", entries, 2, lambda entry: None)
+        won = Counter(d.entry.registrant_id for d in decisions if d.outcome == Outcome.WON)
+        assert max(won.values(), default=0) <= 2
+        by_slot: dict[tuple, list] = {}
+        for d in decisions:
+            by_slot.setdefault((d.entry.room_id, d.entry.day, d.entry.slot), []).append(d)
+        for slot_decisions in by_slot.values():
+            winners = [d for d in slot_decisions if d.outcome == Outcome.WON]
+            assert len(winners) <= 1
+            if not winners:  # nobody won: everyone there had already won twice
+                assert all(d.outcome == Outcome.CAPPED for d in slot_decisions)

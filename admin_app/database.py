@@ -10,11 +10,13 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql.schema import SchemaItem
 
 from admin_app.extensions import db
+from models.registration.search import SEARCH_TABLES
 from models.reservation.booking import EXCLUDE_OVERLAP
 
 # Constraints only the migrations create, on PostgreSQL (alembic cannot compare them): the
-# bookings' exclusion constraint over time spans (models/reservation/booking.py).
-MIGRATION_ONLY = frozenset({EXCLUDE_OVERLAP})
+# bookings' exclusion constraint over time spans (models/reservation/booking.py); on SQLite,
+# the registrants' full-text table and its shadow tables (models/registration/search.py).
+MIGRATION_ONLY = frozenset({EXCLUDE_OVERLAP, *SEARCH_TABLES})
 
 
 def _sqlite_pragmas(

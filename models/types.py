@@ -56,3 +56,15 @@ def pattern_index(table: str, column: str) -> Index:
 def prefix_index(table: str, column: str) -> Index:
     """One index for prefix search on both databases (opclass applies on PostgreSQL only)."""
     return Index(f"ix_{table}_{column}", column, postgresql_ops={column: "varchar_pattern_ops"})
+
+
+def trigram_index(table: str, column: str) -> Index:
+    """A PostgreSQL-only GIN index of the column's trigrams (pg_trgm), answering
+    ILIKE '%word%' (models.registration.search); SQLite has its FTS5 table instead."""
+    return Index(
+        f"ix_{table}_{column}_trgm",
+        column,
+        postgresql_using="gin",
+        postgresql_ops={column: "gin_trgm_ops"},
+        info={"dialect": "postgresql"},
+    ).ddl_if(dialect="postgresql")

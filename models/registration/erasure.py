@@ -13,6 +13,7 @@ from admin_app.extensions import db
 from models.clock import today_local
 from models.registration.change_notice import ChangeNotice, RegistrantHistory
 from models.registration.registrant import PERSONAL_COLUMNS, Registrant, RegistrantStatus
+from models.registration.search import purge_erased_text
 from models.reservation.registrants import erase_booking_purposes
 
 
@@ -40,6 +41,7 @@ ERASERS: tuple[Callable[[Registrant], None], ...] = (
     erase_history_values,
     erase_notice_values,
     erase_booking_purposes,  # bookings stay for statistics, without their purpose
+    purge_erased_text,  # last: it flushes the erased columns into the search index first
 )
 
 

@@ -1,26 +1,21 @@
 """Checking what was typed (or imported) for a registrant: one function for forms and imports."""
 
-import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_
+from sqlalchemy import and_
 from sqlalchemy.sql import ColumnElement
-from sqlalchemy.sql.operators import ColumnOperators
 
-from admin_app.extensions import db
 from models.clock import today_local
 from models.japanese import (
-    KANA,
     InputError,
     check_email,
     check_kana,
     check_phone,
     check_postal_code,
     nfkc,
-    normalise_kana,
     normalise_name,
     phone_digits,
 )
@@ -120,36 +115,6 @@ def clean_registrant(
             errors[item.field] = str(error)
     clean["phone_digits"] = phone_digits(clean.get("phone"))
     return clean, errors
-
-
-# --- Finding a registrant at the counter -----------------------------------------------------
-
-
-def _prefix(column: ColumnOperators, prefix: str) -> ColumnElement[bool]:
-    """An index-friendly, case-sensitive prefix match on SQLite (GLOB) and PostgreSQL (LIKE)."""
-    if db.engine.dialect.name == "sqlite":
-        escaped = re.sub(r"([*?\[])", r"[\1]", prefix)
-        return column.op("GLOB")(escaped + "*")
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.like(escaped + "%", escape="\\")
-
-
-def search_condition(term: str) -> ColumnElement[bool] | None:
-    """Registration number, phone (digits), furigana or name, each matched from the start."""
-    text = normalise_name(term)
-    if not text:
-        return None
-    conditions = [_prefix(Registrant.name, text)]
-    upper = text.upper()
-    if re.fullmatch(r"[A-Z]{1,4}-?\d*", upper):
-        conditions.append(_prefix(Registrant.registration_number, upper))
-    digits = re.sub(r"[-\s]", "", text)
-    if digits.isdigit():
-        conditions.append(_prefix(Registrant.phone_digits, digits))
-    kana = normalise_kana(text)
-    if KANA.fullmatch(kana):
-        conditions.append(_prefix(Registrant.name_kana, kana))
-    return or_(*conditions)
 
 
 def expiring_soon_condition(today: date, until: date) -> ColumnElement[bool]:

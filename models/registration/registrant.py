@@ -26,7 +26,7 @@ from models.japanese import format_postal_code
 from models.organisation import Facility
 from models.registration.school import FeeTier, fee_tier, school_grade_label
 from models.staff.accounts import StaffUser
-from models.types import UTCDateTime, pattern_index, prefix_index, str_enum
+from models.types import UTCDateTime, pattern_index, prefix_index, str_enum, trigram_index
 
 
 class RegistrantKind(enum.StrEnum):
@@ -88,6 +88,11 @@ class Registrant(db.Model):
         Index("ix_registrant_expires_on", "expires_on"),
         # The kana b-tree above serves 五十音順 order; PostgreSQL also needs this for LIKE.
         pattern_index("registrant", "name_kana"),
+        # Words inside names (models.registration.search); SQLite: the FTS5 table instead.
+        *(
+            trigram_index("registrant", c)
+            for c in ("name", "name_kana", "registration_number", "phone_digits", "activity")
+        ),
         # Nothing is 有効 without a final confirmation, and nobody confirms their own entry.
         CheckConstraint(
             "status <> 'active' OR confirmed_at IS NOT NULL", name="active_is_confirmed"

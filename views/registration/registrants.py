@@ -34,7 +34,7 @@ from models.japanese import pre_normalise
 from models.organisation import Facility
 from models.public.publication import check_circle, confirm_activity
 from models.registration.change_notice import ChangeNotice, RegistrantHistory, open_notice_of
-from models.registration.input import INPUT_FIELDS, applies, clean_registrant, search_condition
+from models.registration.input import INPUT_FIELDS, applies, clean_registrant
 from models.registration.inventory import (
     ALL,
     BY_FIELD,
@@ -55,6 +55,7 @@ from models.registration.registrant import (
     Roster,
     check_basis,
 )
+from models.registration.search import search_condition
 from models.registration.steps import NotAllowed, StepError
 from models.registration.trail import (
     GOVERNED,
@@ -421,9 +422,9 @@ class RegistrantView(FacilityScopedView):
         ),
     ]
 
-    # --- search: registration number, phone, furigana or name, from the start, by index ---
+    # --- search: words inside name, furigana, number, phone or activity, by index ---
     def search_placeholder(self) -> str:
-        return gettext("Number, name, furigana or phone")
+        return gettext("Number, name, furigana, phone or activity")
 
     def _apply_search(
         self, query: Query, count_query: Query | None, joins: dict, count_joins: dict, search: str

@@ -9,6 +9,8 @@ PostgreSQL: the pg_trgm extension and a GIN gin_trgm_ops index on each searched 
 SQLite: registrant_search, an FTS5 table with the trigram tokenizer over the same columns,
 contentless towards the text (content='registrant': no copy of it), kept in step by
 insert/update/delete triggers; filled from the existing rows.
+A later migration that rebuilds registrant on SQLite (batch "move and copy") drops these
+triggers with the old table: it must create them again (SQLITE_UP's CREATE TRIGGER lines).
 """
 from alembic import op
 

@@ -48,9 +48,11 @@ def test_what_a_click_opens_passes_axe(live_server, full_demo, new_page):
     log_in(page, live_server, "staff1")
     found: dict[str, list[str]] = {}
     # Each of the menu's dropdowns, open.
-    for toggle in page.locator("#admin-navbar-collapse .dropdown-toggle").all():
+    for number, toggle in enumerate(page.locator("#admin-navbar-collapse .dropdown-toggle").all()):
         toggle.click()
         found[f"menu {toggle.inner_text()}"] = serious(page)
+        if number == 1:
+            page.screenshot(path=str(ARTIFACTS / "a11y-dashboard-menu.png"))
         page.keyboard.press("Escape")
     # A list with a filter, its filter menu and its bulk actions open.
     page.goto(f"{live_server}/admin/registrant/")
@@ -66,4 +68,12 @@ def test_what_a_click_opens_passes_axe(live_server, full_demo, new_page):
     page.locator("a.select2-choice").first.click()
     page.wait_for_selector(".select2-drop-active")
     found["select2"] = serious(page)
+    page.screenshot(path=str(ARTIFACTS / "a11y-form-select2.png"))
+    # A record's details, and a 404 in the back office's layout.
+    page.goto(f"{live_server}/admin/registrant/")
+    page.locator("a[href*='/details/']").first.click()
+    page.screenshot(path=str(ARTIFACTS / "a11y-details.png"), full_page=True)
+    page.goto(f"{live_server}/admin/no-such-page")
+    assert page.locator("#admin-navbar-collapse").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "a11y-404.png"))
     assert {state: errors for state, errors in found.items() if errors} == {}

@@ -1,10 +1,8 @@
 """The application factory."""
 
 import os
-from collections.abc import Callable
 
-from flask import Flask, has_request_context, render_template, request, session
-from flask.typing import ResponseReturnValue
+from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -33,6 +31,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object((config_class or config_for(os.environ))())
     app.config.setdefault("ADMIN_URL", "/admin")
 
+    from admin_app.error_pages import init_error_pages
     from admin_app.input_guard import init_input_guard
     from admin_app.request_log import init_request_log
 
@@ -74,7 +73,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     formatting.init_formatting(app)
     register_views(app)
     register_cli(app)
-    _register_error_pages(app)
+    init_error_pages(app)
     _trust_proxies(app)
     return app
 
@@ -88,17 +87,3 @@ def _trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
         )
-
-
-def _register_error_pages(app: Flask) -> None:
-    from flask_wtf.csrf import CSRFError
-
-    def page(status: int) -> Callable[[Exception], ResponseReturnValue]:
-        def handler(error: Exception) -> ResponseReturnValue:
-            return render_template("errors/error.html", status=status), status
-
-        return handler
-
-    for status in (400, 403, 404, 405, 413, 500, 503):
-        app.register_error_handler(status, page(status))
-    app.register_error_handler(CSRFError, page(400))

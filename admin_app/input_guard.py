@@ -5,10 +5,12 @@ and no person types one). A POST to the login page carrying one counts as a fail
 
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
+
+from admin_app.error_pages import error_page
 
 NUL = "\x00"
 
@@ -48,9 +50,8 @@ def refuse_nul() -> ResponseReturnValue | None:
 
         typed = request.form.get("login", "").replace(NUL, "")[:64]
         record_failed_login(typed, request.remote_addr)
-    return render_template(
-        "errors/error.html",
-        status=400,
+    return error_page(
+        400,
         reason=gettext(
             "The request contains a character that cannot be entered (NUL). Nothing was processed."
         ),

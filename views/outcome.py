@@ -6,10 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from flask import flash, render_template
+from flask import flash
 from flask.typing import ResponseReturnValue
 from wtforms import Form
 
+from admin_app.error_pages import error_page
 from admin_app.extensions import db
 from models.errors import InputError
 from models.staff.separation import NotAllowed
@@ -35,7 +36,7 @@ def committed(step: Callable[[], T], what: str | None = None) -> Outcome[T]:
         db.session.commit()
     except NotAllowed as error:
         db.session.rollback()
-        page = render_template("errors/error.html", status=403, message=str(error))
+        page = error_page(403, message=str(error))
         return Outcome(refusal=(page, 403))
     except InputError as error:
         db.session.rollback()

@@ -7,12 +7,11 @@ import re
 
 import pytest
 
-from tests.browser.chromium import log_in
+from tests.browser.chromium import ROLES, log_in, walk_back_office
 from tests.support import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
-ROLES = ["staff1", "chief1", "it1", "contractor1", "records1", "auditor1"]
 PUBLIC = ["/", "/circles", "/talent", "/login", "/no-such-page"]
 
 # Before any page script: record violations, and make print() observable.
@@ -48,11 +47,6 @@ def visit(page, url: str) -> list[str]:
     return [f"{url}: {v}" for v in page.evaluate("window.__csp")]
 
 
-def links(page, selector: str, base: str) -> list[str]:
-    hrefs = page.eval_on_selector_all(selector, "els => els.map(e => e.getAttribute('href'))")
-    return [base + h for h in hrefs if h and h.startswith("/") and "logout" not in h]
-
-
 def test_no_page_of_any_role_or_the_public_site_violates_the_policy(
     live_server, full_demo, watched
 ):
@@ -63,18 +57,8 @@ def test_no_page_of_any_role_or_the_public_site_violates_the_policy(
         violations += visit(page, live_server + url)
     for role in ROLES:
         page.context.clear_cookies()
-        log_in(page, live_server, role)
-        menu = links(page, "#admin-navbar-collapse a", live_server)
-        menu = [u for u in dict.fromkeys(menu) if "/admin" in u and u not in seen]
-        for url in menu:
-            seen.add(url)
-            violations += visit(page, url)
-            for record in links(page, "a[href*='/details/'], a[href*='/edit/']", live_server)[:2]:
-                if record.split("?")[0] not in seen:
-                    seen.add(record.split("?")[0])
-                    violations += visit(page, record)
-            for printed in links(page, "a[href*='print'], a[href*='permit']", live_server)[:1]:
-                violations += visit(page, printed)
+        for url in walk_back_office(page, live_server, role, seen):
+            violations += [f"{url}: {v}" for v in page.evaluate("window.__csp")]
     assert len(seen) > 40  # the walk reached the back office, not only the menus
     assert violations == [] and console == []
 

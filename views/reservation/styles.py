@@ -1,5 +1,5 @@
-"""The reservation screens' own stylesheet (admin_app/static/reservation.css): the grid, and
-links and buttons in a blue that meets WCAG AA."""
+"""The reservation screens' own stylesheet (admin_app/static/reservation.css): the grid, its
+states and the occupancy charts (colours that meet WCAG AA come from the theme, theme.css)."""
 
 from flask import url_for
 

@@ -193,6 +193,10 @@ class RoleAssignmentView(AppModelView):
         "entered_by": _l("Entered by"),
         "decided_by": _l("Decided by"),
         "designated_confirmer": _l("Designated confirmer of change notices"),
+        "created_at": _l("Entered at"),
+        "decided_at": _l("Decided at"),
+        "refusal_reason": _l("Reason for refusal"),
+        "batch": _l("Transfer batch"),
     }
     column_formatters = {"role": enum_formatter, "state": enum_formatter}
     column_formatters_detail = column_formatters

@@ -35,6 +35,18 @@ def test_staff_registers_a_group_typed_as_people_type(app, login_as):
         assert r.created_by.login == "staff1"
 
 
+def test_a_new_registration_opens_on_its_record_with_its_number(app, login_as):
+    client = login_as("staff1")
+    response = post_new(client, app)
+    with app.app_context():
+        r = db.session.scalar(select(Registrant))
+    assert response.status_code == 302
+    assert response.location.endswith(f"/admin/registrant/details/?id={r.id}")
+    page = client.get(response.location).get_data(as_text=True)
+    assert "萩山コーラスの会" in page
+    assert f"登録 {r.registration_number} を入力しました" in page
+
+
 @pytest.mark.parametrize(
     "field,value,message",
     [

@@ -557,6 +557,12 @@ class RegistrantView(FacilityScopedView):
         self.after_model_change(form, model, False)
         return True
 
+    def get_save_return_url(self, model: Registrant, is_created: bool = False) -> str:
+        # A new registration opens on its record, where the message gives its number.
+        if is_created:
+            return self.get_url(".details_view", id=model.id)
+        return super().get_save_return_url(model, is_created)
+
     def after_model_change(self, form: Form, model: Registrant, is_created: bool) -> None:
         if is_created:
             flash(

@@ -50,6 +50,17 @@ def sdatetime(value: datetime | None) -> str:
     return f"{value.astimezone(JST):%Y/%m/%d %H:%M}" if value is not None else ""
 
 
+def sdate_text(value: str | None) -> str:
+    """A date kept as text (2026-11-26, in JSON details or change history) as 2026/11/26;
+    any other text as it is."""
+    if not value:
+        return ""
+    try:
+        return sdate(date.fromisoformat(value))
+    except ValueError:
+        return value
+
+
 def jmonth(value: date | None) -> str:
     """A month: 2027年1月."""
     return f"{value.year}年{value.month}月" if value is not None else ""

@@ -66,6 +66,16 @@ def english_words(html: str, data: set[str]) -> set[str]:
     return {w for w in ENGLISH.findall(text) if w not in ALLOWED}
 
 
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def iso_dates(html: str) -> set[str]:
+    """Dates written 2026-11-26 (with or without a time) where staff read 2026/11/26."""
+    parser = VisibleText()
+    parser.feed(html)
+    return set(ISO_DATE.findall(" ".join(parser.parts)))
+
+
 def links(html: str) -> list[str]:
     parser = VisibleText()
     parser.feed(html)
@@ -115,6 +125,7 @@ def test_every_page_a_role_reaches_reads_in_japanese(app, data_values, login_as,
         assert response.status_code == 200, url
         html = response.get_data(as_text=True)
         words = english_words(html, data_values)
+        words |= iso_dates(html)
         if "移動»" in html:  # Flask-Admin's catalogue's word for the record page's filter
             words.add("移動»")
         if words:
@@ -128,3 +139,6 @@ def test_the_check_finds_english_words_but_not_data():
         '<script>var x = "English"</script><a title="English">登録</a>'
     )
     assert english_words(html, set()) == {"revoked", "True"}
+    assert iso_dates("<td>2026-11-26 12:46:22.243610+00:00</td><td>2026/11/26</td>") == {
+        "2026-11-26"
+    }

@@ -26,7 +26,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 
 from admin_app.audit import not_found
 from admin_app.extensions import db
-from admin_app.formatting import jdate_wareki
+from admin_app.formatting import jdate_wareki, sdate, sdate_text
 from admin_app.security import current_access
 from models.clock import today_local
 from models.errors import InputError
@@ -154,7 +154,7 @@ def _check_formatter(view: BaseModelView, context: Context, model: Registrant, n
         return gettext("Not checked")
     docs = [str(BY_DOC[f]) for f in BY_DOC if getattr(check, f)]
     return (
-        f"{label(check.basis)} / {'、'.join(docs) or '—'} / {check.checked_on} / "
+        f"{label(check.basis)} / {'、'.join(docs) or '—'} / {sdate(check.checked_on)} / "
         f"{check.checked_by.name}"
     )
 
@@ -231,7 +231,7 @@ def history_value(field: str, value: str | None) -> str:
         return label(RegistrantKind(value))
     if value in ("True", "False"):
         return gettext("Set") if value == "True" else gettext("Not set")
-    return value
+    return sdate_text(value)
 
 
 class RegistrantView(FacilityScopedView):

@@ -16,6 +16,7 @@ from wtforms import BooleanField, DateField, Field, Form, HiddenField, StringFie
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
 from admin_app.extensions import db
+from admin_app.formatting import sdate_text
 from admin_app.security import allowed, current_access, safe_next
 from models.clock import today_local
 from models.errors import InputError
@@ -70,7 +71,7 @@ def describe_event(event: StaffEvent) -> str:
         parts.append("、".join(d["facilities"]))
     if d.get("designated_confirmer"):
         parts.append(gettext("Designated confirmer of change notices"))
-    span = f"{d.get('valid_from', '')}〜{d.get('valid_to') or ''}"
+    span = f"{sdate_text(d.get('valid_from'))}〜{sdate_text(d.get('valid_to'))}"
     return " / ".join(p for p in parts if p) + f" ({span})"
 
 

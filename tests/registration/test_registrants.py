@@ -307,3 +307,13 @@ def test_dashboard_lists_registrations_expiring_within_two_months(app, login_as)
         make_registrant(name="まだ先の会", name_kana="マダサキ")
     html = login_as("staff1").get("/admin/").get_data(as_text=True)
     assert "まもなく期限の会" in html and "まだ先の会" not in html
+
+
+def test_the_form_shows_and_takes_days_as_2026_11_26(app, login_as):
+    client = login_as("staff1")
+    page = client.get("/admin/registrant/new/").get_data(as_text=True)
+    assert f'value="{today_local():%Y/%m/%d}"' in page  # the day received, prefilled
+    response = post_new(client, app, received_on=f"{today_local():%Y/%m/%d}")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Registrant)).received_on == today_local()

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_admin import expose
 from flask_admin.actions import action
@@ -47,6 +47,7 @@ from models.registration.inventory import (
     visible_fields,
 )
 from models.registration.registrant import (
+    CURRENT_STATUSES,
     CircleCategory,
     EligibilityBasis,
     EligibilityCheck,
@@ -422,6 +423,23 @@ class RegistrantView(FacilityScopedView):
     ]
 
     # --- search: registration number, phone, furigana or name, from the start, by index ---
+    # --- the list opens on current registrations; expired, withdrawn and erased by filter ---
+    def get_list(self, page, sort_column, sort_desc, search, filters, *args, **kwargs):  # noqa: ANN001, ANN201
+        by_status = any(
+            getattr(self._filters[idx].column, "key", None) == "status" for idx, _, _ in filters
+        )
+        g.current_registrations_only = not by_status  # per request: the view is shared
+        try:
+            return super().get_list(page, sort_column, sort_desc, search, filters, *args, **kwargs)
+        finally:
+            g.pop("current_registrations_only", None)
+
+    def scope(self, query: Query) -> Query:
+        query = super().scope(query)
+        if g.get("current_registrations_only"):
+            query = query.filter(Registrant.status.in_(CURRENT_STATUSES))
+        return query
+
     def search_placeholder(self) -> str:
         return gettext("Number, name, furigana or phone")
 

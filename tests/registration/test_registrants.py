@@ -317,3 +317,16 @@ def test_the_form_shows_and_takes_days_as_2026_11_26(app, login_as):
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(Registrant)).received_on == today_local()
+
+
+def test_the_blank_form_is_a_link_away_and_without_a_facility_offers_the_choice(app, login_as):
+    client = login_as("staff1")
+    listing = client.get("/admin/registrant/").get_data(as_text=True)
+    assert 'href="/admin/registrant/blank/"' in listing
+    choice = client.get("/admin/registrant/blank/")
+    assert choice.status_code == 200
+    html = choice.get_data(as_text=True)
+    with app.app_context():
+        central = facility_id("中央公民館")
+    assert f'href="/admin/registrant/blank/?facility_id={central}"' in html
+    assert "スポーツセンター" not in html  # only the facilities staff1 serves

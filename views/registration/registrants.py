@@ -237,6 +237,7 @@ def history_value(field: str, value: str | None) -> str:
 
 class RegistrantView(FacilityScopedView):
     details_template = "admin/registrant_details.html"
+    list_template = "admin/registrant_list.html"  # with the link to the blank form
     edit_template = "admin/registrant_edit.html"
     simple_list_pager = True  # no count(*) over 100,000 rows on every page
     column_default_sort = "name_kana"
@@ -710,6 +711,9 @@ class RegistrantView(FacilityScopedView):
 
     @expose("/blank/")
     def blank_form(self) -> str:
+        if not request.args.get("facility_id"):
+            # Asked from a menu: offer the facilities this person serves.
+            return self.render("admin/blank_form_choice.html", facilities=self.facility_choices())
         facility_id = query_id(request.args.get("facility_id"))
         if facility_id is None:
             abort(404)

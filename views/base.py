@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, request
+from flask import Response, abort, current_app, flash, g, redirect, request
 from flask.typing import ResponseReturnValue
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.helpers import flash_errors, get_redirect_target
@@ -98,6 +98,25 @@ class AppModelView(ModelView):
         if not 0 <= (args.page or 0) <= LAST_PAGE:
             args.page = 0  # a negative or absurd page number shows the first page
         return args
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, *args, **kwargs):  # noqa: ANN001, ANN201
+        """Flask-Admin's, except that a page beyond the last (a bookmark, a typed URL, rows
+        gone since) shows the last page rather than "page 999 of 8" with no rows."""
+        count, data = super().get_list(
+            page, sort_column, sort_desc, search, filters, *args, **kwargs
+        )
+        size = kwargs.get("page_size") or self.page_size
+        if page and count and size and page * size >= count:
+            g.list_page = (count - 1) // size
+            count, data = super().get_list(
+                g.list_page, sort_column, sort_desc, search, filters, *args, **kwargs
+            )
+        return count, data
+
+    def render(self, template: str, **kwargs: Any) -> str:
+        if template == self.list_template and "list_page" in g:
+            kwargs["page"] = g.list_page  # the page get_list fell back to
+        return super().render(template, **kwargs)
 
     # Row scoping: one hook, applied to lists, counts, single records, actions and exports.
     def scope(self, query: Query) -> Query:

@@ -66,7 +66,7 @@ def visible_rows(client, endpoint: str, past: bool = True) -> set[int]:
         for page in range(100):
             url = f"/admin/{endpoint}/?page={page}&{query}"
             ids = row_ids(client.get(url).get_data(as_text=True), endpoint)
-            if not ids:
+            if not set(ids) - seen:  # beyond the last page: the last page again
                 break
             seen |= set(ids)
         else:
@@ -314,3 +314,13 @@ def test_the_registrant_list_opens_on_current_registrations_and_history_is_a_fil
     assert erased in row_ids(client.get("/admin/registrant/?flt0_5=erased").get_data(as_text=True))
     # A record of the past still opens from its link.
     assert client.get(f"/admin/registrant/details/?id={expired}").status_code == 200
+
+
+def test_a_page_beyond_the_last_shows_the_last_page(app, full_demo):
+    client = app.test_client()
+    login(client, "it1")
+    first = row_ids(client.get("/admin/room/").get_data(as_text=True), "room")
+    beyond = client.get("/admin/room/?page=998")
+    assert beyond.status_code == 200
+    assert first and row_ids(beyond.get_data(as_text=True), "room") == first
+    assert "999" not in beyond.get_data(as_text=True).split("<tbody", 1)[0][-3000:]

@@ -2,14 +2,17 @@
 honoured by every path that reads a record, and database errors never shown raw."""
 
 from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, request
+from flask import Response, abort, current_app, flash, g, redirect, request
 from flask.typing import ResponseReturnValue
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.helpers import flash_errors, get_redirect_target
 from flask_admin.model.base import ViewArgs
+from flask_admin.model.typefmt import BASE_FORMATTERS, DETAIL_FORMATTERS
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Select, inspect, select
 from sqlalchemy.orm import Query
 from werkzeug.utils import secure_filename
@@ -18,6 +21,7 @@ from wtforms import Form
 from admin_app.audit import mark_out_of_scope, not_found
 from admin_app.csv_export import csv_document
 from admin_app.extensions import db
+from admin_app.formatting import sdate, sdatetime
 from admin_app.security import allowed, current_access
 from models.organisation import Facility
 from models.typed_input import query_id
@@ -26,9 +30,28 @@ from views.forms import AdminForm, AdminInlineConverter
 
 LAST_PAGE = 10**9  # beyond any list; a larger page number would overflow the OFFSET
 
+YES_NO = {True: _l("boolean: yes"), False: _l("boolean: no")}
+
+
+def _yes_no(view: ModelView, value: bool, name: str) -> str:
+    return str(YES_NO[bool(value)])
+
+
+def _date(view: ModelView, value: date, name: str) -> str:
+    return sdate(value)
+
+
+def _datetime(view: ModelView, value: datetime, name: str) -> str:
+    return sdatetime(value)
+
+
+# Over Flask-Admin's own; a datetime is also a date, so it comes first (first match wins).
+JAPANESE_FORMATTERS = {bool: _yes_no, datetime: _datetime, date: _date}
+
 
 class AppModelView(ModelView):
     can_view_details = True
+    details_template = "admin/details.html"
     can_set_page_size = False
     page_size = 50
     create_modal = False
@@ -40,6 +63,9 @@ class AppModelView(ModelView):
     # Text refuses control and invisible-only characters, dates a sensible range.
     form_base_class = AdminForm
     inline_model_form_converter = AdminInlineConverter
+    # はい/いいえ, 2026/11/26 and 2026/11/26 21:51 (Japan time) on every list and record.
+    column_type_formatters = {**BASE_FORMATTERS, **JAPANESE_FORMATTERS}
+    column_type_formatters_detail = {**DETAIL_FORMATTERS, **JAPANESE_FORMATTERS}
 
     # Whatever the table says, per request.
     @property
@@ -72,6 +98,25 @@ class AppModelView(ModelView):
         if not 0 <= (args.page or 0) <= LAST_PAGE:
             args.page = 0  # a negative or absurd page number shows the first page
         return args
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, *args, **kwargs):  # noqa: ANN001, ANN201
+        """Flask-Admin's, except that a page beyond the last (a bookmark, a typed URL, rows
+        gone since) shows the last page rather than "page 999 of 8" with no rows."""
+        count, data = super().get_list(
+            page, sort_column, sort_desc, search, filters, *args, **kwargs
+        )
+        size = kwargs.get("page_size") or self.page_size
+        if page and count and size and page * size >= count:
+            g.list_page = (count - 1) // size
+            count, data = super().get_list(
+                g.list_page, sort_column, sort_desc, search, filters, *args, **kwargs
+            )
+        return count, data
+
+    def render(self, template: str, **kwargs: Any) -> str:
+        if template == self.list_template and "list_page" in g:
+            kwargs["page"] = g.list_page  # the page get_list fell back to
+        return super().render(template, **kwargs)
 
     # Row scoping: one hook, applied to lists, counts, single records, actions and exports.
     def scope(self, query: Query) -> Query:

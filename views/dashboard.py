@@ -106,17 +106,18 @@ class SystemHealthView(BaseView):
     @expose("/")
     def index(self) -> str:
         revision = db.session.scalar(text("SELECT version_num FROM alembic_version"))
+        # Keyed by the names staff know from the menu, not the tables'.
         counts = {
-            name: db.session.scalar(select(func.count()).select_from(model))
+            str(name): db.session.scalar(select(func.count()).select_from(model))
             for name, model in (
-                ("section", Section),
-                ("facility", Facility),
-                ("room", Room),
-                ("staff_user", StaffUser),
+                (_l("Sections"), Section),
+                (_l("Facilities"), Facility),
+                (_l("Rooms"), Room),
+                (_l("Staff IDs"), StaffUser),
             )
         }
         # The log is append-only, so its highest id is its size without a full count.
-        counts["access_log"] = db.session.scalar(select(func.max(AccessLog.id))) or 0
+        counts[str(_l("Access log"))] = db.session.scalar(select(func.max(AccessLog.id))) or 0
         return self.render(
             "admin/system_health.html",
             revision=revision,

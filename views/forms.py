@@ -9,6 +9,7 @@ from typing import Any
 from flask import flash
 from flask_admin.contrib.sqla.form import InlineModelConverter
 from flask_admin.form import BaseForm
+from flask_admin.form.widgets import DatePickerWidget
 from flask_admin.model.form import InlineFormAdmin
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -56,14 +57,23 @@ def input_checks(field: Field) -> list[Callable[[Form, Field], None]]:
     return []
 
 
+# A picked or typed day reads 2026/11/26; 2026-11-26 is still understood when typed or sent.
+DAY_FORMATS = ["%Y/%m/%d", "%Y-%m-%d"]
+PICKER_FORMAT = "YYYY/MM/DD"  # the same, in moment.js's words, for the date picker
+
+
 class TypedInputMeta:
-    """Puts the checks first on every field a form binds."""
+    """Puts the checks first on every field a form binds; date pickers write 2026/11/26."""
 
     def bind_field(self, form: Form, unbound_field: UnboundField, options: dict[str, Any]) -> Field:
         field = super().bind_field(form, unbound_field, options)
         checks = input_checks(field)
         if checks:
             field.validators = [*checks, *field.validators]
+        # Only Flask-Admin's picker: a browser's <input type="date"> needs 2026-11-26.
+        if isinstance(field, DateField) and isinstance(field.widget, DatePickerWidget):
+            field.format = field.strptime_format = DAY_FORMATS  # read, and shown, as above
+            field.render_kw = {**(field.render_kw or {}), "data-date-format": PICKER_FORMAT}
         return field
 
 

@@ -42,6 +42,10 @@ class RegistrantStatus(enum.StrEnum):
     ERASED = "erased"
 
 
+# Registrations staff work with: entered or valid. Expired, withdrawn and erased ones are history.
+CURRENT_STATUSES = (RegistrantStatus.ACTIVE, RegistrantStatus.PENDING)
+
+
 class CircleCategory(enum.StrEnum):
     """サークルの分類 on the public circle list."""
 
@@ -400,7 +404,7 @@ def expire_due(day: date) -> list[Registrant]:
     never confirmed within its term expires too, so that its personal data are erased."""
     due = db.session.scalars(
         select(Registrant).where(
-            Registrant.status.in_((RegistrantStatus.ACTIVE, RegistrantStatus.PENDING)),
+            Registrant.status.in_(CURRENT_STATUSES),
             Registrant.expires_on < day,
         )
     ).all()

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -119,16 +120,23 @@ def _access(
 def _refusals(
     user: StaffUser, day: date, every: list[RoleAssignment], valid: list[RoleAssignment]
 ) -> list[str]:
+    # Shown to IT on the ID's page and written to the log, in the reader's language.
     reasons = []
     if user.status != StaffStatus.ACTIVE:
-        reasons.append(f"status: {user.status.value}")
+        reasons.append(str(STATUS_REFUSALS[user.status]))
     if user.valid_from > day or (user.valid_to is not None and day > user.valid_to):
-        reasons.append("outside the ID's validity")
+        reasons.append(str(_l("Today is outside the ID's validity.")))
     if not valid:
-        reasons.append("no valid role assignment")
+        reasons.append(str(_l("No role assignment is valid today.")))
         if any(a.state == GrantState.PENDING and a.covers(day) for a in every):
-            reasons.append("role assignment waiting for approval")
+            reasons.append(str(_l("A role assignment is waiting for approval.")))
     return reasons + contractor_gate(user, day)
+
+
+STATUS_REFUSALS = {
+    StaffStatus.SUSPENDED: _l("This ID is suspended."),
+    StaffStatus.REVOKED: _l("This ID is revoked."),
+}
 
 
 def _whole_section(a: RoleAssignment) -> bool:

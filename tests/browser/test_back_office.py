@@ -1,5 +1,7 @@
 """Key flows in a real browser (Debian's Chromium driven by Playwright)."""
 
+import re
+
 import pytest
 
 from tests.browser.chromium import log_in
@@ -63,16 +65,18 @@ def test_counter_staff_registers_a_group_and_prints_its_form(live_server, page):
     page.screenshot(path=ARTIFACTS / "11-registrant-error.png", full_page=True)
     page.fill("#phone", "０９０－１２３４－５６７８")
     page.get_by_role("button", name="保存", exact=True).click()
-    page.wait_for_url(f"{live_server}/admin/registrant/")
+    # The new registration opens on its record, its number in the message.
+    page.wait_for_url("**/admin/registrant/details/**")
+    assert page.get_by_text("登録 K-000001 を入力しました").is_visible()
+    assert page.get_by_text("アキツハイキングクラブ").first.is_visible()
+    assert page.get_by_text("090-1234-5678").first.is_visible()
+    page.goto(f"{live_server}/admin/registrant/")
     row = page.get_by_role("row").filter(has_text="秋津ハイキングクラブ")
     assert row.get_by_text("アキツハイキングクラブ").is_visible()
-    assert row.get_by_text("090-1234-5678").is_visible()
     page.screenshot(path=ARTIFACTS / "12-registrant-list.png", full_page=True)
-    row.get_by_title("レコードを表示").click() if row.get_by_title(
-        "レコードを表示"
-    ).count() else row.locator("a[href*='details']").first.click()
+    page.go_back()
     page.wait_for_url("**/admin/registrant/details/**")
-    assert page.get_by_text("K-000001").is_visible()
+    assert page.get_by_text("K-000001").first.is_visible()
     page.screenshot(path=ARTIFACTS / "13-registrant-detail.png", full_page=True)
     registrant_id = page.url.split("id=")[1].split("&")[0]
     page.goto(f"{live_server}/admin/registrant/print/?id={registrant_id}")
@@ -189,3 +193,20 @@ def test_it_registers_a_transfer_and_after_the_date_staff_sees_the_new_section_o
         assert page.get_by_role("cell", name="スポーツセンター").first.is_visible()
         assert page.get_by_role("cell", name="中央公民館").count() == 0
         page.screenshot(path=ARTIFACTS / "32-after-transfer.png", full_page=True)
+
+
+def test_the_date_picker_speaks_japanese_weeks_from_sunday_and_writes_slashes(live_server, page):
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    log_in(page, live_server, "staff1")
+    page.goto(f"{live_server}/admin/registrant/new/")
+    page.locator("#received_on").click()
+    picker = page.locator(".daterangepicker:visible")
+    picker.wait_for(timeout=5000)
+    assert errors == []
+    weekdays = picker.locator(".calendar thead tr").nth(1).locator("th").all_inner_texts()
+    assert [w.strip() for w in weekdays if w.strip()][:7] == list("日月火水木金土")
+    assert "月" in picker.locator(".month").first.inner_text()
+    assert "Su" not in picker.inner_text() and "Jan" not in picker.inner_text()
+    picker.locator("td.available:not(.off)").first.click()
+    assert re.fullmatch(r"\d{4}/\d{2}/\d{2}", page.locator("#received_on").input_value())

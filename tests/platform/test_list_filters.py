@@ -17,6 +17,7 @@ from admin_app.demo.loader import USERS
 from admin_app.extensions import db
 from admin_app.permissions import TABLE
 from models import Registrant, RegistrantStatus
+from tests.builders.registration import make_registrant
 from tests.support import login
 from views import filters as ours
 from views.base import AppModelView
@@ -53,16 +54,24 @@ def row_ids(html: str, endpoint: str | None = None) -> list[int]:
     return list(dict.fromkeys(int(i) for i in pattern.findall(html)))
 
 
-def visible_rows(client, endpoint: str) -> set[int]:
-    """Every row the user sees in the unfiltered list, page after page."""
+# Lists that open on current rows only; the rest is a filter away.
+PAST_ROWS = {"registrant": [f"flt0_5={s}" for s in ("expired", "withdrawn", "erased")]}
+
+
+def visible_rows(client, endpoint: str, past: bool = True) -> set[int]:
+    """Every row the user may see: the unfiltered list page after page, and (`past`) the past
+    rows a list shows only when filtered for them."""
     seen: set[int] = set()
-    for page in range(100):
-        html = client.get(f"/admin/{endpoint}/?page={page}").get_data(as_text=True)
-        ids = row_ids(html, endpoint)
-        if not ids:
-            return seen
-        seen |= set(ids)
-    raise AssertionError("more pages than expected")
+    for query in ["", *(PAST_ROWS.get(endpoint, []) if past else [])]:
+        for page in range(100):
+            url = f"/admin/{endpoint}/?page={page}&{query}"
+            ids = row_ids(client.get(url).get_data(as_text=True), endpoint)
+            if not set(ids) - seen:  # beyond the last page: the last page again
+                break
+            seen |= set(ids)
+        else:
+            raise AssertionError("more pages than expected")
+    return seen
 
 
 def _raw(value):
@@ -173,13 +182,14 @@ def test_every_filter_and_option_answers_with_the_right_rows_for_every_reader(ap
             client = app.test_client()
             assert login(client, login_id).status_code == 302
             visible = visible_rows(client, view.endpoint)
+            opening = visible_rows(client, view.endpoint, past=False)
             assert visible, f"{login_id} sees no {view.endpoint} rows: nothing to filter"
             exports = TABLE[f"{view.endpoint}.export"].allow
             may_export = not isinstance(exports, str) and any(
                 DEMO_LOGIN_OF_ROLE.get(role) == login_id for role in exports
             )
             for arg, (_, flt) in view._filter_args.items():
-                dates = [values[(i, arg)] for i in visible if values[(i, arg)] is not None]
+                dates = [values[(i, arg)] for i in opening if values[(i, arg)] is not None]
                 answers = set()
                 for sent in values_to_send(flt, view, dates):
                     query = urlencode({f"flt0_{arg}": sent})
@@ -188,7 +198,9 @@ def test_every_filter_and_option_answers_with_the_right_rows_for_every_reader(ap
                     assert response.status_code == 200, where
                     html = response.get_data(as_text=True)
                     assert INVALID_JA not in html, where
-                    expected = {i for i in visible if matches(flt, sent, values[(i, arg)])}
+                    # Other filters than the status keep to the rows the list opens on.
+                    rows = visible if getattr(flt.column, "key", None) == "status" else opening
+                    expected = {i for i in rows if matches(flt, sent, values[(i, arg)])}
                     shown = set(row_ids(html, view.endpoint))
                     assert shown <= expected, where
                     assert len(shown) == min(len(expected), view.page_size), where
@@ -272,3 +284,43 @@ def test_a_value_no_option_offers_is_refused_with_a_message_never_a_500(app, ful
         html = response.get_data(as_text=True)
         assert INVALID_JA in html, (arg, value)
         assert row_ids(html) == unfiltered  # listed as if the bad filter were not there
+
+
+def test_the_registrant_list_opens_on_current_registrations_and_history_is_a_filter_away(
+    app, full_demo
+):
+    with app.app_context():
+        expired = db.session.scalar(
+            select(Registrant.id).where(Registrant.name == "期限切れ合唱団")
+        )
+        erased = make_registrant(name="消去予定の会")
+        db.session.get(Registrant, erased).status = RegistrantStatus.ERASED
+        db.session.get(Registrant, erased).name = None
+        db.session.commit()
+    client = app.test_client()
+    login(client, "staff1")
+    html = client.get("/admin/registrant/").get_data(as_text=True)
+    shown = row_ids(html)
+    assert shown and expired not in shown and erased not in shown
+    assert "（消去済み）" not in html
+    with app.app_context():
+        assert {db.session.get(Registrant, i).status for i in shown} <= {
+            RegistrantStatus.ACTIVE,
+            RegistrantStatus.PENDING,
+        }
+    assert expired in row_ids(
+        client.get("/admin/registrant/?flt0_5=expired").get_data(as_text=True)
+    )
+    assert erased in row_ids(client.get("/admin/registrant/?flt0_5=erased").get_data(as_text=True))
+    # A record of the past still opens from its link.
+    assert client.get(f"/admin/registrant/details/?id={expired}").status_code == 200
+
+
+def test_a_page_beyond_the_last_shows_the_last_page(app, full_demo):
+    client = app.test_client()
+    login(client, "it1")
+    first = row_ids(client.get("/admin/room/").get_data(as_text=True), "room")
+    beyond = client.get("/admin/room/?page=998")
+    assert beyond.status_code == 200
+    assert first and row_ids(beyond.get_data(as_text=True), "room") == first
+    assert "999" not in beyond.get_data(as_text=True).split("<tbody", 1)[0][-3000:]

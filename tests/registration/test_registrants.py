@@ -35,6 +35,18 @@ def test_staff_registers_a_group_typed_as_people_type(app, login_as):
         assert r.created_by.login == "staff1"
 
 
+def test_a_new_registration_opens_on_its_record_with_its_number(app, login_as):
+    client = login_as("staff1")
+    response = post_new(client, app)
+    with app.app_context():
+        r = db.session.scalar(select(Registrant))
+    assert response.status_code == 302
+    assert response.location.endswith(f"/admin/registrant/details/?id={r.id}")
+    page = client.get(response.location).get_data(as_text=True)
+    assert "萩山コーラスの会" in page
+    assert f"登録 {r.registration_number} を入力しました" in page
+
+
 @pytest.mark.parametrize(
     "field,value,message",
     [
@@ -295,3 +307,26 @@ def test_dashboard_lists_registrations_expiring_within_two_months(app, login_as)
         make_registrant(name="まだ先の会", name_kana="マダサキ")
     html = login_as("staff1").get("/admin/").get_data(as_text=True)
     assert "まもなく期限の会" in html and "まだ先の会" not in html
+
+
+def test_the_form_shows_and_takes_days_as_2026_11_26(app, login_as):
+    client = login_as("staff1")
+    page = client.get("/admin/registrant/new/").get_data(as_text=True)
+    assert f'value="{today_local():%Y/%m/%d}"' in page  # the day received, prefilled
+    response = post_new(client, app, received_on=f"{today_local():%Y/%m/%d}")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Registrant)).received_on == today_local()
+
+
+def test_the_blank_form_is_a_link_away_and_without_a_facility_offers_the_choice(app, login_as):
+    client = login_as("staff1")
+    listing = client.get("/admin/registrant/").get_data(as_text=True)
+    assert 'href="/admin/registrant/blank/"' in listing
+    choice = client.get("/admin/registrant/blank/")
+    assert choice.status_code == 200
+    html = choice.get_data(as_text=True)
+    with app.app_context():
+        central = facility_id("中央公民館")
+    assert f'href="/admin/registrant/blank/?facility_id={central}"' in html
+    assert "スポーツセンター" not in html  # only the facilities staff1 serves

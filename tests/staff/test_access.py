@@ -145,13 +145,13 @@ def test_an_unusable_id_has_no_roles_and_says_why(app, demo):
         access = access_of(chief)
         assert access.roles == frozenset() and not access.chief_sections
         assert not access.confirm_sections
-        assert access.refusal_reasons == ("status: suspended",)
+        assert access.refusal_reasons == ("このIDは停止中です。",)
         # The counter it served is still its own (a paper form it received stays received).
         assert access.facility_ids == section_facilities("KOMINKAN")
         db.session.rollback()
         pending = make_user("pending1", role_from=date(2030, 4, 1))
         assert access_of(db.session.get(StaffUser, pending)).refusal_reasons == (
-            "no valid role assignment",
+            "本日有効な権限の割当がありません。",
         )
 
 

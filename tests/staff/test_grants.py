@@ -790,7 +790,7 @@ def pending_counts_nowhere(app):
     page = it1.get(f"/admin/staff_user/details/?id={user_id_of(app, 'records1')}").get_data(
         as_text=True
     )
-    assert "role assignment waiting for approval" in page
+    assert "権限の割当が承認待ちです。" in page
     chief = logged_in(app, "chief1")
     assert "(records1)</option>" not in chief.get("/admin/access_log/").get_data(as_text=True)
     decide(chief, grant_id(app, "records1", GrantState.PENDING))

@@ -271,3 +271,10 @@ def test_no_id_for_staff_of_an_unapproved_subcontractor(app, login_as):
     assert "再委託が承認されていない" in html
     with app.app_context():
         assert db.session.scalar(select(StaffUser).where(StaffUser.login == "subworker1")) is None
+
+
+def test_issuing_an_id_is_a_link_away_from_the_staff_list_and_the_it_dashboard(login_as):
+    client = login_as("it1")
+    for url in ("/admin/staff_user/", "/admin/it_dashboard/"):
+        html = client.get(url).get_data(as_text=True)
+        assert 'href="/admin/staff_user/issue/"' in html, url

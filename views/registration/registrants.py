@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_admin import expose
 from flask_admin.actions import action
@@ -26,7 +26,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 
 from admin_app.audit import not_found
 from admin_app.extensions import db
-from admin_app.formatting import jdate_wareki
+from admin_app.formatting import jdate_wareki, sdate, sdate_text
 from admin_app.security import current_access
 from models.clock import today_local
 from models.errors import InputError
@@ -47,6 +47,7 @@ from models.registration.inventory import (
     visible_fields,
 )
 from models.registration.registrant import (
+    CURRENT_STATUSES,
     CircleCategory,
     EligibilityBasis,
     EligibilityCheck,
@@ -155,7 +156,7 @@ def _check_formatter(view: BaseModelView, context: Context, model: Registrant, n
         return gettext("Not checked")
     docs = [str(BY_DOC[f]) for f in BY_DOC if getattr(check, f)]
     return (
-        f"{label(check.basis)} / {'、'.join(docs) or '—'} / {check.checked_on} / "
+        f"{label(check.basis)} / {'、'.join(docs) or '—'} / {sdate(check.checked_on)} / "
         f"{check.checked_by.name}"
     )
 
@@ -232,11 +233,12 @@ def history_value(field: str, value: str | None) -> str:
         return label(RegistrantKind(value))
     if value in ("True", "False"):
         return gettext("Set") if value == "True" else gettext("Not set")
-    return value
+    return sdate_text(value)
 
 
 class RegistrantView(FacilityScopedView):
     details_template = "admin/registrant_details.html"
+    list_template = "admin/registrant_list.html"  # with the link to the blank form
     edit_template = "admin/registrant_edit.html"
     simple_list_pager = True  # no count(*) over 100,000 rows on every page
     column_default_sort = "name_kana"
@@ -422,6 +424,23 @@ class RegistrantView(FacilityScopedView):
         ),
     ]
 
+    # --- the list opens on current registrations; expired, withdrawn and erased by filter ---
+    def get_list(self, page, sort_column, sort_desc, search, filters, *args, **kwargs):  # noqa: ANN001, ANN201
+        by_status = any(
+            getattr(self._filters[idx].column, "key", None) == "status" for idx, _, _ in filters
+        )
+        g.current_registrations_only = not by_status  # per request: the view is shared
+        try:
+            return super().get_list(page, sort_column, sort_desc, search, filters, *args, **kwargs)
+        finally:
+            g.pop("current_registrations_only", None)
+
+    def scope(self, query: Query) -> Query:
+        query = super().scope(query)
+        if g.get("current_registrations_only"):
+            query = query.filter(Registrant.status.in_(CURRENT_STATUSES))
+        return query
+
     # --- search: words inside name, furigana, number, phone or activity, by index ---
     def search_placeholder(self) -> str:
         return gettext("Number, name, furigana, phone or activity")
@@ -558,6 +577,12 @@ class RegistrantView(FacilityScopedView):
         self.after_model_change(form, model, False)
         return True
 
+    def get_save_return_url(self, model: Registrant, is_created: bool = False) -> str:
+        # A new registration opens on its record, where the message gives its number.
+        if is_created:
+            return self.get_url(".details_view", id=model.id)
+        return super().get_save_return_url(model, is_created)
+
     def after_model_change(self, form: Form, model: Registrant, is_created: bool) -> None:
         if is_created:
             flash(
@@ -687,6 +712,9 @@ class RegistrantView(FacilityScopedView):
 
     @expose("/blank/")
     def blank_form(self) -> str:
+        if not request.args.get("facility_id"):
+            # Asked from a menu: offer the facilities this person serves.
+            return self.render("admin/blank_form_choice.html", facilities=self.facility_choices())
         facility_id = query_id(request.args.get("facility_id"))
         if facility_id is None:
             abort(404)

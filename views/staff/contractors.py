@@ -75,6 +75,7 @@ class TrainingRecordView(AppModelView):
         "trained_on": _l("Trained on"),
         "course": _l("Course"),
         "recorded_by": _l("Recorded by"),
+        "recorded_at": _l("Recorded at"),
     }
     form_args = {"trained_on": {"validators": [_not_future]}}
 

@@ -16,6 +16,7 @@ from wtforms import BooleanField, DateField, Field, Form, HiddenField, StringFie
 from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
 from admin_app.extensions import db
+from admin_app.formatting import sdate_text
 from admin_app.security import allowed, current_access, safe_next
 from models.clock import today_local
 from models.errors import InputError
@@ -70,7 +71,7 @@ def describe_event(event: StaffEvent) -> str:
         parts.append("、".join(d["facilities"]))
     if d.get("designated_confirmer"):
         parts.append(gettext("Designated confirmer of change notices"))
-    span = f"{d.get('valid_from', '')}〜{d.get('valid_to') or ''}"
+    span = f"{sdate_text(d.get('valid_from'))}〜{sdate_text(d.get('valid_to'))}"
     return " / ".join(p for p in parts if p) + f" ({span})"
 
 
@@ -193,6 +194,10 @@ class RoleAssignmentView(AppModelView):
         "entered_by": _l("Entered by"),
         "decided_by": _l("Decided by"),
         "designated_confirmer": _l("Designated confirmer of change notices"),
+        "created_at": _l("Entered at"),
+        "decided_at": _l("Decided at"),
+        "refusal_reason": _l("Reason for refusal"),
+        "batch": _l("Transfer batch"),
     }
     column_formatters = {"role": enum_formatter, "state": enum_formatter}
     column_formatters_detail = column_formatters

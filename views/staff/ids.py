@@ -83,6 +83,7 @@ LIFECYCLE = {"suspend": suspend, "reactivate": reactivate, "revoke": revoke}
 
 
 class StaffUserView(AppModelView):
+    list_template = "admin/staff_user_list.html"  # with the link to issue an ID
     details_template = "admin/staff_user_details.html"
     column_list = [
         "login",

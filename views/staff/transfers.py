@@ -89,6 +89,10 @@ class TransferView(AppModelView):
         "applied_at": _l("Applied by the daily job"),
         "registered_by": _l("Registered by"),
         "note": _l("Note"),
+        "new_facility_ids": _l("New facilities"),
+        "registered_at": _l("Registered at"),
+        "cancelled_at": _l("Cancelled at"),
+        "batch": _l("Transfer batch"),
     }
     column_formatters = {"kind": enum_formatter, "new_role": enum_formatter}
     column_formatters_detail = column_formatters

@@ -13,10 +13,7 @@ uncached answer.
 
 import argparse
 import sys
-import time
 from pathlib import Path
-
-import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -65,7 +62,7 @@ def main() -> None:
     parser.add_argument("--bookings", type=int, default=50_000)
     args = parser.parse_args()
     bench_database("bench-availability-")
-    from bench.load import WORKERS, compare, served
+    from bench.load import against_hello, served
     from bench.reservation import build
 
     app = built_app(lambda a: build(a, args.bookings), f"{args.bookings:,} bookings")
@@ -81,20 +78,7 @@ def main() -> None:
             "month (next)": f"{base}/availability/rooms/{s['room']}?month={s['next']}",
             "month (hourly room)": f"{base}/availability/rooms/{s['hourly']}",
         }
-        first = {}
-        for name, target in targets.items():  # a page no worker has rendered yet
-            started = time.perf_counter()
-            assert requests.get(target, timeout=30).status_code == 200
-            first[name] = (time.perf_counter() - started) * 1000
-        rates = compare({name: (target, {}) for name, target in targets.items()})
-    hello = rates["hello"]
-    print(
-        f"gunicorn {WORKERS} workers, wrk 2 threads / 8 connections "
-        f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})"
-    )
-    print(f"{'page':<28} {'req/s':>8} {'vs hello':>9} {'first (uncached) ms':>20}")
-    for name, rate in rates.items():
-        print(f"{name:<28} {rate:>8.0f} {rate / hello:>9.2f} {first[name]:>20.1f}")
+        against_hello(targets, app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 if __name__ == "__main__":

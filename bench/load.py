@@ -127,3 +127,23 @@ def compare(
         for name, (url, headers) in targets.items():
             rates[name].append(wrk(url, seconds=seconds, headers=headers))
     return {name: statistics.median(values) for name, values in rates.items()}
+
+
+def against_hello(targets: dict[str, str], database_url: str) -> None:
+    """Time each page's first (uncached) request, then measure every page with `compare` and
+    print its rate beside the bare hello's (`targets` must hold "hello")."""
+    import requests
+
+    first = {}
+    for name, target in targets.items():  # a page no worker has rendered yet
+        started = time.perf_counter()
+        assert requests.get(target, timeout=30).status_code == 200
+        first[name] = (time.perf_counter() - started) * 1000
+    rates = compare({name: (target, {}) for name, target in targets.items()})
+    hello = rates["hello"]
+    print(
+        f"gunicorn {WORKERS} workers, wrk 2 threads / 8 connections ({database_url.split(':')[0]})"
+    )
+    print(f"{'page':<28} {'req/s':>8} {'vs hello':>9} {'first (uncached) ms':>20}")
+    for name, rate in rates.items():
+        print(f"{name:<28} {rate:>8.0f} {rate / hello:>9.2f} {first[name]:>20.1f}")

@@ -10,12 +10,9 @@ gunicorn (BENCH_WORKERS, default 4) and loads each URL with wrk in interleaved r
 
 import random
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
-
-import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -94,7 +91,7 @@ def build(app) -> None:
 
 def main() -> None:
     bench_database("bench-public-")
-    from bench.load import WORKERS, compare, served
+    from bench.load import against_hello, served
 
     app = built_app(build, f"{CIRCLES:,} circles and {TALENTS:,} talent-bank entries")
     url = app.config["SQLALCHEMY_DATABASE_URI"]
@@ -107,20 +104,7 @@ def main() -> None:
             "/talent-bank": f"{base}/talent-bank",
             "/talent-bank?category": f"{base}/talent-bank?category=arts",
         }
-        first = {}
-        for name, target in targets.items():  # a page no worker has rendered yet
-            started = time.perf_counter()
-            assert requests.get(target, timeout=30).status_code == 200
-            first[name] = (time.perf_counter() - started) * 1000
-        rates = compare({name: (target, {}) for name, target in targets.items()})
-    hello = rates["hello"]
-    print(
-        f"gunicorn {WORKERS} workers, wrk 2 threads / 8 connections "
-        f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})"
-    )
-    print(f"{'page':<28} {'req/s':>8} {'vs hello':>9} {'first (uncached) ms':>20}")
-    for name, rate in rates.items():
-        print(f"{name:<28} {rate:>8.0f} {rate / hello:>9.2f} {first[name]:>20.1f}")
+        against_hello(targets, app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 if __name__ == "__main__":
